@@ -1,0 +1,172 @@
+/**
+ * HeyGen answers in three envelopes (v1 `{code, message}`, v2 `{error, data}`, v3 `{error: {code, message}}`),
+ * sometimes with an error inside an HTTP 200. This module turns any of them into one description of the
+ * failure and decides what may be retried. Pure: no I/O.
+ */
+import { parseRetryAfter } from './backoff';
+
+export type HeyGenErrorKind =
+	| 'unauthorized'
+	| 'forbidden'
+	| 'insufficient_credit'
+	| 'rate_limited'
+	| 'trial_limit'
+	| 'not_found'
+	| 'invalid_request'
+	| 'in_progress'
+	| 'server'
+	| 'unknown';
+
+export interface HeyGenErrorInfo {
+	httpCode: number;
+	kind: HeyGenErrorKind;
+	code?: string;
+	message: string;
+	detail?: string;
+	param?: string;
+	docUrl?: string;
+	requestId?: string;
+	retryAfterMs?: number;
+}
+
+type Headers = Record<string, unknown>;
+
+const V1_SUCCESS = 100;
+
+function header(headers: Headers | undefined, name: string): unknown {
+	if (!headers) return undefined;
+	const wanted = name.toLowerCase();
+	for (const [key, value] of Object.entries(headers)) {
+		if (key.toLowerCase() === wanted) return value;
+	}
+	return undefined;
+}
+
+function asText(value: unknown): string | undefined {
+	if (value === undefined || value === null) return undefined;
+	if (typeof value === 'string') return value.trim() === '' ? undefined : value;
+	if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+	return undefined;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+interface EnvelopeError {
+	code?: string;
+	message?: string;
+	detail?: string;
+	param?: string;
+	docUrl?: string;
+}
+
+/** The error an envelope carries, if any, whatever the HTTP status. */
+export function envelopeError(body: unknown): EnvelopeError | undefined {
+	if (!isRecord(body)) return undefined;
+	const { error } = body;
+	if (typeof error === 'string' && error.trim() !== '') return { message: error };
+	if (isRecord(error)) {
+		return {
+			code: asText(error.code),
+			message: asText(error.message) ?? asText(error.msg),
+			detail: asText(error.detail),
+			param: asText(error.param),
+			docUrl: asText(error.doc_url),
+		};
+	}
+	// v1: a numeric `code` that is not 100 is an error, even in an HTTP 200.
+	if (typeof body.code === 'number' && body.code !== V1_SUCCESS) {
+		return {
+			code: String(body.code),
+			message: asText(body.message) ?? asText(body.msg),
+		};
+	}
+	return undefined;
+}
+
+export function classifyError(httpCode: number, code: string | undefined, hasRetryAfter: boolean): HeyGenErrorKind {
+	const normalized = (code ?? '').toLowerCase();
+	if (normalized === 'trial_video_limit_exceeded' || normalized === '400664') return 'trial_limit';
+	if (normalized === 'rate_limit_exceeded') return 'rate_limited';
+	if (normalized === 'insufficient_credit' || httpCode === 402) return 'insufficient_credit';
+	if (normalized === 'request_in_progress') return 'in_progress';
+	if (httpCode === 429) return hasRetryAfter ? 'rate_limited' : 'trial_limit';
+	if (httpCode === 401 || normalized === 'unauthorized' || normalized === '400112' || normalized === '40009') {
+		return 'unauthorized';
+	}
+	if (
+		httpCode === 403 ||
+		normalized === 'forbidden' ||
+		normalized === 'resource_access_denied' ||
+		normalized === '400573'
+	) {
+		return 'forbidden';
+	}
+	if (httpCode === 404 || normalized === 'not_found') return 'not_found';
+	if (httpCode === 409) return 'in_progress';
+	if (httpCode >= 500) return 'server';
+	if (httpCode >= 400 || normalized !== '') return 'invalid_request';
+	return 'unknown';
+}
+
+/**
+ * Reads a HeyGen response. Returns undefined for a success, otherwise what went wrong.
+ * An HTTP 2xx with an error envelope counts as a failure.
+ */
+export function readHeyGenError(
+	httpCode: number,
+	body: unknown,
+	headers?: Headers,
+	nowMs: number = Date.now(),
+): HeyGenErrorInfo | undefined {
+	const fromEnvelope = envelopeError(body);
+	if (httpCode >= 200 && httpCode < 300 && !fromEnvelope) return undefined;
+
+	const retryAfterMs = parseRetryAfter(header(headers, 'retry-after'), nowMs);
+	const effectiveHttp = httpCode >= 200 && httpCode < 300 ? 200 : httpCode;
+	const kind = classifyError(effectiveHttp, fromEnvelope?.code, retryAfterMs !== undefined);
+	const rawText = typeof body === 'string' && body.trim() !== '' ? body.trim().slice(0, 300) : undefined;
+	return {
+		httpCode,
+		kind,
+		code: fromEnvelope?.code,
+		message: fromEnvelope?.message ?? rawText ?? `HTTP ${httpCode}`,
+		detail: fromEnvelope?.detail,
+		param: fromEnvelope?.param,
+		docUrl: fromEnvelope?.docUrl,
+		requestId: asText(header(headers, 'x-request-id')),
+		retryAfterMs,
+	};
+}
+
+const ADVICE: Record<HeyGenErrorKind, string> = {
+	unauthorized:
+		'HeyGen rejected the API key. Check the HeyGen credential (HeyGen → Settings → API).',
+	forbidden:
+		'The API key is valid but lacks permission for this call, or the resource belongs to another account or plan.',
+	insufficient_credit:
+		'The HeyGen account has too few credits for this video. Top up or upgrade the plan, then run the item again.',
+	rate_limited:
+		'HeyGen is rate limiting this account: too many requests or renders at once. Retry later or send fewer items at a time.',
+	trial_limit:
+		"The account's daily trial/test video limit is used up. It resets 24 hours after the first video of the window; upgrade the plan to lift it.",
+	not_found: 'HeyGen does not know this ID for this API key (wrong ID, deleted, or another account).',
+	invalid_request: 'HeyGen rejected the request as invalid.',
+	in_progress: 'An identical request is still being processed by HeyGen.',
+	server: 'HeyGen had an internal error.',
+	unknown: 'HeyGen returned an unexpected answer.',
+};
+
+/** A message and a description for an n8n error, with the advice that helps a user act on it. */
+export function describeHeyGenError(info: HeyGenErrorInfo): { message: string; description: string } {
+	const code = info.code ? ` [${info.code}]` : '';
+	const message = `HeyGen error${code}: ${info.message}`;
+	const parts = [ADVICE[info.kind]];
+	if (info.detail && info.detail !== info.message) parts.push(`Detail: ${info.detail}`);
+	if (info.param) parts.push(`Parameter: ${info.param}`);
+	if (info.docUrl) parts.push(`See ${info.docUrl}`);
+	if (info.requestId) parts.push(`HeyGen request ID: ${info.requestId}`);
+	parts.push(`HTTP ${info.httpCode}`);
+	return { message, description: parts.join(' ') };
+}

@@ -1,0 +1,182 @@
+/**
+ * The one door to the HeyGen API. Authentication comes from the credential's generic header auth (the
+ * key never leaves this layer), envelopes are read by ./errors, and the retry policy lives here:
+ * - a request HeyGen refused with 429 + Retry-After is retried after the delay, whatever its method;
+ * - a request that is safe to repeat (GET, or a POST carrying an Idempotency-Key) is also retried after
+ *   network errors, timeouts, 5xx and 409 request_in_progress;
+ * - any other POST is never repeated once it may have reached HeyGen, since a second generate call can
+ *   create a second paid video.
+ */
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
+	ILoadOptionsFunctions,
+	IWebhookFunctions,
+	JsonObject,
+} from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
+
+import { backoffDelay, delay } from './backoff';
+import { CREDENTIAL_TYPE, DEFAULT_BASE_URL } from './constants';
+import type { HeyGenErrorInfo } from './errors';
+import { describeHeyGenError, readHeyGenError } from './errors';
+
+export type HeyGenContext = IExecuteFunctions | ILoadOptionsFunctions | IWebhookFunctions;
+
+export interface RetryPolicy {
+	/** Attempts in all, the first included. */
+	maxAttempts: number;
+	/** A Retry-After longer than this is not waited for: the error is raised instead. */
+	maxRetryAfterMs: number;
+	baseDelayMs: number;
+	maxDelayMs: number;
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+	maxAttempts: 5,
+	maxRetryAfterMs: 60_000,
+	baseDelayMs: 1000,
+	maxDelayMs: 20_000,
+};
+
+export interface HeyGenRequest {
+	method: IHttpRequestMethods;
+	path: string;
+	qs?: IDataObject;
+	body?: IDataObject;
+	/** True when repeating the request cannot have a second effect (GETs, keyed v3 POSTs). */
+	idempotent: boolean;
+	idempotencyKey?: string;
+	itemIndex?: number;
+	timeoutMs?: number;
+	retry?: Partial<RetryPolicy>;
+}
+
+export interface HeyGenResponse<T = IDataObject> {
+	statusCode: number;
+	headers: Record<string, unknown>;
+	body: T;
+}
+
+/** Raised with the parsed HeyGen failure attached, so callers can branch on `heyGen.kind`. */
+export class HeyGenApiError extends NodeApiError {
+	heyGen: HeyGenErrorInfo;
+
+	constructor(context: HeyGenContext, info: HeyGenErrorInfo, body: unknown, itemIndex?: number) {
+		const { message, description } = describeHeyGenError(info);
+		super(context.getNode(), toJsonObject(body, info), {
+			message,
+			description,
+			httpCode: String(info.httpCode),
+			itemIndex,
+		});
+		this.heyGen = info;
+	}
+}
+
+function toJsonObject(body: unknown, info: HeyGenErrorInfo): JsonObject {
+	if (typeof body === 'object' && body !== null && !Array.isArray(body)) return body as JsonObject;
+	return { message: info.message, httpCode: info.httpCode };
+}
+
+export function normalizeBaseUrl(value: unknown): string {
+	const text = typeof value === 'string' && value.trim() !== '' ? value.trim() : DEFAULT_BASE_URL;
+	return text.replace(/\/+$/, '');
+}
+
+function cancelSignal(context: HeyGenContext): AbortSignal | undefined {
+	return 'getExecutionCancelSignal' in context ? context.getExecutionCancelSignal() : undefined;
+}
+
+function isAbort(error: unknown, signal: AbortSignal | undefined): boolean {
+	if (signal?.aborted) return true;
+	const name = (error as { name?: string } | undefined)?.name;
+	return name === 'AbortError' || name === 'CanceledError';
+}
+
+function networkFailure(context: HeyGenContext, request: HeyGenRequest, error: unknown): NodeApiError {
+	const reason = (error as Error | undefined)?.message ?? String(error);
+	const mayHaveStarted = request.method !== 'GET' && !request.idempotent;
+	return new NodeApiError(
+		context.getNode(),
+		{ message: reason },
+		{
+			message: mayHaveStarted
+				? 'The connection to HeyGen failed after the request was sent: the video may or may not have started'
+				: `Could not reach HeyGen: ${reason}`,
+			description: mayHaveStarted
+				? 'This request has no idempotency protection, so it was not repeated: repeating it could create and charge a second video. Check the HeyGen dashboard for a new video before running this item again.'
+				: 'Check the Base URL in the HeyGen credential and the network between n8n and HeyGen.',
+			itemIndex: request.itemIndex,
+		},
+	);
+}
+
+function serverFailure(context: HeyGenContext, request: HeyGenRequest, info: HeyGenErrorInfo, body: unknown) {
+	const error = new HeyGenApiError(context, info, body, request.itemIndex);
+	error.message = `HeyGen answered HTTP ${info.httpCode} after the request was sent: the video may or may not have started`;
+	error.description =
+		'This request has no idempotency protection, so it was not repeated: repeating it could create and charge a second video. Check the HeyGen dashboard for a new video before running this item again.';
+	return error;
+}
+
+export async function heyGenRequest<T = IDataObject>(
+	this: HeyGenContext,
+	request: HeyGenRequest,
+): Promise<HeyGenResponse<T>> {
+	const credentials = await this.getCredentials(CREDENTIAL_TYPE);
+	const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...request.retry };
+	const signal = cancelSignal(this);
+	const headers: IDataObject = { Accept: 'application/json' };
+	if (request.idempotencyKey) headers['Idempotency-Key'] = request.idempotencyKey;
+
+	const options: IHttpRequestOptions = {
+		method: request.method,
+		baseURL: normalizeBaseUrl(credentials.baseUrl),
+		url: request.path,
+		qs: request.qs,
+		headers,
+		json: true,
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+		timeout: request.timeoutMs ?? 60_000,
+	};
+	if (request.body !== undefined) options.body = request.body;
+	if (signal) options.abortSignal = signal;
+
+	for (let attempt = 1; ; attempt++) {
+		const canRetry = attempt < policy.maxAttempts;
+		let response: { statusCode: number; headers: Record<string, unknown>; body: unknown };
+		try {
+			response = await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, options);
+		} catch (error) {
+			if (isAbort(error, signal)) throw error;
+			if (!request.idempotent || !canRetry) throw networkFailure(this, request, error);
+			await delay(backoffDelay(attempt, { baseMs: policy.baseDelayMs, maxMs: policy.maxDelayMs }), signal);
+			continue;
+		}
+
+		const info = readHeyGenError(response.statusCode, response.body, response.headers);
+		if (!info) {
+			return { statusCode: response.statusCode, headers: response.headers, body: response.body as T };
+		}
+
+		if (info.kind === 'rate_limited' && canRetry) {
+			const wait = info.retryAfterMs ?? backoffDelay(attempt, { baseMs: policy.baseDelayMs, maxMs: policy.maxDelayMs });
+			if (wait <= policy.maxRetryAfterMs) {
+				await delay(wait, signal);
+				continue;
+			}
+		}
+		if (request.idempotent && canRetry && (info.kind === 'server' || info.kind === 'in_progress')) {
+			await delay(backoffDelay(attempt, { baseMs: policy.baseDelayMs, maxMs: policy.maxDelayMs }), signal);
+			continue;
+		}
+		if (info.kind === 'server' && request.method !== 'GET' && !request.idempotent) {
+			throw serverFailure(this, request, info, response.body);
+		}
+		throw new HeyGenApiError(this, info, response.body, request.itemIndex);
+	}
+}
