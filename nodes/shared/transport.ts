@@ -16,7 +16,7 @@ import type {
 	IWebhookFunctions,
 	JsonObject,
 } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { backoffDelay, delay } from './backoff';
 import { CREDENTIAL_TYPE, DEFAULT_BASE_URL } from './constants';
@@ -152,7 +152,12 @@ export async function heyGenRequest<T = IDataObject>(
 		try {
 			response = await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, options);
 		} catch (error) {
-			if (isAbort(error, signal)) throw error;
+			if (isAbort(error, signal)) {
+				throw new NodeOperationError(this.getNode(), error as Error, {
+					message: 'The execution was cancelled while waiting for HeyGen',
+					itemIndex: request.itemIndex,
+				});
+			}
 			if (!request.idempotent || !canRetry) throw networkFailure(this, request, error);
 			await delay(backoffDelay(attempt, { baseMs: policy.baseDelayMs, maxMs: policy.maxDelayMs }), signal);
 			continue;
