@@ -1,0 +1,31 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { CREDENTIAL_TYPE } from '../shared/constants';
+import { listSearch, loadOptions, resourceMapping } from '../shared/methods';
+import { properties } from './description';
+import { execute } from './execute';
+
+export class HeyGenGenerateFromTemplate implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'HeyGen Generate From Template',
+		name: 'heyGenGenerateFromTemplate',
+		icon: { light: 'file:../../icons/heygen.svg', dark: 'file:../../icons/heygen.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{"Template: " + ($parameter["templateId"].cachedResultName || $parameter["templateId"].value || "")}}',
+		description: "Start a personalised HeyGen video from a template, with typed values for the template's variables",
+		defaults: { name: 'HeyGen Generate From Template' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: CREDENTIAL_TYPE, required: true }],
+		properties,
+	};
+
+	methods = { listSearch, loadOptions, resourceMapping };
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await execute.call(this);
+	}
+}

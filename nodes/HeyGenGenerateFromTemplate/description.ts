@@ -1,0 +1,256 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+/** https://app.heygen.com/templates/<id>, or any app.heygen.com URL carrying ?template_id= / ?templateId=. */
+export const TEMPLATE_URL_REGEX =
+	'https?://(?:app\\.)?heygen\\.com/(?:templates/|[^\\s]*[?&]template_?[iI]d=)([A-Za-z0-9_-]+)(?:[/?&#][^\\s]*)?';
+
+export const properties: INodeProperties[] = [
+	{
+		displayName: 'API Version',
+		name: 'apiVersion',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{
+				name: 'Auto',
+				value: 'auto',
+				description:
+					'Use the v3 API; for templates v3 does not know (404), use the legacy v2 template API',
+			},
+			{ name: 'V3', value: 'v3', description: 'Only the v3 API (idempotent: retries never charge twice)' },
+			{
+				name: 'Legacy V2',
+				value: 'legacy',
+				description:
+					'Legacy AI Studio templates: GET /v2/templates, POST /v2/template/{ID}/generate. Not idempotent: a failed request is never repeated automatically.',
+			},
+		],
+		default: 'auto',
+		description: 'Which HeyGen API family lists, reads and generates the template',
+	},
+	{
+		displayName: 'Template',
+		name: 'templateId',
+		type: 'resourceLocator',
+		default: { mode: 'list', value: '' },
+		required: true,
+		description: 'The HeyGen template to render',
+		hint: 'Auto and V3 list v3 templates; choose Legacy V2 to list legacy-only templates, or give their ID',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Select a template...',
+				typeOptions: { searchListMethod: 'searchTemplates', searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'e.g. 3b8c2f0e9d7a4c51b6e2a1f0c9d8e7b6',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^[A-Za-z0-9_-]+$',
+							errorMessage: 'A template ID contains only letters, digits, - and _',
+						},
+					},
+				],
+			},
+			{
+				displayName: 'By URL',
+				name: 'url',
+				type: 'string',
+				placeholder: 'e.g. https://app.heygen.com/templates/3b8c2f0e9d7a4c51b6e2a1f0c9d8e7b6',
+				extractValue: { type: 'regex', regex: TEMPLATE_URL_REGEX },
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: TEMPLATE_URL_REGEX,
+							errorMessage:
+								'Not a HeyGen template URL: expected https://app.heygen.com/templates/<ID> or a URL with ?template_id=<ID>',
+						},
+					},
+				],
+			},
+		],
+	},
+	{
+		displayName: 'Variables',
+		name: 'variables',
+		type: 'resourceMapper',
+		noDataExpression: true,
+		default: { mappingMode: 'defineBelow', value: null },
+		required: true,
+		description: "Values for the template's variables",
+		hint: 'Fields start with the template\'s current values; an empty field keeps the template\'s value. Images, videos and audio take a public http(s) URL or a HeyGen asset ID. Map Automatically reads input fields named like the variables: top-level fields first, then message.content (OpenAI node, object or JSON string), then output, text or content (object or JSON string).',
+		typeOptions: {
+			loadOptionsDependsOn: ['templateId.value', 'apiVersion'],
+			resourceMapper: {
+				resourceMapperMethod: 'getTemplateVariables',
+				mode: 'map',
+				fieldWords: { singular: 'variable', plural: 'variables' },
+				addAllFields: true,
+				multiKeyMatch: false,
+				supportAutoMap: true,
+				noFieldsError: 'This template has no variables this node can set, or no template is chosen',
+			},
+		},
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		options: [
+			{
+				displayName: 'Brand Voice Name or ID',
+				name: 'brandVoiceId',
+				type: 'options',
+				typeOptions: { loadOptionsMethod: 'getBrandVoices' },
+				default: '',
+				description:
+					'Brand glossary applied to every script (pronunciations, blocked words). Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+			},
+			{
+				displayName: 'Callback ID',
+				name: 'callbackId',
+				type: 'string',
+				default: '',
+				description:
+					'Echoed back by HeyGen in the video status and webhooks. Empty: n8n-&lt;execution ID&gt;-&lt;item index&gt;, which HeyGen Wait For Video uses to match callbacks.',
+			},
+			{
+				displayName: 'Callback URL',
+				name: 'callbackUrl',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. https://example.com/webhooks/heygen',
+				description: 'HeyGen notifies this URL when the render finishes or fails',
+				hint: 'To resume HeyGen Wait For Video in callback mode, use {{ $execution.resumeUrl }}, or turn on Resume Wait For Video on Callback instead',
+			},
+			{
+				displayName: 'Captions',
+				name: 'caption',
+				type: 'boolean',
+				default: false,
+				description: 'Whether HeyGen also renders a captioned version of the video',
+			},
+			{
+				displayName: 'Delay Between Items (Ms)',
+				name: 'delayBetweenItems',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: 0,
+				description:
+					'Pause between two generate requests, to spread a large batch (e.g. 500 contacts) over time. HeyGen queues renders itself, and "too many at once" answers (429) are waited out automatically.',
+			},
+			{
+				displayName: 'Enable Sharing',
+				name: 'enableSharing',
+				type: 'boolean',
+				default: false,
+				description: 'Whether the video gets a public share page',
+			},
+			{
+				displayName: 'Folder Name or ID',
+				name: 'folderId',
+				type: 'options',
+				typeOptions: { loadOptionsMethod: 'getFolders' },
+				default: '',
+				description:
+					'HeyGen folder for the video. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+			},
+			{
+				displayName: 'Frame Rate',
+				name: 'fps',
+				type: 'options',
+				options: [
+					{ name: '25 Fps', value: 25 },
+					{ name: '30 Fps', value: 30 },
+					{ name: '60 Fps', value: 60 },
+				],
+				default: 25,
+				description: 'Frames per second of the rendered video (HeyGen default: 25)',
+			},
+			{
+				displayName: 'Height (Px)',
+				name: 'height',
+				type: 'number',
+				typeOptions: { minValue: 128, maxValue: 4096 },
+				default: 1080,
+				description:
+					"Output height. Set together with Width: even numbers from 128 to 4096 matching the template's aspect ratio. Without both, the template's own size is used.",
+			},
+			{
+				displayName: 'Include GIF Preview',
+				name: 'includeGif',
+				type: 'boolean',
+				default: false,
+				description: 'Whether HeyGen also renders a GIF preview (its URL comes with the completion webhook)',
+			},
+			{
+				displayName: 'Resume Wait For Video on Callback',
+				name: 'resumeOnCallback',
+				type: 'boolean',
+				default: false,
+				description:
+					"Whether to set the callback URL to this execution's resume URL ($execution.resumeUrl), so a HeyGen Wait For Video node in callback mode resumes when HeyGen calls back. n8n must be reachable from the internet (WEBHOOK_URL).",
+			},
+			{
+				displayName: 'Test Mode (Legacy V2 Only)',
+				name: 'test',
+				type: 'boolean',
+				default: false,
+				displayOptions: { show: { '/apiVersion': ['legacy'] } },
+				description:
+					"Whether to render a watermarked test video that uses no credits. HeyGen documents test mode only for the legacy template API, so this option is offered only with API Version Legacy V2; HeyGen's test-mode limits (10 a day) apply.",
+			},
+			{
+				displayName: 'Title',
+				name: 'title',
+				type: 'string',
+				default: '',
+				description: 'Video title in HeyGen. Empty: "&lt;template name&gt; #&lt;item number&gt;".',
+			},
+			{
+				displayName: 'When a Value Is Empty',
+				name: 'emptyValues',
+				type: 'options',
+				options: [
+					{
+						name: 'Fail the Item',
+						value: 'error',
+						description: 'An expression or input field that resolves to nothing is an error',
+					},
+					{
+						name: "Keep the Template's Value",
+						value: 'keepTemplate',
+						description: 'Leave the variable out of the request',
+					},
+					{
+						name: 'Send Empty Text',
+						value: 'sendEmpty',
+						description: "Text variables are sent empty; other types keep the template's value",
+					},
+				],
+				default: 'error',
+				description:
+					"What to do when a mapped value is empty. A field you leave empty in the editor always keeps the template's value.",
+			},
+			{
+				displayName: 'Width (Px)',
+				name: 'width',
+				type: 'number',
+				typeOptions: { minValue: 128, maxValue: 4096 },
+				default: 1920,
+				description:
+					"Output width. Set together with Height: even numbers from 128 to 4096 matching the template's aspect ratio. Without both, the template's own size is used.",
+			},
+		],
+	},
+];

@@ -1,0 +1,263 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	ResourceMapperField,
+} from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import { delay } from '../shared/backoff';
+import type { GenerateSettings } from '../shared/generate';
+import { buildGenerateBody, defaultCallbackId, generateVideo, idempotencyKey } from '../shared/generate';
+import type { ApiVersionChoice, NormalizedTemplate, TemplateSummary } from '../shared/templates';
+import { fetchTemplate, listLegacyTemplates } from '../shared/templates';
+import { HeyGenApiError } from '../shared/transport';
+import type { EmptyValuePolicy, MappedValues, ValueSource } from '../shared/variables';
+import { VariableError, autoMapValues, buildVariables, dimensionProblem, templateFields } from '../shared/variables';
+
+/** A failure that belongs to one item: its message starts with the item number. */
+class ItemError extends Error {
+	constructor(
+		message: string,
+		readonly description?: string,
+	) {
+		super(message);
+	}
+}
+
+/** Short, actionable words for the failures a user must act on outside n8n. */
+const ACTION: Partial<Record<string, string>> = {
+	trial_limit:
+		'The daily trial/test video limit is used up: wait until it resets (24 h after the first video) or upgrade the HeyGen plan.',
+	insufficient_credit: 'Not enough HeyGen credits: top up or upgrade the plan, then run the item again.',
+	unauthorized: 'Check the API key in the HeyGen credential.',
+	forbidden: 'The API key lacks permission for this template or call.',
+};
+
+interface RunState {
+	templates: Map<string, Promise<NormalizedTemplate>>;
+	legacyList?: Promise<TemplateSummary[]>;
+}
+
+function isRecord(value: unknown): value is IDataObject {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Details and lists are fetched once per execution per template, not once per item. */
+async function templateFor(
+	this: IExecuteFunctions,
+	state: RunState,
+	id: string,
+	choice: ApiVersionChoice,
+	itemIndex: number,
+): Promise<NormalizedTemplate> {
+	const key = `${choice}:${id}`;
+	let pending = state.templates.get(key);
+	if (!pending) {
+		pending = fetchTemplate.call(this, id, choice, {
+			itemIndex,
+			legacyList: async () => await (state.legacyList ??= listLegacyTemplates.call(this)),
+		});
+		state.templates.set(key, pending);
+	}
+	return await pending;
+}
+
+/** The values the user mapped for this item, with where each came from. */
+function mappedValues(this: IExecuteFunctions, itemIndex: number, template: NormalizedTemplate): MappedValues & { auto: boolean } {
+	const mode = this.getNodeParameter('variables.mappingMode', itemIndex, 'defineBelow');
+	if (mode === 'autoMapInputData') {
+		const ids = templateFields(template).map((field) => field.id);
+		const values = autoMapValues(ids, this.getInputData()[itemIndex]?.json ?? {});
+		const sources: Record<string, ValueSource> = {};
+		for (const id of Object.keys(values)) sources[id] = 'input';
+		return { values, sources, auto: true };
+	}
+	// n8n checks resource-mapper values against the schema stored with the node, and an `options` field
+	// (avatar, voice) then accepts only the values listed when the schema was loaded: an avatar or voice ID
+	// given by an expression would be refused. So the values are read without that check, and
+	// buildVariables checks every value against the template itself instead.
+	const resolved = this.getNodeParameter('variables.value', itemIndex, {}, { skipValidation: true });
+	const raw: unknown = this.getNode().parameters.variables;
+	const rawValues = isRecord(raw) && isRecord(raw.value) ? raw.value : {};
+	const schema = isRecord(raw) && Array.isArray(raw.schema) ? (raw.schema as ResourceMapperField[]) : [];
+	const sources: Record<string, ValueSource> = {};
+	for (const [id, value] of Object.entries(rawValues)) {
+		sources[id] = typeof value === 'string' && value.startsWith('=') ? 'expression' : 'fixed';
+	}
+	const prefilled: Record<string, unknown> = {};
+	for (const field of schema) {
+		if (field && field.defaultValue !== undefined) prefilled[field.id] = field.defaultValue;
+	}
+	return { values: isRecord(resolved) ? { ...resolved } : {}, sources, prefilled, auto: false };
+}
+
+function redactUrl(url: string): string {
+	return url.replace(/([?&]signature=)[^&]+/i, '$1redacted');
+}
+
+function isHttpUrl(value: string): boolean {
+	try {
+		const url = new URL(value);
+		return url.protocol === 'http:' || url.protocol === 'https:';
+	} catch {
+		return false;
+	}
+}
+
+function settingsFor(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	template: NormalizedTemplate,
+	choice: ApiVersionChoice,
+	options: IDataObject,
+): GenerateSettings {
+	const item = `Item ${itemIndex + 1}`;
+	const settings: GenerateSettings = {
+		title: typeof options.title === 'string' && options.title.trim() ? options.title : `${template.name} #${itemIndex + 1}`,
+		callbackId:
+			typeof options.callbackId === 'string' && options.callbackId.trim()
+				? options.callbackId.trim()
+				: defaultCallbackId(this.getExecutionId(), itemIndex),
+	};
+
+	const callbackUrl = typeof options.callbackUrl === 'string' ? options.callbackUrl.trim() : '';
+	if (options.resumeOnCallback === true) {
+		if (callbackUrl) {
+			throw new ItemError(
+				`${item}: set either Callback URL or Resume Wait For Video on Callback, not both`,
+				'Resume Wait For Video on Callback sets the callback URL to this execution\'s resume URL.',
+			);
+		}
+		settings.callbackUrl = String(this.evaluateExpression('{{ $execution.resumeUrl }}', itemIndex));
+	} else if (callbackUrl) {
+		if (!isHttpUrl(callbackUrl)) throw new ItemError(`${item}: Callback URL "${callbackUrl}" is not an http(s) URL`);
+		settings.callbackUrl = callbackUrl;
+	}
+
+	const hasWidth = options.width !== undefined && options.width !== null && options.width !== '';
+	const hasHeight = options.height !== undefined && options.height !== null && options.height !== '';
+	if (hasWidth !== hasHeight) {
+		throw new ItemError(`${item}: set both Width and Height, or neither (the template's own size is used)`);
+	}
+	if (hasWidth && hasHeight) {
+		const problem = dimensionProblem(options.width, options.height, template);
+		if (problem) throw new ItemError(`${item}: ${problem}`);
+		settings.dimension = { width: options.width as number, height: options.height as number };
+	}
+
+	if (options.fps !== undefined) {
+		const fps = Number(options.fps);
+		if (![25, 30, 60].includes(fps)) throw new ItemError(`${item}: frame rate must be 25, 30 or 60, got ${String(options.fps)}`);
+		settings.fps = fps;
+	}
+	if (typeof options.caption === 'boolean') settings.caption = options.caption;
+	if (typeof options.includeGif === 'boolean') settings.includeGif = options.includeGif;
+	if (typeof options.enableSharing === 'boolean') settings.enableSharing = options.enableSharing;
+	if (typeof options.folderId === 'string' && options.folderId.trim()) settings.folderId = options.folderId.trim();
+	if (typeof options.brandVoiceId === 'string' && options.brandVoiceId.trim()) {
+		settings.brandVoiceId = options.brandVoiceId.trim();
+	}
+	// Offered only with API Version Legacy V2 (the one route HeyGen documents it for).
+	if (choice === 'legacy' && template.apiFamily === 'legacy' && typeof options.test === 'boolean') {
+		settings.test = options.test;
+	}
+	return settings;
+}
+
+async function generateItem(this: IExecuteFunctions, itemIndex: number, state: RunState): Promise<IDataObject> {
+	const item = `Item ${itemIndex + 1}`;
+	const choice = this.getNodeParameter('apiVersion', itemIndex, 'auto') as ApiVersionChoice;
+	const templateId = String(this.getNodeParameter('templateId', itemIndex, '', { extractValue: true }) ?? '').trim();
+	if (!templateId) throw new ItemError(`${item}: no template chosen`);
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+
+	const template = await templateFor.call(this, state, templateId, choice, itemIndex);
+	const family = template.apiFamily;
+	const mapped = mappedValues.call(this, itemIndex, template);
+	let built;
+	try {
+		built = buildVariables(template, mapped, {
+			family,
+			emptyValues: (options.emptyValues as EmptyValuePolicy | undefined) ?? 'error',
+			ignoreUnknown: mapped.auto,
+		});
+	} catch (error) {
+		if (error instanceof VariableError) {
+			throw new NodeOperationError(this.getNode(), `${item}: ${error.message}`, { itemIndex });
+		}
+		throw new NodeOperationError(this.getNode(), error as Error, { itemIndex });
+	}
+	const settings = settingsFor.call(this, itemIndex, template, choice, options);
+	const body = buildGenerateBody(built.variables, settings);
+	const key =
+		family === 'v3'
+			? idempotencyKey({ executionId: this.getExecutionId(), nodeId: this.getNode().id, itemIndex, body })
+			: undefined;
+
+	const result = await generateVideo.call(this, { family, templateId: template.id, body, idempotencyKey: key, itemIndex });
+	if (!result.videoId) {
+		throw new ItemError(
+			`${item}: HeyGen accepted the request but returned no video ID`,
+			`Answer: ${JSON.stringify(result.raw).slice(0, 500)}`,
+		);
+	}
+
+	const sent: IDataObject = {};
+	for (const [name, value] of Object.entries(body)) {
+		if (name === 'variables') continue;
+		sent[name] = name === 'callback_url' && typeof value === 'string' ? redactUrl(value) : value;
+	}
+	const output: IDataObject = {
+		video_id: result.videoId,
+		template_id: template.id,
+		template_name: template.name,
+		title: settings.title,
+		callback_id: settings.callbackId,
+		api_version: family,
+	};
+	if (result.status) output.status = result.status;
+	if (key) output.idempotency_key = key;
+	output.request = { variables: built.summary, options: sent };
+	return output;
+}
+
+function failure(this: IExecuteFunctions, error: unknown, itemIndex: number): NodeApiError | NodeOperationError {
+	const node = this.getNode();
+	if (error instanceof ItemError) {
+		return new NodeOperationError(node, error.message, { itemIndex, description: error.description });
+	}
+	if (error instanceof HeyGenApiError) {
+		const action = ACTION[error.heyGen.kind];
+		if (action && !error.message.includes(action)) error.message = `${error.message.replace(/[.\s]+$/, '')}. ${action}`;
+	}
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
+		error.context.itemIndex ??= itemIndex;
+		return error;
+	}
+	return new NodeOperationError(node, error as Error, { itemIndex });
+}
+
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const state: RunState = { templates: new Map() };
+	const signal = this.getExecutionCancelSignal();
+	const output: INodeExecutionData[] = [];
+
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		try {
+			const pause = Number(this.getNodeParameter('options.delayBetweenItems', itemIndex, 0)) || 0;
+			if (itemIndex > 0 && pause > 0) await delay(pause, signal);
+			const json = await generateItem.call(this, itemIndex, state);
+			output.push({ json, pairedItem: { item: itemIndex } });
+		} catch (error) {
+			const wrapped = failure.call(this, error, itemIndex);
+			// A cancelled execution stops; it does not turn the remaining items into error items.
+			if (signal?.aborted || !this.continueOnFail()) throw wrapped;
+			const json: IDataObject = { error: wrapped.message };
+			if (wrapped.description) json.details = wrapped.description;
+			output.push({ json, pairedItem: { item: itemIndex } });
+		}
+	}
+	return [output];
+}

@@ -1,0 +1,125 @@
+/**
+ * The generate call in both families. v3 (POST /v3/templates/{id}) carries an Idempotency-Key, so the
+ * transport may repeat it safely; legacy (POST /v2/template/{id}/generate) has no idempotency and is never
+ * repeated once it may have reached HeyGen: a second call could create and charge a second video.
+ */
+import { createHash } from 'crypto';
+import type { IDataObject } from 'n8n-workflow';
+
+import type { ApiFamily } from './templates';
+import type { HeyGenContext } from './transport';
+import { heyGenRequest } from './transport';
+
+export interface GenerateSettings {
+	title: string;
+	callbackId: string;
+	callbackUrl?: string;
+	caption?: boolean;
+	includeGif?: boolean;
+	enableSharing?: boolean;
+	dimension?: { width: number; height: number };
+	fps?: number;
+	folderId?: string;
+	brandVoiceId?: string;
+	/** Legacy only: HeyGen documents test mode for the v2 template route alone. */
+	test?: boolean;
+}
+
+/** The request body, with only what the user set: an unset option is left to HeyGen and the template. */
+export function buildGenerateBody(variables: IDataObject, settings: GenerateSettings): IDataObject {
+	const body: IDataObject = { title: settings.title, callback_id: settings.callbackId, variables };
+	if (settings.callbackUrl) body.callback_url = settings.callbackUrl;
+	if (settings.caption !== undefined) body.caption = settings.caption;
+	if (settings.includeGif !== undefined) body.include_gif = settings.includeGif;
+	if (settings.enableSharing !== undefined) body.enable_sharing = settings.enableSharing;
+	if (settings.dimension) body.dimension = { ...settings.dimension };
+	if (settings.fps !== undefined) body.fps = settings.fps;
+	if (settings.folderId) body.folder_id = settings.folderId;
+	if (settings.brandVoiceId) body.brand_voice_id = settings.brandVoiceId;
+	if (settings.test !== undefined) body.test = settings.test;
+	return body;
+}
+
+/** JSON with sorted keys, so the same body always hashes the same. */
+export function canonicalJson(value: unknown): string {
+	if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+	if (value !== null && typeof value === 'object') {
+		const record = value as Record<string, unknown>;
+		return `{${Object.keys(record)
+			.filter((key) => record[key] !== undefined)
+			.sort()
+			.map((key) => `${JSON.stringify(key)}:${canonicalJson(record[key])}`)
+			.join(',')}}`;
+	}
+	return JSON.stringify(value ?? null);
+}
+
+export function sha256(text: string): string {
+	return createHash('sha256').update(text).digest('hex');
+}
+
+const KEY_UNSAFE = /[^A-Za-z0-9_:.-]/g;
+
+/**
+ * `n8n:<execution>:<node>:<item>:<body hash>` within HeyGen's 1–255 chars of [A-Za-z0-9_:.-].
+ * The same execution, node, item and body always give the same key, so a retry (by the transport, or a
+ * re-run of the same execution) replays HeyGen's first answer instead of rendering and charging again;
+ * any change to what is sent gives a new key.
+ */
+export function idempotencyKey(parts: { executionId: string; nodeId: string; itemIndex: number; body: IDataObject }) {
+	const clean = (value: string, max: number) => {
+		const safe = value.replace(KEY_UNSAFE, '_');
+		return safe.length <= max ? safe : sha256(value).slice(0, max);
+	};
+	const bodyHash = sha256(canonicalJson(parts.body)).slice(0, 40);
+	return `n8n:${clean(parts.executionId || 'manual', 64)}:${clean(parts.nodeId || 'node', 64)}:${parts.itemIndex}:${bodyHash}`;
+}
+
+/** Deterministic per execution and item, so Wait For Video (and webhooks) can correlate the video. */
+export function defaultCallbackId(executionId: string, itemIndex: number): string {
+	return `n8n-${executionId || 'manual'}-${itemIndex}`;
+}
+
+export interface GenerateResult {
+	videoId: string;
+	status?: string;
+}
+
+function isRecord(value: unknown): value is IDataObject {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** v3 answers a video object `{data: {id, status, ...}}`; legacy `{data: {video_id}}`. */
+export function readGenerateResponse(body: unknown): GenerateResult | undefined {
+	const data = isRecord(body) && isRecord(body.data) ? body.data : undefined;
+	if (!data) return undefined;
+	const id = data.video_id ?? data.id;
+	if (typeof id !== 'string' || id === '') return undefined;
+	return { videoId: id, status: typeof data.status === 'string' ? data.status : undefined };
+}
+
+export async function generateVideo(
+	this: HeyGenContext,
+	request: { family: ApiFamily; templateId: string; body: IDataObject; idempotencyKey?: string; itemIndex: number },
+): Promise<GenerateResult & { raw: unknown }> {
+	const encoded = encodeURIComponent(request.templateId);
+	const response =
+		request.family === 'v3'
+			? await heyGenRequest.call(this, {
+					method: 'POST',
+					path: `/v3/templates/${encoded}`,
+					body: request.body,
+					idempotent: true,
+					idempotencyKey: request.idempotencyKey,
+					itemIndex: request.itemIndex,
+				})
+			: await heyGenRequest.call(this, {
+					method: 'POST',
+					path: `/v2/template/${encoded}/generate`,
+					body: request.body,
+					idempotent: false,
+					itemIndex: request.itemIndex,
+				});
+	const result = readGenerateResponse(response.body);
+	return { videoId: result?.videoId ?? '', status: result?.status, raw: response.body };
+}

@@ -1,0 +1,115 @@
+import type { IDataObject, ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
+
+import type { HeyGenContext } from '../transport';
+import { heyGenRequest } from '../transport';
+
+const MAX_VOICE_PAGES = 10;
+
+function isRecord(value: unknown): value is IDataObject {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function text(value: unknown): string | undefined {
+	return typeof value === 'string' && value.trim() !== '' ? value : undefined;
+}
+
+function dataOf(body: unknown): unknown {
+	return isRecord(body) ? body.data : undefined;
+}
+
+function listIn(value: unknown, ...keys: string[]): IDataObject[] {
+	if (Array.isArray(value)) return value.filter(isRecord);
+	if (!isRecord(value)) return [];
+	for (const key of keys) {
+		if (Array.isArray(value[key])) return (value[key] as unknown[]).filter(isRecord);
+	}
+	return [];
+}
+
+async function get(this: HeyGenContext, path: string, qs?: IDataObject): Promise<unknown> {
+	return (await heyGenRequest.call(this, { method: 'GET', path, qs, idempotent: true })).body;
+}
+
+/** The body of the first request that succeeds: new API first, legacy where the new one is unavailable. */
+async function firstAnswer(this: HeyGenContext, attempts: Array<() => Promise<unknown>>): Promise<unknown> {
+	let failure: unknown;
+	for (const attempt of attempts) {
+		try {
+			return await attempt();
+		} catch (error) {
+			failure = error;
+		}
+	}
+	return await Promise.reject(failure);
+}
+
+function voiceLabel(voice: IDataObject): string {
+	const details = [text(voice.language), text(voice.gender)].filter(Boolean).join(', ');
+	const name = text(voice.name) ?? String(voice.voice_id);
+	return details ? `${name} (${details})` : name;
+}
+
+export async function voiceOptions(this: HeyGenContext): Promise<INodePropertyOptions[]> {
+	const voices = (await firstAnswer.call(this, [
+		async () => {
+			const all: IDataObject[] = [];
+			let token: string | undefined;
+			for (let page = 0; page < MAX_VOICE_PAGES; page++) {
+				const body = await get.call(this, '/v3/voices', token ? { limit: 100, token } : { limit: 100 });
+				all.push(...listIn(dataOf(body)));
+				token = isRecord(body) && body.has_more === true ? text(body.next_token) : undefined;
+				if (!token) break;
+			}
+			return all;
+		},
+		async () => listIn(dataOf(await get.call(this, '/v2/voices')), 'voices'),
+	])) as IDataObject[];
+	return voices
+		.filter((voice) => text(voice.voice_id))
+		.map((voice) => ({ name: voiceLabel(voice), value: String(voice.voice_id) }));
+}
+
+/** Avatars and talking photos in one list; the value carries the kind HeyGen's character variable needs. */
+export async function characterOptions(this: HeyGenContext): Promise<INodePropertyOptions[]> {
+	const data = dataOf(await get.call(this, '/v2/avatars'));
+	const options: INodePropertyOptions[] = [];
+	for (const avatar of listIn(data, 'avatars')) {
+		const id = text(avatar.avatar_id);
+		if (id) options.push({ name: `Avatar: ${text(avatar.avatar_name) ?? id}`, value: `avatar:${id}` });
+	}
+	for (const photo of listIn(isRecord(data) ? data.talking_photos : undefined)) {
+		const id = text(photo.talking_photo_id);
+		if (id) {
+			options.push({ name: `Talking photo: ${text(photo.talking_photo_name) ?? id}`, value: `talking_photo:${id}` });
+		}
+	}
+	return options;
+}
+
+export async function getVoices(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+	return await voiceOptions.call(this);
+}
+
+export async function getCharacters(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+	return await characterOptions.call(this);
+}
+
+export async function getFolders(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+	const folders = listIn(dataOf(await get.call(this, '/v1/folders', { limit: 100 })), 'folders', 'list');
+	const names = new Map(folders.map((folder) => [String(folder.id), text(folder.name) ?? String(folder.id)]));
+	return folders
+		.filter((folder) => text(folder.id) && folder.is_trash !== true)
+		.map((folder) => {
+			const parent = text(folder.parent_id) ? names.get(String(folder.parent_id)) : undefined;
+			const name = text(folder.name) ?? String(folder.id);
+			return { name: parent ? `${parent} / ${name}` : name, value: String(folder.id) };
+		});
+}
+
+export async function getBrandVoices(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+	const list = listIn(dataOf(await get.call(this, '/v1/brand_voice/list', { limit: 100 })), 'list', 'brand_voices');
+	return list
+		.map((entry) => ({ id: text(entry.id) ?? text(entry.brand_voice_id), name: text(entry.name) }))
+		.filter((entry): entry is { id: string; name: string | undefined } => entry.id !== undefined)
+		.map((entry) => ({ name: entry.name ?? entry.id, value: entry.id }));
+}
