@@ -441,18 +441,20 @@ class EngineHarness {
 			workflowId: workflow.id,
 			isTest: false,
 		};
+		// As n8n's WaitingWebhooks.getWebhookExecutionData does BEFORE it calls webhook(): disable the node,
+		// clear waitTill and pop the node's parked run (preserveInputOverride). So webhook() cannot read the
+		// node's own pre-wait output from runData. (On this copy only: without workflowData it is discarded.)
+		entry.node.disabled = true;
+		runExecutionData.waitTill = undefined;
+		const lastNode = runExecutionData.resultData.lastNodeExecuted;
+		runExecutionData.resultData.runData[lastNode].pop();
 		const context = new WebhookContext(workflow, node, additionalData, 'webhook', webhookData, [], runExecutionData);
 		const webhookResponse = await nodeType.webhook.call(context);
 		if (!webhookResponse.workflowData) {
 			return { webhookResponse: { ...webhookResponse, ...response }, result: undefined };
 		}
-		runExecutionData.waitTill = undefined;
-		entry.node.disabled = true;
 		entry.data.main = webhookResponse.workflowData;
 		entry.metadata = { ...(entry.metadata ?? {}), forwardAllOutputs: true };
-		// n8n pops the parked run when the execution resumes (WorkflowExecute.handleWaitingState)
-		const lastNode = runExecutionData.resultData.lastNodeExecuted;
-		runExecutionData.resultData.runData[lastNode].pop();
 		const resumed = await this.execute(workflowData, runExecutionData, result.executionId);
 		return { webhookResponse: { ...webhookResponse, ...response }, result: resumed };
 	}

@@ -1,0 +1,190 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+export const OUTPUT_COMPLETED = 0;
+export const OUTPUT_FAILED = 1;
+export const OUTPUT_STILL_RENDERING = 2;
+
+export const properties: INodeProperties[] = [
+	{
+		displayName: 'Video ID',
+		name: 'videoId',
+		type: 'string',
+		default: '={{ $json.video_id }}',
+		required: true,
+		description: 'ID of the HeyGen video to wait for. The default reads video_ID from HeyGen Generate From Template.',
+	},
+	{
+		displayName: 'API Version',
+		name: 'apiVersion',
+		type: 'options',
+		default: 'auto',
+		options: [
+			{
+				name: 'Auto',
+				value: 'auto',
+				description:
+					'Use the api_version field of the item (set by HeyGen Generate From Template) when present; otherwise ask the v3 API first and the legacy API for videos v3 does not know',
+			},
+			{ name: 'V3', value: 'v3', description: 'GET /v3/videos/statuses and /v3/videos/{ID}' },
+			{
+				name: 'Legacy (V1 Status)',
+				value: 'legacy',
+				description: 'GET /v1/video_status.get: for videos generated through /v2/template/{ID}/generate',
+			},
+		],
+		description: 'Which HeyGen API reports the status. Videos made through the legacy v2 generate route are only visible to the legacy status endpoint.',
+	},
+	{
+		displayName: 'Wait Mode',
+		name: 'waitMode',
+		type: 'options',
+		default: 'poll',
+		options: [
+			{
+				name: 'Poll',
+				value: 'poll',
+				description:
+					'Check all items together, backing off between checks, for up to Max Time in Node; unfinished items leave on Still Rendering',
+			},
+			{
+				name: 'Resume on HeyGen Callback',
+				value: 'callback',
+				description:
+					"Check once, then park the execution (no worker held) until HeyGen calls the execution's resume URL or Max Wait passes",
+			},
+		],
+	},
+	{
+		displayName:
+			'Loop Still Rendering back through a Wait node (e.g. 2 minutes) into this node: waits of 65 seconds or more free the worker, so long renders cost nothing while they run.',
+		name: 'pollNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { waitMode: ['poll'] } },
+	},
+	{
+		displayName: 'Max Time in Node (Seconds)',
+		name: 'maxTimeInNode',
+		type: 'number',
+		default: 55,
+		typeOptions: { minValue: 1, maxValue: 3600, numberPrecision: 1 },
+		description:
+			'How long the node keeps polling before it sends unfinished videos to Still Rendering. Below 65 seconds the execution stays in memory like any short wait.',
+		hint: 'Above 60 seconds the node holds a worker (and an execution slot) for the whole time',
+		displayOptions: { show: { waitMode: ['poll'] } },
+	},
+	{
+		displayName:
+			'In HeyGen Generate From Template, set the callback URL to {{ $execution.resumeUrl }} (or turn on its "Resume Wait For Video on Callback" option). n8n must be reachable from the internet (WEBHOOK_URL). Several videos per execution are supported: the execution resumes once every video has finished. Used as an AI tool, this node polls instead.',
+		name: 'callbackNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { waitMode: ['callback'] } },
+	},
+	{
+		displayName: 'Max Wait (Minutes)',
+		name: 'maxWaitMinutes',
+		type: 'number',
+		default: 60,
+		typeOptions: { minValue: 1, maxValue: 10080 },
+		description:
+			'After this long without all videos finished, the unfinished ones leave on Still Rendering with their last known status',
+		displayOptions: { show: { waitMode: ['callback'] } },
+	},
+	{
+		displayName: 'Callback Secret',
+		name: 'callbackSecret',
+		type: 'string',
+		typeOptions: { password: true },
+		default: '',
+		description:
+			"Optional. HeyGen's webhook secret: when set, callbacks without a valid Heygen-Signature (HMAC-SHA256 of the body) are refused. Without it, every callback is only a wake-up: the node always reads the real status from the API before emitting anything.",
+		displayOptions: { show: { waitMode: ['callback'] } },
+	},
+	{
+		displayName: 'Download Video',
+		name: 'downloadVideo',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether to download finished videos into binary data (streamed). Off: items carry the signed video_url, valid about 7 days.',
+	},
+	{
+		displayName: 'Download Options',
+		name: 'downloadOptions',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: { show: { downloadVideo: [true] } },
+		options: [
+			{
+				displayName: 'Captioned Video',
+				name: 'captionedVideo',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to download the version with burned-in captions when HeyGen made one (else the plain video)',
+			},
+			{
+				displayName: 'Captions File',
+				name: 'captions',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to also download the caption file (.srt on v3, .ass on legacy) into the binary field "captions"',
+			},
+			{
+				displayName: 'GIF Preview',
+				name: 'gif',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to also download the GIF preview (when HeyGen made one) into the binary field "gif"',
+			},
+			{
+				displayName: 'Put Video in Field',
+				name: 'binaryPropertyName',
+				type: 'string',
+				default: 'data',
+				description: 'Binary field of the output item that receives the MP4',
+			},
+			{
+				displayName: 'Thumbnail',
+				name: 'thumbnail',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to also download the thumbnail into the binary field "thumbnail"',
+			},
+		],
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'First Poll Interval (Seconds)',
+				name: 'initialInterval',
+				type: 'number',
+				default: 2,
+				typeOptions: { minValue: 0.1, numberPrecision: 1 },
+				description: 'Wait before the second status check; later waits grow by half each time',
+			},
+			{
+				displayName: 'Longest Poll Interval (Seconds)',
+				name: 'maxInterval',
+				type: 'number',
+				default: 15,
+				typeOptions: { minValue: 0.1, numberPrecision: 1 },
+				description: 'Upper bound for the wait between two status checks',
+			},
+			{
+				displayName: 'Keep Input Fields',
+				name: 'keepInputFields',
+				type: 'boolean',
+				default: true,
+				description:
+					'Whether output items keep the fields of the input item (e.g. the contact name), with the video fields written over them',
+			},
+		],
+	},
+	];

@@ -1,0 +1,96 @@
+/**
+ * Output items: a status record merged over the input item, routed to Completed / Failed / Still Rendering.
+ * Errors (unknown video ID, API failure) become items on Failed carrying `error` {code, message, detail}
+ * like a failed render. With "On Error: Continue (using error output)" they take the shape n8n moves to
+ * its error output, `{error, details}`, which n8n merges over the input item.
+ */
+import type { IBinaryData, IDataObject, INodeExecutionData } from 'n8n-workflow';
+
+import type { NormalizedVideo, VideoOutcome } from '../shared/videoStatus';
+import { outcomeOf } from '../shared/videoStatus';
+import { OUTPUT_COMPLETED, OUTPUT_FAILED, OUTPUT_STILL_RENDERING } from './description';
+
+export interface InputRef {
+	itemIndex: number;
+	json: IDataObject;
+	binary?: Record<string, IBinaryData>;
+}
+
+export interface ItemOutcome {
+	itemIndex: number;
+	output: number;
+	item: INodeExecutionData;
+	error?: Error;
+}
+
+export function outputFor(outcome: VideoOutcome): number {
+	if (outcome === 'completed') return OUTPUT_COMPLETED;
+	if (outcome === 'failed') return OUTPUT_FAILED;
+	return OUTPUT_STILL_RENDERING;
+}
+
+function base(input: InputRef, keepInput: boolean): IDataObject {
+	return keepInput ? { ...input.json } : {};
+}
+
+export function videoItem(
+	input: InputRef,
+	video: NormalizedVideo,
+	options: { keepInput: boolean; checkedAt: string; binary?: Record<string, IBinaryData> },
+): ItemOutcome {
+	const json: IDataObject = { ...base(input, options.keepInput), ...(video as unknown as IDataObject), checked_at: options.checkedAt };
+	const item: INodeExecutionData = { json, pairedItem: { item: input.itemIndex } };
+	const binary = { ...(options.keepInput ? input.binary ?? {} : {}), ...(options.binary ?? {}) };
+	if (Object.keys(binary).length > 0) item.binary = binary;
+	return { itemIndex: input.itemIndex, output: outputFor(outcomeOf(video.status)), item };
+}
+
+export function errorItem(
+	input: InputRef,
+	videoId: string,
+	error: Error & { description?: string | null; httpCode?: string | null },
+	options: { keepInput: boolean; checkedAt: string },
+): ItemOutcome {
+	const json: IDataObject = {
+		...base(input, options.keepInput),
+		video_id: videoId,
+		status: 'error',
+		error: {
+			code: error.httpCode ?? null,
+			message: error.message,
+			detail: error.description ?? null,
+		},
+		checked_at: options.checkedAt,
+	};
+	const item: INodeExecutionData = { json, pairedItem: { item: input.itemIndex } };
+	if (options.keepInput && input.binary) item.binary = input.binary;
+	return { itemIndex: input.itemIndex, output: OUTPUT_FAILED, item, error };
+}
+
+/**
+ * n8n sends an item to the error output when its JSON holds only `error`/`message`/`details` (an
+ * `item.error` would also do, but n8n then drops everything but the message).
+ */
+function forErrorOutput(outcome: ItemOutcome): INodeExecutionData {
+	const error = outcome.item.json.error as IDataObject | undefined;
+	return {
+		json: {
+			error: outcome.error?.message ?? 'Error',
+			details: {
+				video_id: outcome.item.json.video_id ?? null,
+				code: error?.code ?? null,
+				detail: error?.detail ?? null,
+			},
+		},
+		pairedItem: outcome.item.pairedItem,
+	};
+}
+
+/** The three outputs, each in input order. `errorOutput`: the node routes errors to n8n's error output. */
+export function toOutputs(outcomes: ItemOutcome[], errorOutput = false): INodeExecutionData[][] {
+	const outputs: INodeExecutionData[][] = [[], [], []];
+	for (const outcome of [...outcomes].sort((a, b) => a.itemIndex - b.itemIndex)) {
+		outputs[outcome.output].push(errorOutput && outcome.error ? forErrorOutput(outcome) : outcome.item);
+	}
+	return outputs;
+}

@@ -1,0 +1,195 @@
+/**
+ * Downloads a finished video's media from HeyGen's pre-signed URLs into n8n binary data.
+ *
+ * - Streamed: the response stream goes straight to n8n's binary store, never into memory whole.
+ * - No credentials: the URLs are already signed, and the API key must never reach the media host, so these
+ *   functions use the plain `httpRequest` helper and never read the credential. Fresh URLs come from the
+ *   caller's `resign` callback (a status call through the transport).
+ * - A 403/404 from the media host usually means an expired or not-yet-published link: re-sign once, retry once.
+ */
+import type { IBinaryData, IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { NormalizedVideo } from './videoStatus';
+
+export type DownloadContext = IExecuteFunctions | IWebhookFunctions;
+
+export type MediaKind = 'video' | 'captioned_video' | 'thumbnail' | 'gif' | 'captions';
+
+export interface MediaRequest {
+	kind: MediaKind;
+	/** Binary property of the output item. */
+	property: string;
+	/** The main video must download; extras are skipped when HeyGen has none. */
+	required: boolean;
+}
+
+export interface DownloadSettings {
+	binaryPropertyName: string;
+	captionedVideo: boolean;
+	thumbnail: boolean;
+	gif: boolean;
+	captions: boolean;
+}
+
+export interface DownloadResult {
+	binary: Record<string, IBinaryData>;
+	/** The record whose URLs were used (fresh from the re-sign call). */
+	video: NormalizedVideo;
+	/** Extras HeyGen had no file for. */
+	skipped: MediaKind[];
+}
+
+/** Which files to fetch for an item, from the node's options. */
+export function mediaRequests(settings: DownloadSettings): MediaRequest[] {
+	const requests: MediaRequest[] = [
+		{ kind: settings.captionedVideo ? 'captioned_video' : 'video', property: settings.binaryPropertyName, required: true },
+	];
+	if (settings.thumbnail) requests.push({ kind: 'thumbnail', property: 'thumbnail', required: false });
+	if (settings.gif) requests.push({ kind: 'gif', property: 'gif', required: false });
+	if (settings.captions) requests.push({ kind: 'captions', property: 'captions', required: false });
+	return requests;
+}
+
+interface MediaFile {
+	url: string;
+	fileName: string;
+	mimeType: string;
+}
+
+/** Where a kind of media lives in a record, with the file name and type it gets in n8n. */
+export function mediaFile(video: NormalizedVideo, kind: MediaKind): MediaFile | undefined {
+	const id = video.video_id.replace(/[^A-Za-z0-9._-]/g, '_');
+	switch (kind) {
+		case 'video':
+			return video.video_url ? { url: video.video_url, fileName: `${id}.mp4`, mimeType: 'video/mp4' } : undefined;
+		case 'captioned_video': {
+			// Captions were not requested at generate time: the plain video is what exists.
+			const url = video.captioned_video_url ?? video.video_url;
+			const suffix = video.captioned_video_url ? '_captioned' : '';
+			return url ? { url, fileName: `${id}${suffix}.mp4`, mimeType: 'video/mp4' } : undefined;
+		}
+		case 'thumbnail':
+			return video.thumbnail_url
+				? { url: video.thumbnail_url, fileName: `${id}_thumbnail.jpg`, mimeType: 'image/jpeg' }
+				: undefined;
+		case 'gif':
+			return video.gif_url ? { url: video.gif_url, fileName: `${id}.gif`, mimeType: 'image/gif' } : undefined;
+		case 'captions':
+			if (video.subtitle_url) {
+				return { url: video.subtitle_url, fileName: `${id}.srt`, mimeType: 'application/x-subrip' };
+			}
+			return video.caption_url ? { url: video.caption_url, fileName: `${id}.ass`, mimeType: 'text/x-ssa' } : undefined;
+	}
+}
+
+interface StreamLike {
+	destroy?: (error?: Error) => void;
+	resume?: () => void;
+}
+
+function discard(body: unknown): void {
+	const stream = body as StreamLike | undefined;
+	if (stream && typeof stream.destroy === 'function') stream.destroy();
+}
+
+function headerValue(headers: Record<string, unknown> | undefined, name: string): string | undefined {
+	const value = headers?.[name];
+	return typeof value === 'string' ? value : undefined;
+}
+
+/** The media host's content type when it is specific; ours otherwise. */
+function chooseMimeType(fallback: string, headers: Record<string, unknown> | undefined): string {
+	const type = headerValue(headers, 'content-type')?.split(';')[0].trim();
+	if (!type || type === 'application/octet-stream' || type === 'binary/octet-stream') return fallback;
+	if (fallback.startsWith('video/') && !type.startsWith('video/')) return fallback;
+	return type;
+}
+
+type Attempt = { ok: true; binary: IBinaryData } | { ok: false; statusCode: number };
+
+/** One streamed GET of a pre-signed URL. */
+async function fetchOnce(this: DownloadContext, file: MediaFile, itemIndex: number): Promise<Attempt> {
+	const signal = 'getExecutionCancelSignal' in this ? this.getExecutionCancelSignal() : undefined;
+	const response = (await this.helpers.httpRequest({
+		method: 'GET',
+		url: file.url,
+		encoding: 'stream',
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+		timeout: 600_000,
+		...(signal ? { abortSignal: signal } : {}),
+	})) as { statusCode: number; headers: Record<string, unknown>; body: unknown };
+
+	if (response.statusCode < 200 || response.statusCode >= 300) {
+		discard(response.body);
+		return { ok: false, statusCode: response.statusCode };
+	}
+	try {
+		const binary = await this.helpers.prepareBinaryData(
+			response.body as Buffer,
+			file.fileName,
+			chooseMimeType(file.mimeType, response.headers),
+		);
+		return { ok: true, binary };
+	} catch (error) {
+		discard(response.body);
+		throw new NodeOperationError(this.getNode(), error as Error, {
+			itemIndex,
+			message: `Downloading ${file.fileName} from HeyGen failed: ${(error as Error).message}`,
+		});
+	}
+}
+
+/**
+ * Downloads the requested media of one completed video. `resign` returns a fresh status record (new
+ * signed URLs); it is called once before downloading, and once more if the media host refuses a link.
+ */
+export async function downloadVideoMedia(
+	this: DownloadContext,
+	video: NormalizedVideo,
+	requests: MediaRequest[],
+	itemIndex: number,
+	resign: () => Promise<NormalizedVideo>,
+): Promise<DownloadResult> {
+	let current = await resign();
+	let resigned = false;
+	const binary: Record<string, IBinaryData> = {};
+	const skipped: MediaKind[] = [];
+
+	for (const request of requests) {
+		let file = mediaFile(current, request.kind);
+		if (!file) {
+			if (request.required) {
+				throw new NodeOperationError(this.getNode(), `HeyGen returned no URL for the ${request.kind.replace('_', ' ')} of video ${video.video_id}`, {
+					itemIndex,
+					description: `The video status is "${current.status}".`,
+				});
+			}
+			skipped.push(request.kind);
+			continue;
+		}
+		let attempt = await fetchOnce.call(this, file, itemIndex);
+		if (!attempt.ok && (attempt.statusCode === 403 || attempt.statusCode === 404) && !resigned) {
+			resigned = true;
+			current = await resign();
+			file = mediaFile(current, request.kind);
+			if (file) attempt = await fetchOnce.call(this, file, itemIndex);
+		}
+		if (!attempt.ok) {
+			if (!request.required) {
+				skipped.push(request.kind);
+				continue;
+			}
+			throw new NodeOperationError(this.getNode(), `HeyGen's media host answered HTTP ${attempt.statusCode} for the video file of ${video.video_id}`, {
+				itemIndex,
+				description:
+					attempt.statusCode === 403 || attempt.statusCode === 404
+						? 'The signed link was refused even after fetching a fresh one from the status endpoint. The file may not be published yet: run the item again in a minute.'
+						: 'The media host failed. Run the item again later.',
+			});
+		}
+		binary[request.property] = attempt.binary;
+	}
+	return { binary, video: current, skipped };
+}

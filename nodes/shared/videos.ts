@@ -1,0 +1,217 @@
+/**
+ * Video status calls, for both API families, through the shared transport:
+ * - v3: `GET /v3/videos/statuses?video_ids=…` (≤100 ids a call) for everything, then `GET /v3/videos/{id}` once
+ *   for each video found completed (the bulk answer has no URLs);
+ * - legacy: `GET /v1/video_status.get?video_id=…`, one call per video (a few in parallel);
+ * - auto: v3 first, then the legacy call for the ids v3 does not know (videos generated through the legacy
+ *   `/v2/template/{id}/generate` route exist only there: the documented pitfall).
+ * Every call is a GET, so the transport retries 429/5xx/network errors within its bound.
+ */
+import type { JsonObject } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import { chunk } from './polling';
+import type { HeyGenContext } from './transport';
+import { HeyGenApiError, heyGenRequest } from './transport';
+import type { ApiFamily, NormalizedVideo } from './videoStatus';
+import { bulkEntries, fromV1, fromV3Bulk, fromV3Detail, outcomeOf } from './videoStatus';
+
+export type ApiChoice = 'auto' | ApiFamily;
+
+export interface VideoQuery {
+	/** The input item this video belongs to (errors are attributed to it). */
+	itemIndex: number;
+	videoId: string;
+	api: ApiChoice;
+}
+
+export type VideoCheck = { video: NormalizedVideo; error?: undefined } | { video?: undefined; error: Error };
+
+export const BULK_LIMIT = 100;
+const LEGACY_CONCURRENCY = 5;
+
+/** Reads what the user or the upstream Generate node said about the API family. */
+export function parseApiChoice(value: unknown): ApiChoice | undefined {
+	if (typeof value !== 'string') return undefined;
+	const normalized = value.trim().toLowerCase();
+	if (normalized === 'v3') return 'v3';
+	if (['legacy', 'v1', 'v2'].includes(normalized)) return 'legacy';
+	if (normalized === 'auto') return 'auto';
+	return undefined;
+}
+
+function isAbort(context: HeyGenContext, error: unknown): boolean {
+	const signal = 'getExecutionCancelSignal' in context ? context.getExecutionCancelSignal() : undefined;
+	if (signal?.aborted) return true;
+	const name = (error as { name?: string } | undefined)?.name;
+	return name === 'AbortError' || name === 'CanceledError';
+}
+
+/** Cancellation must end the run, not become an item error. */
+function rethrowIfAborted(context: HeyGenContext, error: unknown): void {
+	if (isAbort(context, error)) {
+		throw new NodeOperationError(context.getNode(), 'The execution was cancelled', {
+			description: (error as Error | undefined)?.message,
+		});
+	}
+}
+
+function heyGenKind(error: unknown): string | undefined {
+	return error instanceof HeyGenApiError ? error.heyGen.kind : undefined;
+}
+
+/** The same failure, attributed to one item (a bulk call's failure concerns every item in it). */
+export function errorForItem(context: HeyGenContext, error: unknown, itemIndex: number): Error {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
+		const copy = new NodeApiError(
+			context.getNode(),
+			((error as NodeApiError).errorResponse as JsonObject | undefined) ?? { message: error.message },
+			{
+				message: error.message,
+				description: error.description ?? undefined,
+				httpCode: (error as NodeApiError).httpCode ?? undefined,
+				itemIndex,
+			},
+		);
+		return copy;
+	}
+	return new NodeOperationError(context.getNode(), (error as Error)?.message ?? String(error), { itemIndex });
+}
+
+export function notFoundError(context: HeyGenContext, query: VideoQuery, checked: string): Error {
+	return new NodeApiError(
+		context.getNode(),
+		{ message: 'Video not found', video_id: query.videoId },
+		{
+			message: `HeyGen does not know the video ID "${query.videoId}"`,
+			description: `Checked ${checked}. Check the Video ID expression (it should point at the video_id of HeyGen Generate From Template), that the HeyGen credential belongs to the account that created the video, and the API Version setting.`,
+			httpCode: '404',
+			itemIndex: query.itemIndex,
+		},
+	);
+}
+
+async function v3Detail(this: HeyGenContext, query: VideoQuery): Promise<NormalizedVideo> {
+	const response = await heyGenRequest.call(this, {
+		method: 'GET',
+		path: `/v3/videos/${encodeURIComponent(query.videoId)}`,
+		idempotent: true,
+		itemIndex: query.itemIndex,
+	});
+	return fromV3Detail(response.body, query.videoId);
+}
+
+async function v1Status(this: HeyGenContext, query: VideoQuery): Promise<NormalizedVideo> {
+	const response = await heyGenRequest.call(this, {
+		method: 'GET',
+		path: '/v1/video_status.get',
+		qs: { video_id: query.videoId },
+		idempotent: true,
+		itemIndex: query.itemIndex,
+	});
+	return fromV1(response.body, query.videoId);
+}
+
+/** Runs `worker` over `values` with at most `limit` in flight. */
+async function forEachLimited<T>(values: T[], limit: number, worker: (value: T) => Promise<void>): Promise<void> {
+	let next = 0;
+	const lanes = Array.from({ length: Math.min(limit, values.length) }, async () => {
+		while (next < values.length) {
+			const value = values[next++];
+			await worker(value);
+		}
+	});
+	await Promise.all(lanes);
+}
+
+async function checkLegacy(
+	this: HeyGenContext,
+	queries: VideoQuery[],
+	results: Map<number, VideoCheck>,
+	checkedBefore: string | undefined,
+): Promise<void> {
+	await forEachLimited(queries, LEGACY_CONCURRENCY, async (query) => {
+		try {
+			results.set(query.itemIndex, { video: await v1Status.call(this, query) });
+		} catch (error) {
+			rethrowIfAborted(this, error);
+			if (heyGenKind(error) === 'not_found') {
+				const checked = checkedBefore ? `${checkedBefore} and the legacy status endpoint` : 'the legacy status endpoint (/v1/video_status.get)';
+				results.set(query.itemIndex, { error: notFoundError(this, query, checked) });
+			} else {
+				results.set(query.itemIndex, { error: errorForItem(this, error, query.itemIndex) });
+			}
+		}
+	});
+}
+
+/**
+ * Checks the given videos once. Completed v3 videos get their details (URLs) in the same call, so the
+ * caller fetches details once per video. Returns one result per itemIndex.
+ */
+export async function checkVideos(this: HeyGenContext, queries: VideoQuery[]): Promise<Map<number, VideoCheck>> {
+	const results = new Map<number, VideoCheck>();
+	const legacy = queries.filter((q) => q.api === 'legacy');
+	const viaV3 = queries.filter((q) => q.api !== 'legacy');
+	const fallback: VideoQuery[] = [];
+	const completedV3: VideoQuery[] = [];
+
+	for (const batch of chunk(viaV3, BULK_LIMIT)) {
+		let entries: Map<string, unknown>;
+		try {
+			const ids = [...new Set(batch.map((q) => q.videoId))];
+			const response = await heyGenRequest.call(this, {
+				method: 'GET',
+				path: '/v3/videos/statuses',
+				qs: { video_ids: ids.join(',') },
+				idempotent: true,
+			});
+			entries = bulkEntries(response.body);
+		} catch (error) {
+			rethrowIfAborted(this, error);
+			// An account or key without the v3 status endpoint: auto items can still be answered by legacy.
+			const kind = heyGenKind(error);
+			const v3Unusable = kind === 'not_found' || kind === 'forbidden' || kind === 'invalid_request';
+			for (const query of batch) {
+				if (query.api === 'auto' && v3Unusable) fallback.push(query);
+				else results.set(query.itemIndex, { error: errorForItem(this, error, query.itemIndex) });
+			}
+			continue;
+		}
+		for (const query of batch) {
+			const entry = entries.get(query.videoId);
+			const video = entry === undefined ? undefined : fromV3Bulk(entry, query.videoId);
+			const outcome = video ? outcomeOf(video.status) : 'not_found';
+			if (outcome === 'not_found') {
+				if (query.api === 'auto') fallback.push(query);
+				else results.set(query.itemIndex, { error: notFoundError(this, query, 'the v3 status endpoint (/v3/videos/statuses)') });
+			} else if (outcome === 'completed') {
+				completedV3.push(query);
+			} else if (video) {
+				results.set(query.itemIndex, { video });
+			}
+		}
+	}
+
+	await forEachLimited(completedV3, LEGACY_CONCURRENCY, async (query) => {
+		try {
+			results.set(query.itemIndex, { video: await v3Detail.call(this, query) });
+		} catch (error) {
+			rethrowIfAborted(this, error);
+			results.set(query.itemIndex, { error: errorForItem(this, error, query.itemIndex) });
+		}
+	});
+
+	await checkLegacy.call(this, legacy, results, undefined);
+	await checkLegacy.call(this, fallback, results, 'the v3 status endpoint');
+	return results;
+}
+
+/**
+ * A fresh status of one video, right before its media is downloaded: HeyGen signs the URLs anew on every
+ * status call, so this is what makes a download work on a link that expired while the item waited.
+ */
+export async function freshVideo(this: HeyGenContext, video: NormalizedVideo, itemIndex: number): Promise<NormalizedVideo> {
+	const query: VideoQuery = { itemIndex, videoId: video.video_id, api: video.api_version };
+	return video.api_version === 'v3' ? await v3Detail.call(this, query) : await v1Status.call(this, query);
+}

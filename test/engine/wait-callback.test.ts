@@ -1,0 +1,212 @@
+/* Test data comes from plain-JS support modules (sandbox, harness): untyped on purpose. */
+/* eslint-disable @typescript-eslint/no-explicit-any */
+/* Callback mode of HeyGen Wait For Video: the execution parks, HeyGen's callback resumes it. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const support = require('../support/wait-for-video');
+
+
+const { setup, makeVideo, waitWorkflow, startReceiver, statusCalls } = support;
+
+const callbackFor = (videoId: string, eventType = 'avatar_video.success') => ({
+	event_type: eventType,
+	event_data: { video_id: videoId, url: 'https://evil.example/fake.mp4', callback_id: null },
+});
+
+describe('HeyGen Wait For Video: resume on HeyGen callback', () => {
+	let sb: any;
+	let h: any;
+	let receiver: any;
+
+	beforeAll(async () => {
+		({ sb, h } = await setup());
+		receiver = await startReceiver([200]);
+	});
+	afterAll(async () => {
+		await receiver.close();
+		await sb.close();
+	});
+	beforeEach(() => {
+		sb.reset();
+		receiver.received.length = 0;
+		sb.setConcurrency(50);
+		sb.setRender({ pendingMs: 20, processingMs: 600_000 });
+	});
+
+	async function delivered(count: number) {
+		await sb.waitFor(() => receiver.received.length >= count, { timeoutMs: 10_000 });
+		const delivery = receiver.received[count - 1];
+		return { body: JSON.parse(delivery.body), headers: delivery.headers };
+	}
+
+	test('parks while rendering (no worker held), then the real HeyGen callback resumes it on Completed', async () => {
+		const id = await makeVideo(sb, { callbackUrl: receiver.url });
+		const r = await h.run(waitWorkflow({ waitMode: 'callback', maxWaitMinutes: 30 }), {
+			items: [{ json: { video_id: id, contact: 'Ada' } }],
+		});
+		expect(r.status).toBe('waiting');
+		expect(new Date(r.waitTill).getTime()).toBeGreaterThan(Date.now() + 29 * 60_000);
+		const entry = r.waitingEntry;
+		expect(entry.node.name).toBe('Wait For Video');
+		expect(entry.metadata.forwardAllOutputs).toBe(true);
+		expect(entry.metadata.resumeUrl).toBe(r.resumeUrl);
+		expect(entry.data.main[2]).toHaveLength(1);
+		expect(r.items('Completed')).toHaveLength(0); // nothing downstream ran yet
+
+		sb.complete(id);
+		const callback = await delivered(1);
+		expect(callback.body.event_type).toBe('avatar_video.success');
+		const before = statusCalls(sb).length;
+		const { result, webhookResponse } = await h.resumeWithWebhook(r, callback);
+		expect(webhookResponse.statusCode).toBe(200);
+		expect(result.status).toBe('success');
+		const completed = result.items('Completed');
+		expect(completed).toHaveLength(1);
+		expect(completed[0].json).toMatchObject({ video_id: id, contact: 'Ada', status: 'completed', api_version: 'v3' });
+		expect(completed[0].json.video_url).toContain('/video.mp4?');
+		// The callback was only a wake-up: the status came from the API.
+		expect(statusCalls(sb).length).toBeGreaterThan(before);
+	});
+
+	test('a forged callback claiming completion for a still-rendering video does not produce a Completed item', async () => {
+		const id = await makeVideo(sb);
+		const r = await h.run(waitWorkflow({ waitMode: 'callback' }), { items: [{ json: { video_id: id } }] });
+		expect(r.status).toBe('waiting');
+		const forged = await h.resumeWithWebhook(r, { body: callbackFor(id) });
+		expect(forged.result).toBeUndefined(); // the execution keeps waiting
+		expect(forged.webhookResponse.statusCode).toBe(200);
+		expect(forged.webhookResponse.webhookResponse).toMatchObject({ resumed: false, still_rendering: 1 });
+		// A later genuine completion still resumes the same waiting execution.
+		sb.complete(id);
+		const real = await h.resumeWithWebhook(r, { body: callbackFor(id) });
+		expect(real.result.items('Completed').map((i: any) => i.json.video_id)).toEqual([id]);
+		expect(real.result.items('Completed')[0].json.video_url).not.toContain('evil');
+	});
+
+	test('a callback about a foreign video is ignored without any API call', async () => {
+		const id = await makeVideo(sb);
+		const other = await makeVideo(sb);
+		sb.complete(other);
+		const r = await h.run(waitWorkflow({ waitMode: 'callback' }), { items: [{ json: { video_id: id } }] });
+		const before = statusCalls(sb).length;
+		const foreign = await h.resumeWithWebhook(r, { body: callbackFor(other) });
+		expect(foreign.result).toBeUndefined();
+		expect(foreign.webhookResponse.webhookResponse).toMatchObject({ resumed: false });
+		const empty = await h.resumeWithWebhook(r, { body: { hello: 'world' } });
+		expect(empty.result).toBeUndefined();
+		expect(statusCalls(sb).length).toBe(before);
+	});
+
+	test('a request without the execution signature is refused', async () => {
+		const id = await makeVideo(sb);
+		const r = await h.run(waitWorkflow({ waitMode: 'callback' }), { items: [{ json: { video_id: id } }] });
+		sb.complete(id);
+		const url = new URL(r.resumeUrl);
+		url.searchParams.set('signature', 'forged');
+		const refused = await h.resumeWithWebhook(r, { body: callbackFor(id), url: url.toString() });
+		expect(refused.result).toBeUndefined();
+		expect(refused.webhookResponse.statusCode).toBe(401);
+	});
+
+	test('several videos per execution: resumes only when all are final, each on its output', async () => {
+		const a = await makeVideo(sb, { callbackUrl: receiver.url, name: 'A' });
+		const b = await makeVideo(sb, { callbackUrl: receiver.url, name: 'B' });
+		const c = await makeVideo(sb, { callbackUrl: receiver.url, name: 'C' });
+		const r = await h.run(waitWorkflow({ waitMode: 'callback' }), {
+			items: [a, b, c].map((video_id, row) => ({ json: { video_id, row } })),
+		});
+		expect(r.status).toBe('waiting');
+		expect(r.waitingEntry.data.main[2]).toHaveLength(3);
+
+		sb.complete(a);
+		const first = await h.resumeWithWebhook(r, await delivered(1));
+		expect(first.result).toBeUndefined();
+		expect(first.webhookResponse.webhookResponse).toMatchObject({ still_rendering: 2 });
+
+		sb.fail(b, { code: 40119, message: 'Video is too long', detail: 'Too long for the plan' });
+		const second = await h.resumeWithWebhook(r, await delivered(2));
+		expect(second.result).toBeUndefined();
+
+		sb.complete(c);
+		const third = await h.resumeWithWebhook(r, await delivered(3));
+		expect(third.result.status).toBe('success');
+		const [completed, failed, rendering] = third.result.outputs('Wait For Video');
+		// Input fields travel with each item. (n8n renumbers pairedItem of a resumed node's output by position
+		// in each output list: WorkflowExecute.addPairedItemLineage; see the README's note.)
+		expect(completed.map((i: any) => [i.json.video_id, i.json.row])).toEqual([
+			[a, 0],
+			[c, 2],
+		]);
+		expect(failed.map((i: any) => i.json.video_id)).toEqual([b]);
+		expect(failed[0].json.error).toMatchObject({ code: '40119' });
+		expect(rendering).toHaveLength(0);
+	});
+
+	test('Max Wait passes: finished items on their outputs, unfinished on Still Rendering with their status', async () => {
+		const done = await makeVideo(sb);
+		sb.complete(done);
+		const stuck = await makeVideo(sb);
+		await sb.waitFor((s: any) => s.videos.get(stuck).status === 'processing');
+		const r = await h.run(waitWorkflow({ waitMode: 'callback', maxWaitMinutes: 5 }), {
+			items: [{ json: { video_id: done, row: 0 } }, { json: { video_id: stuck, row: 1 } }],
+		});
+		expect(r.status).toBe('waiting');
+		const before = statusCalls(sb).length;
+		const resumed = await h.resumeAfterTime(r);
+		expect(resumed.status).toBe('success');
+		const [completed, failed, rendering] = resumed.outputs('Wait For Video');
+		expect(completed.map((i: any) => i.json.video_id)).toEqual([done]);
+		expect(failed).toHaveLength(0);
+		expect(rendering.map((i: any) => [i.json.video_id, i.json.status, i.json.row])).toEqual([
+			[stuck, 'processing', 1],
+		]);
+		expect(resumed.items('Still Rendering')).toHaveLength(1);
+		expect(resumed.items('Completed')).toHaveLength(1);
+		// n8n did not run the node again: no status call on resume.
+		expect(statusCalls(sb).length).toBe(before);
+	});
+
+	test('all videos already final at the first check: no wait at all', async () => {
+		const id = await makeVideo(sb);
+		sb.complete(id);
+		const r = await h.run(waitWorkflow({ waitMode: 'callback' }), { items: [{ json: { video_id: id } }] });
+		expect(r.status).toBe('success');
+		expect(r.items('Completed')).toHaveLength(1);
+	});
+
+	test('legacy videos: the callback resumes through the v1 status', async () => {
+		const id = await makeVideo(sb, { family: 'legacy', callbackUrl: receiver.url });
+		const r = await h.run(waitWorkflow({ waitMode: 'callback' }), { items: [{ json: { video_id: id } }] });
+		expect(r.status).toBe('waiting');
+		sb.fail(id, { code: 40119, message: 'Video is too long', detail: 'Video is too long (> 3600.0s)' });
+		const { result } = await h.resumeWithWebhook(r, await delivered(1));
+		const failed = result.items('Failed');
+		expect(failed).toHaveLength(1);
+		expect(failed[0].json).toMatchObject({
+			video_id: id,
+			api_version: 'legacy',
+			status: 'failed',
+			error: { code: '40119', message: 'Video is too long', detail: 'Video is too long (> 3600.0s)' },
+		});
+	});
+
+	test('with a Callback Secret, only correctly signed callbacks are accepted', async () => {
+		const id = await makeVideo(sb, { callbackUrl: receiver.url });
+		const r = await h.run(waitWorkflow({ waitMode: 'callback', callbackSecret: sb.callbackSecret }), {
+			items: [{ json: { video_id: id } }],
+		});
+		sb.complete(id);
+		const genuine = await delivered(1);
+		const unsigned = await h.resumeWithWebhook(r, { body: genuine.body });
+		expect(unsigned.result).toBeUndefined();
+		expect(unsigned.webhookResponse.statusCode).toBe(401);
+		const tampered = await h.resumeWithWebhook(r, {
+			body: { ...genuine.body, event_type: 'avatar_video.fail' },
+			headers: genuine.headers,
+		});
+		expect(tampered.webhookResponse.statusCode).toBe(401);
+		// The sandbox signs the exact bytes it sent: replay them.
+		const signed = await h.resumeWithWebhook(r, { body: receiver.received[0].body, headers: genuine.headers });
+		expect(signed.webhookResponse.statusCode).toBe(200);
+		expect(signed.result.items('Completed')).toHaveLength(1);
+	});
+});

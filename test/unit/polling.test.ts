@@ -1,0 +1,47 @@
+import {
+	chunk,
+	DEFAULT_POLL_SCHEDULE,
+	maxPollRounds,
+	nextPollDelay,
+	pollDelay,
+	scheduleFromSettings,
+} from '../../nodes/shared/polling';
+
+describe('poll schedule', () => {
+	test('grows from 2 s by half each round and stops growing at 15 s', () => {
+		const delays = [1, 2, 3, 4, 5, 6, 7, 8].map((round) => pollDelay(round, DEFAULT_POLL_SCHEDULE));
+		expect(delays).toEqual([2000, 3000, 4500, 6750, 10125, 15000, 15000, 15000]);
+	});
+
+	test('never schedules a round that would start after the budget', () => {
+		const schedule = { ...DEFAULT_POLL_SCHEDULE, budgetMs: 10_000 };
+		expect(nextPollDelay(1, 0, schedule)).toBe(2000);
+		expect(nextPollDelay(3, 5000, schedule)).toBe(4500);
+		expect(nextPollDelay(3, 6000, schedule)).toBeUndefined(); // 6 s + 4.5 s > 10 s
+		expect(nextPollDelay(1, 10_000, schedule)).toBeUndefined();
+	});
+
+	test('the default 55 s budget allows a bounded number of status rounds', () => {
+		// 0 → 2 → 5 → 9.5 → 16.25 → 26.375 → 41.375 (+15 = 56.4 > 55): 7 rounds.
+		expect(maxPollRounds(DEFAULT_POLL_SCHEDULE)).toBe(7);
+		expect(maxPollRounds({ ...DEFAULT_POLL_SCHEDULE, budgetMs: 1000 })).toBe(1);
+	});
+
+	test('settings are clamped to something that cannot hammer HeyGen', () => {
+		const schedule = scheduleFromSettings({ maxTimeSeconds: 30, initialIntervalSeconds: 0, maxIntervalSeconds: -5 });
+		expect(schedule.initialDelayMs).toBe(100);
+		expect(schedule.maxDelayMs).toBe(100);
+		expect(schedule.budgetMs).toBe(30_000);
+		expect(scheduleFromSettings({ maxTimeSeconds: 55 })).toMatchObject({ initialDelayMs: 2000, maxDelayMs: 15_000 });
+	});
+});
+
+describe('chunk', () => {
+	test('splits 150 ids into 100 + 50 for the v3 bulk endpoint', () => {
+		const ids = Array.from({ length: 150 }, (_, i) => `v${i}`);
+		const parts = chunk(ids, 100);
+		expect(parts.map((p) => p.length)).toEqual([100, 50]);
+		expect(parts.flat()).toEqual(ids);
+		expect(chunk([], 100)).toEqual([]);
+	});
+});
