@@ -3,7 +3,7 @@
  * binary store. Reports peak RSS growth and throughput; fails (exit 1) when RSS grows more than the limit,
  * which is what happens if the download is buffered instead of streamed.
  *
- *   node test/bench/download-memory.js [--mb 300] [--limit-mb 64]
+ *   node test/bench/download-memory.js [--mb 300] [--limit-mb 100]
  * The .ts node sources are compiled on the fly with ts-jest's TypeScript (transpile only).
  */
 const path = require('node:path');
@@ -39,7 +39,7 @@ Module._resolveFilename = function (request, parent, ...rest) {
 
 async function main() {
 	const sizeMb = arg('mb', 300);
-	const limitMb = arg('limit-mb', 64);
+	const limitMb = arg('limit-mb', 100);
 	const size = sizeMb * 1024 * 1024;
 	const support = require(path.join(__dirname, '..', 'support', 'wait-for-video.js'));
 	const { sb, h } = await support.setup({ videoBytes: size });
