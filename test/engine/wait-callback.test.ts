@@ -210,3 +210,5 @@ describe('HeyGen Wait For Video: resume on HeyGen callback', () => {
 		expect(signed.result.items('Completed')).toHaveLength(1);
 	});
 });
+
+export {};

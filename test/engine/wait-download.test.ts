@@ -119,3 +119,5 @@ describe('HeyGen Wait For Video: download', () => {
 		sb.setRender({ pendingMs: 50, processingMs: 150 });
 	});
 });
+
+export {};

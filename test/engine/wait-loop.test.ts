@@ -57,3 +57,5 @@ describe('poll loop through a Wait node', () => {
 		expect(resumed.runs('Completed')).toHaveLength(2);
 	});
 });
+
+export {};

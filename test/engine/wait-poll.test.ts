@@ -286,3 +286,5 @@ describe('HeyGen Wait For Video: unknown video IDs and n8n error handling', () =
 		expect(calls.length).toBe(5); // the transport's attempt bound
 	}, 60_000);
 });
+
+export {};
