@@ -19,12 +19,17 @@ const {
 } = require('n8n-core');
 const {
 	ICredentialsHelper,
+	LoggerProxy,
 	NodeHelpers,
 	Workflow,
 	createRunExecutionData,
 } = require('n8n-workflow');
 
 const PACKAGE = 'n8n-nodes-heygen-templates';
+
+// n8n's engine logs every node error it routes; the tests assert on those errors instead of printing them.
+const silent = () => {};
+LoggerProxy.init({ error: silent, warn: silent, info: silent, debug: silent, scoped: () => LoggerProxy });
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
 /** Package-named node types, exactly as n8n names them once the package is installed. */
