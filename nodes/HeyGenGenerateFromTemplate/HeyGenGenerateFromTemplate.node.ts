@@ -13,7 +13,8 @@ export class HeyGenGenerateFromTemplate implements INodeType {
 		icon: { light: 'file:../../icons/heygen.svg', dark: 'file:../../icons/heygen.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{"Template: " + ($parameter["templateId"].cachedResultName || $parameter["templateId"].value || "")}}',
+		// $parameter hands a resource locator over as its plain value (the template ID), not the stored object.
+		subtitle: '={{"Template: " + ($parameter["templateId"] || "")}}',
 		description: "Start a personalised HeyGen video from a template, with typed values for the template's variables",
 		defaults: { name: 'HeyGen Generate From Template' },
 		usableAsTool: true,

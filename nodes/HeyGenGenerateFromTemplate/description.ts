@@ -194,6 +194,14 @@ export const properties: INodeProperties[] = [
 				description: 'Whether HeyGen also renders a GIF preview (its URL comes with the completion webhook)',
 			},
 			{
+				displayName: 'Keep Input Fields',
+				name: 'keepInputFields',
+				type: 'boolean',
+				default: true,
+				description:
+					'Whether each output item keeps the fields of its input item (e.g. the contact), with the video fields written over them. Keeps every contact with its video all the way through HeyGen Wait For Video.',
+			},
+			{
 				displayName: 'Resume Wait For Video on Callback',
 				name: 'resumeOnCallback',
 				type: 'boolean',

@@ -248,7 +248,11 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		try {
 			const pause = Number(this.getNodeParameter('options.delayBetweenItems', itemIndex, 0)) || 0;
 			if (itemIndex > 0 && pause > 0) await delay(pause, signal);
-			const json = await generateItem.call(this, itemIndex, state);
+			const generated = await generateItem.call(this, itemIndex, state);
+			// The contact's own fields travel with its video: after a callback resume n8n renumbers pairedItem,
+			// so `$('Contacts').item` can no longer be trusted downstream of Wait For Video.
+			const keepInput = this.getNodeParameter('options.keepInputFields', itemIndex, true) as boolean;
+			const json = keepInput ? { ...items[itemIndex].json, ...generated } : generated;
 			output.push({ json, pairedItem: { item: itemIndex } });
 		} catch (error) {
 			const wrapped = failure.call(this, error, itemIndex);

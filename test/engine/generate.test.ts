@@ -94,6 +94,24 @@ const posts = () => api().filter((r: Loose) => r.method === 'POST');
 const gets = (path: string) => api().filter((r: Loose) => r.method === 'GET' && r.path === path);
 const calls = () => api().map((r: Loose) => `${r.method} ${r.path} ${r.status}`);
 
+describe('input fields', () => {
+	it('keeps the input item\'s fields under the video fields by default, and only the video fields when turned off', async () => {
+		const input = { contact_id: 'c-42', first_name: 'Ada', video_id: 'stale-id-from-input' };
+		const kept = await run({ values: { name: '={{ $json.first_name }}' } }, [input]);
+		expect(kept.status).toBe('success');
+		const keptJson = kept.items('Generate')[0].json;
+		expect(keptJson).toMatchObject({ contact_id: 'c-42', first_name: 'Ada', template_id: 'tpl_birthday' });
+		// the video's own fields win over input fields of the same name
+		expect(keptJson.video_id).not.toBe('stale-id-from-input');
+		expect(sb.videos.has(keptJson.video_id)).toBe(true);
+
+		const bare = await run({ values: { name: '={{ $json.first_name }}' }, options: { keepInputFields: false } }, [input]);
+		expect(Object.keys(bare.items('Generate')[0].json).sort()).toEqual(
+			['api_version', 'callback_id', 'idempotency_key', 'request', 'status', 'template_id', 'template_name', 'title', 'video_id'],
+		);
+	});
+});
+
 describe('every variable type', () => {
 	it('sends text, image, video, audio, character and voice in HeyGen\'s exact shape, IDs by expression included', async () => {
 		const r = await run(
@@ -150,9 +168,9 @@ describe('every variable type', () => {
 			narrator: { type: 'voice', voice_id: 'voice_not_in_list_9' },
 		});
 		expect(sb.videos.get(out.json.video_id).requestVariables.presenter.properties.character_id).toBe('my_custom_avatar_77');
-		// only what the brief allows leaves the node: no input fields passed through, never the API key
+		// the input item's fields travel on (Keep Input Fields, default on) under the video fields; never the API key
 		expect(Object.keys(out.json).sort()).toEqual(
-			['api_version', 'callback_id', 'idempotency_key', 'request', 'status', 'template_id', 'template_name', 'title', 'video_id'],
+			['api_version', 'avatar', 'callback_id', 'idempotency_key', 'message', 'music', 'request', 'status', 'template_id', 'template_name', 'title', 'video_id', 'voice'],
 		);
 		expect(JSON.stringify(out)).not.toContain(sb.apiKey);
 	});
