@@ -12,6 +12,7 @@ const crypto = require('node:crypto');
 const { Container } = require('@n8n/di');
 const {
 	BinaryDataService,
+	ErrorReporter,
 	ExecutionLifecycleHooks,
 	LoadOptionsContext,
 	WebhookContext,
@@ -30,6 +31,7 @@ const PACKAGE = 'n8n-nodes-heygen-templates';
 // n8n's engine logs every node error it routes; the tests assert on those errors instead of printing them.
 const silent = () => {};
 LoggerProxy.init({ error: silent, warn: silent, info: silent, debug: silent, scoped: () => LoggerProxy });
+Container.set(ErrorReporter, { error: silent, warn: silent, info: silent });
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
 /** Package-named node types, exactly as n8n names them once the package is installed. */
