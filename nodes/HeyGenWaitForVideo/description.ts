@@ -11,7 +11,7 @@ export const properties: INodeProperties[] = [
 		type: 'string',
 		default: '={{ $json.video_id }}',
 		required: true,
-		description: 'ID of the HeyGen video to wait for. The default reads video_ID from HeyGen Generate From Template.',
+		description: 'ID of the HeyGen video to wait for. The default reads the video_id field that HeyGen Generate From Template outputs.',
 	},
 	{
 		displayName: 'API Version',
@@ -69,13 +69,13 @@ export const properties: INodeProperties[] = [
 		default: 55,
 		typeOptions: { minValue: 1, maxValue: 3600, numberPrecision: 1 },
 		description:
-			'How long the node keeps polling before it sends unfinished videos to Still Rendering. Below 65 seconds the execution stays in memory like any short wait.',
+			'How long the node keeps polling before it sends unfinished videos to Still Rendering. Slow or rate-limited status requests are cut at this limit too (the first check always gets at least 10 seconds). Below 65 seconds the execution stays in memory like any short wait.',
 		hint: 'Above 60 seconds the node holds a worker (and an execution slot) for the whole time',
 		displayOptions: { show: { waitMode: ['poll'] } },
 	},
 	{
 		displayName:
-			'In HeyGen Generate From Template, set the callback URL to {{ $execution.resumeUrl }} (or turn on its "Resume Wait For Video on Callback" option). n8n must be reachable from the internet (WEBHOOK_URL). Several videos per execution are supported: the execution resumes once every video has finished. Used as an AI tool, this node polls instead.',
+			'Needs HeyGen Generate From Template with "Resume Wait For Video on Callback" on (it sends {{ $execution.resumeUrl }} as the callback URL), and an n8n that HeyGen can reach: set WEBHOOK_URL to its public HTTPS address. One execution can wait for many videos: it resumes once all have finished, or after Max Wait. After the resume n8n renumbers pairedItem, so read input fields from this node\'s output (Keep Input Fields) rather than through $(\'Earlier Node\').item. Used as an AI tool, this node polls instead.',
 		name: 'callbackNotice',
 		type: 'notice',
 		default: '',
@@ -89,6 +89,14 @@ export const properties: INodeProperties[] = [
 		typeOptions: { minValue: 1, maxValue: 10080 },
 		description:
 			'After this long without all videos finished, the unfinished ones leave on Still Rendering with their last known status',
+		displayOptions: { show: { waitMode: ['callback'] } },
+	},
+	{
+		displayName:
+			'After Max Wait, unfinished videos leave on Still Rendering with their video IDs: connect that output to a Wait For Video in Poll mode (through a Wait node) to pick up videos whose callback never arrived.',
+		name: 'maxWaitNotice',
+		type: 'notice',
+		default: '',
 		displayOptions: { show: { waitMode: ['callback'] } },
 	},
 	{
@@ -108,6 +116,14 @@ export const properties: INodeProperties[] = [
 		default: false,
 		description:
 			'Whether to download finished videos into binary data (streamed). Off: items carry the signed video_url, valid about 7 days.',
+	},
+	{
+		displayName:
+			'In callback mode the files are downloaded while n8n answers HeyGen\'s callback, by the n8n process that receives webhooks (not a queue-mode worker), into n8n\'s binary data store (database mode: 512 MiB per file). HeyGen delivers again when that takes over about 10 seconds; n8n resumes the execution only once. For large videos prefer Poll mode.',
+		name: 'callbackDownloadNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { waitMode: ['callback'], downloadVideo: [true] } },
 	},
 	{
 		displayName: 'Download Options',

@@ -23,7 +23,7 @@ interface NodeSettings {
 	outcome: OutcomeSettings;
 }
 
-/** Running as an AI agent's tool: never park the execution (n8n-workflow < 1.x has no isToolExecution). */
+/** Running as an AI agent's tool: never park the execution. Probed: n8n versions before isToolExecution() lack it. */
 function isToolExecution(context: IExecuteFunctions): boolean {
 	const probe = (context as { isToolExecution?: () => boolean }).isToolExecution;
 	return typeof probe === 'function' && probe.call(context) === true;

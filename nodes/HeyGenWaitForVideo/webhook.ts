@@ -8,7 +8,7 @@
 import type { IDataObject, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { checkVideos } from '../shared/videos';
+import { checkVideos, isVideoNotFound } from '../shared/videos';
 import { isFinal } from '../shared/videoStatus';
 import {
 	callbackVideoId,
@@ -20,6 +20,13 @@ import {
 import type { ItemOutcome } from './items';
 import { toOutputs } from './items';
 import { buildOutcomes } from './outcomes';
+
+/**
+ * HeyGen expects an answer within about 10 s and delivers again otherwise; a redelivery that arrives while this
+ * webhook still runs starts a second one (n8n marks the execution running only after webhook() returns).
+ * So the status check is cut well before that and answered with 503, which HeyGen retries.
+ */
+export const WEBHOOK_CHECK_LIMIT_MS = 8000;
 
 function respond(this: IWebhookFunctions, statusCode: number, body: IDataObject): IWebhookResponseData {
 	const response = this.getResponseObject();
@@ -63,14 +70,19 @@ export async function webhook(this: IWebhookFunctions): Promise<IWebhookResponse
 	// The authoritative answer: the API, for every video still awaited, whatever the callback said.
 	let results;
 	try {
-		results = await checkVideos.call(this, state.pending.map((p) => p.query));
+		results = await checkVideos.call(
+			this,
+			state.pending.map((p) => p.query),
+			{ deadlineMs: Date.now() + WEBHOOK_CHECK_LIMIT_MS },
+		);
 	} catch (error) {
 		// HeyGen retries a callback answered with 5xx: the next attempt may find the API healthy.
 		return respond.call(this, 503, { error: `Could not read the video status: ${(error as Error).message}` });
 	}
+	// A video HeyGen does not know is a final answer (an item error); any other failed request is not.
 	const transient = state.pending.filter((p) => {
 		const answer = results.get(p.query.itemIndex);
-		return answer?.error !== undefined && !/does not know the video ID/.test(answer.error.message);
+		return answer?.error !== undefined && !isVideoNotFound(answer.error);
 	});
 	if (transient.length > 0) {
 		return respond.call(this, 503, { error: `Could not read the status of ${transient.length} video(s); retry later` });

@@ -3,7 +3,8 @@
  *
  * The schedule grows geometrically (2 s, 3 s, 4.5 s, … capped at 15 s by default) so that quick renders are
  * seen quickly while long ones cost few status calls, and polling never runs past the time budget: a
- * round is only scheduled when it can start before the budget ends.
+ * round is only scheduled when it can start, and still have time to run, before the budget ends; the
+ * status requests themselves are cut at the budget's end (see checkVideos' deadline).
  */
 
 export interface PollSchedule {
@@ -24,6 +25,20 @@ export const DEFAULT_POLL_SCHEDULE: PollSchedule = {
 /** n8n keeps executions shorter than this in memory; longer waits are parked in the database. */
 export const ENGINE_IN_PROCESS_LIMIT_MS = 65_000;
 
+/** A round is not started with less budget left than this: its requests would be cut before HeyGen answers. */
+export const MIN_ROUND_MS = 1000;
+
+/**
+ * The first status check may run this long even under a smaller budget: without any answer every item would
+ * be an error, while a late round cut short only leaves items on Still Rendering with their last status.
+ */
+export const FIRST_CHECK_MIN_MS = 10_000;
+
+/** Epoch ms at which the status requests of round `round` (1 = first check) are cut. */
+export function roundDeadline(round: number, startedMs: number, schedule: PollSchedule): number {
+	return startedMs + (round === 1 ? Math.max(schedule.budgetMs, FIRST_CHECK_MIN_MS) : schedule.budgetMs);
+}
+
 /** Delay before poll round `round` (1 = the wait after the first check). */
 export function pollDelay(round: number, schedule: PollSchedule): number {
 	const exponent = Math.max(0, round - 1);
@@ -39,8 +54,9 @@ export function nextPollDelay(round: number, elapsedMs: number, schedule: PollSc
 	const remaining = schedule.budgetMs - elapsedMs;
 	if (remaining <= 0) return undefined;
 	const wanted = pollDelay(round, schedule);
-	// Waiting past the budget would hold the worker longer than the user allowed.
-	if (wanted >= remaining) return undefined;
+	// Waiting past the budget would hold the worker longer than the user allowed, and a round that starts
+	// just before the end would be cut before HeyGen answers.
+	if (wanted + MIN_ROUND_MS > remaining) return undefined;
 	return wanted;
 }
 

@@ -5,7 +5,8 @@
  * - legacy: `GET /v1/video_status.get?video_id=…`, one call per video (a few in parallel);
  * - auto: v3 first, then the legacy call for the ids v3 does not know (videos generated through the legacy
  *   `/v2/template/{id}/generate` route exist only there: the documented pitfall).
- * Every call is a GET, so the transport retries 429/5xx/network errors within its bound.
+ * Every call is a GET, so the transport retries 429/5xx/network errors within its bound. A caller with a time
+ * budget passes a deadline: every request, retry and Retry-After wait of the check is cut there.
  */
 import type { JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
@@ -30,6 +31,30 @@ export type VideoCheck = { video: NormalizedVideo; error?: undefined } | { video
 export const BULK_LIMIT = 100;
 const LEGACY_CONCURRENCY = 5;
 
+export interface CheckOptions {
+	/** Epoch ms after which no status request may still run (the node's time budget). */
+	deadlineMs?: number;
+}
+
+/** A status check cut short by the caller's deadline: HeyGen answered too slowly, nothing is known to be wrong. */
+export class StatusDeadlineError extends NodeOperationError {}
+
+/**
+ * The context the status requests run in, bounded by a deadline. The transport and n8n's request helper
+ * both take their abort signal from `getExecutionCancelSignal()`, so a context whose signal also fires at
+ * the deadline bounds the whole transport call: each attempt, each backoff and each Retry-After wait.
+ * (A deadline option in the transport would make this unnecessary.)
+ */
+function boundedContext(context: HeyGenContext, deadlineMs: number): { context: HeyGenContext; expired: AbortSignal } {
+	const expired = AbortSignal.timeout(Math.max(0, deadlineMs - Date.now()));
+	const cancel = 'getExecutionCancelSignal' in context ? context.getExecutionCancelSignal() : undefined;
+	const signal = cancel ? AbortSignal.any([cancel, expired]) : expired;
+	const bounded = Object.create(context, {
+		getExecutionCancelSignal: { value: () => signal },
+	}) as HeyGenContext;
+	return { context: bounded, expired };
+}
+
 /** Reads what the user or the upstream Generate node said about the API family. */
 export function parseApiChoice(value: unknown): ApiChoice | undefined {
 	if (typeof value !== 'string') return undefined;
@@ -47,8 +72,17 @@ function isAbort(context: HeyGenContext, error: unknown): boolean {
 	return name === 'AbortError' || name === 'CanceledError';
 }
 
-/** Cancellation must end the run, not become an item error. */
-function rethrowIfAborted(context: HeyGenContext, error: unknown): void {
+/**
+ * Cancellation must end the run, and an expired deadline the check, never an item error. `context` is the
+ * caller's own (unbounded) context, `expired` the deadline's signal.
+ */
+function rethrowIfAborted(context: HeyGenContext, error: unknown, expired?: AbortSignal): void {
+	const cancel = 'getExecutionCancelSignal' in context ? context.getExecutionCancelSignal() : undefined;
+	if (expired?.aborted && !cancel?.aborted) {
+		throw new StatusDeadlineError(context.getNode(), 'HeyGen did not answer the status check in time', {
+			description: (error as Error | undefined)?.message,
+		});
+	}
 	if (isAbort(context, error)) {
 		throw new NodeOperationError(context.getNode(), 'The execution was cancelled', {
 			description: (error as Error | undefined)?.message,
@@ -78,8 +112,11 @@ export function errorForItem(context: HeyGenContext, error: unknown, itemIndex: 
 	return new NodeOperationError(context.getNode(), (error as Error)?.message ?? String(error), { itemIndex });
 }
 
+/** HeyGen answered, and does not know the video: a final answer for the item, not a failed request. */
+export class VideoNotFoundError extends NodeApiError {}
+
 export function notFoundError(context: HeyGenContext, query: VideoQuery, checked: string): Error {
-	return new NodeApiError(
+	return new VideoNotFoundError(
 		context.getNode(),
 		{ message: 'Video not found', video_id: query.videoId },
 		{
@@ -124,22 +161,32 @@ async function forEachLimited<T>(values: T[], limit: number, worker: (value: T) 
 	await Promise.all(lanes);
 }
 
+/** Where the status requests of one check run, and how a failure of one of them is judged. */
+interface CheckScope {
+	/** The caller's context: errors, cancellation. */
+	caller: HeyGenContext;
+	/** The context requests run in (bounded by the deadline, when there is one). */
+	api: HeyGenContext;
+	expired?: AbortSignal;
+}
+
 async function checkLegacy(
-	this: HeyGenContext,
+	scope: CheckScope,
 	queries: VideoQuery[],
 	results: Map<number, VideoCheck>,
 	checkedBefore: string | undefined,
 ): Promise<void> {
+	const { caller, api, expired } = scope;
 	await forEachLimited(queries, LEGACY_CONCURRENCY, async (query) => {
 		try {
-			results.set(query.itemIndex, { video: await v1Status.call(this, query) });
+			results.set(query.itemIndex, { video: await v1Status.call(api, query) });
 		} catch (error) {
-			rethrowIfAborted(this, error);
+			rethrowIfAborted(caller, error, expired);
 			if (heyGenKind(error) === 'not_found') {
 				const checked = checkedBefore ? `${checkedBefore} and the legacy status endpoint` : 'the legacy status endpoint (/v1/video_status.get)';
-				results.set(query.itemIndex, { error: notFoundError(this, query, checked) });
+				results.set(query.itemIndex, { error: notFoundError(caller, query, checked) });
 			} else {
-				results.set(query.itemIndex, { error: errorForItem(this, error, query.itemIndex) });
+				results.set(query.itemIndex, { error: errorForItem(caller, error, query.itemIndex) });
 			}
 		}
 	});
@@ -147,9 +194,16 @@ async function checkLegacy(
 
 /**
  * Checks the given videos once. Completed v3 videos get their details (URLs) in the same call, so the
- * caller fetches details once per video. Returns one result per itemIndex.
+ * caller fetches details once per video. Returns one result per itemIndex. Throws StatusDeadlineError when
+ * `deadlineMs` passes before every answer is in (the caller decides what the answers so far are worth).
  */
-export async function checkVideos(this: HeyGenContext, queries: VideoQuery[]): Promise<Map<number, VideoCheck>> {
+export async function checkVideos(
+	this: HeyGenContext,
+	queries: VideoQuery[],
+	options: CheckOptions = {},
+): Promise<Map<number, VideoCheck>> {
+	const bounded = options.deadlineMs === undefined ? undefined : boundedContext(this, options.deadlineMs);
+	const scope: CheckScope = { caller: this, api: bounded?.context ?? this, expired: bounded?.expired };
 	const results = new Map<number, VideoCheck>();
 	const legacy = queries.filter((q) => q.api === 'legacy');
 	const viaV3 = queries.filter((q) => q.api !== 'legacy');
@@ -160,7 +214,7 @@ export async function checkVideos(this: HeyGenContext, queries: VideoQuery[]): P
 		let entries: Map<string, unknown>;
 		try {
 			const ids = [...new Set(batch.map((q) => q.videoId))];
-			const response = await heyGenRequest.call(this, {
+			const response = await heyGenRequest.call(scope.api, {
 				method: 'GET',
 				path: '/v3/videos/statuses',
 				qs: { video_ids: ids.join(',') },
@@ -168,7 +222,7 @@ export async function checkVideos(this: HeyGenContext, queries: VideoQuery[]): P
 			});
 			entries = bulkEntries(response.body);
 		} catch (error) {
-			rethrowIfAborted(this, error);
+			rethrowIfAborted(this, error, scope.expired);
 			// An account or key without the v3 status endpoint: auto items can still be answered by legacy.
 			const kind = heyGenKind(error);
 			const v3Unusable = kind === 'not_found' || kind === 'forbidden' || kind === 'invalid_request';
@@ -195,16 +249,21 @@ export async function checkVideos(this: HeyGenContext, queries: VideoQuery[]): P
 
 	await forEachLimited(completedV3, LEGACY_CONCURRENCY, async (query) => {
 		try {
-			results.set(query.itemIndex, { video: await v3Detail.call(this, query) });
+			results.set(query.itemIndex, { video: await v3Detail.call(scope.api, query) });
 		} catch (error) {
-			rethrowIfAborted(this, error);
+			rethrowIfAborted(this, error, scope.expired);
 			results.set(query.itemIndex, { error: errorForItem(this, error, query.itemIndex) });
 		}
 	});
 
-	await checkLegacy.call(this, legacy, results, undefined);
-	await checkLegacy.call(this, fallback, results, 'the v3 status endpoint');
+	await checkLegacy(scope, legacy, results, undefined);
+	await checkLegacy(scope, fallback, results, 'the v3 status endpoint');
 	return results;
+}
+
+/** Whether a check's error says HeyGen does not know the video (as opposed to a failed request). */
+export function isVideoNotFound(error: Error | undefined): boolean {
+	return error instanceof VideoNotFoundError;
 }
 
 /**

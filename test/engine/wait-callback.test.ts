@@ -82,6 +82,23 @@ describe('HeyGen Wait For Video: resume on HeyGen callback', () => {
 		expect(real.result.items('Completed')[0].json.video_url).not.toContain('evil');
 	});
 
+	test('a status API too slow for HeyGen\'s delivery timeout: 503 in time (HeyGen redelivers), the execution keeps waiting', async () => {
+		const id = await makeVideo(sb);
+		const r = await h.run(waitWorkflow({ waitMode: 'callback' }), { items: [{ json: { video_id: id } }] });
+		expect(r.status).toBe('waiting');
+		sb.complete(id);
+		sb.fault({ path: '/v3/videos/statuses', type: 'slow', delayMs: 120_000, times: 1 });
+		const started = Date.now();
+		const slow = await h.resumeWithWebhook(r, { body: callbackFor(id) });
+		const elapsed = Date.now() - started;
+		expect(slow.result).toBeUndefined();
+		expect(slow.webhookResponse.statusCode).toBe(503);
+		expect(elapsed).toBeLessThan(30_000); // cut at 8 s, not after the 2-minute answer
+		// HeyGen's redelivery, once the API answers again, resumes the same execution.
+		const again = await h.resumeWithWebhook(r, { body: callbackFor(id) });
+		expect(again.result.items('Completed').map((i: any) => i.json.video_id)).toEqual([id]);
+	}, 60_000);
+
 	test('a callback about a foreign video is ignored without any API call', async () => {
 		const id = await makeVideo(sb);
 		const other = await makeVideo(sb);
@@ -139,6 +156,33 @@ describe('HeyGen Wait For Video: resume on HeyGen callback', () => {
 		expect(failed.map((i: any) => i.json.video_id)).toEqual([b]);
 		expect(failed[0].json.error).toMatchObject({ code: '40119' });
 		expect(rendering).toHaveLength(0);
+	});
+
+	test('a video already final at the first check: its late callback is ignored, the rest resume with it', async () => {
+		const early = await makeVideo(sb, { name: 'Early' });
+		sb.complete(early); // finished before the node looked: its callback may still be redelivered after parking
+		const late = await makeVideo(sb, { name: 'Late' });
+		const r = await h.run(waitWorkflow({ waitMode: 'callback' }), {
+			items: [{ json: { video_id: early, row: 0 } }, { json: { video_id: late, row: 1 } }],
+		});
+		expect(r.status).toBe('waiting');
+		const before = statusCalls(sb).length;
+		const redelivered = await h.resumeWithWebhook(r, { body: callbackFor(early) });
+		expect(redelivered.result).toBeUndefined();
+		expect(statusCalls(sb).length).toBe(before); // nothing to re-check: that item was decided before parking
+
+		sb.complete(late);
+		const { result } = await h.resumeWithWebhook(r, { body: callbackFor(late) });
+		const [completed, failed, rendering] = result.outputs('Wait For Video');
+		expect(completed.map((i: any) => [i.json.video_id, i.json.row])).toEqual([
+			[early, 0],
+			[late, 1],
+		]);
+		expect(failed).toHaveLength(0);
+		expect(rendering).toHaveLength(0);
+		// Only the awaited video was re-read on resume.
+		const reread = statusCalls(sb).slice(before);
+		expect(reread.some((c: any) => c.path === `/v3/videos/${early}` || String(c.query.video_ids ?? '').includes(early))).toBe(false);
 	});
 
 	test('Max Wait passes: finished items on their outputs, unfinished on Still Rendering with their status', async () => {

@@ -186,6 +186,61 @@ describe('HeyGen Wait For Video: poll mode', () => {
 		expect(statuses.slice(0, 4)).toEqual([429, 500, 500, 200]);
 	});
 
+	/** Runs a stuck video with a 3 s budget; once the first status check was answered, `fault` is installed. */
+	async function runWithLaterFault(fault: Record<string, unknown>) {
+		const id = await makeVideo(sb, { message: '[[sandbox:stuck]]' });
+		await sb.waitFor((s: any) => s.videos.get(id).status === 'processing');
+		const started = Date.now();
+		const r = await h.run(waitWorkflow({ maxTimeInNode: 3, options: { initialInterval: 0.2, maxInterval: 0.3 } }), {
+			items: [{ json: { video_id: id } }],
+			onStart: () => {
+				void sb
+					.waitFor((s: any) => statusCalls(s).some((c: any) => c.status === 200))
+					.then(() => sb.fault({ path: '/v3/videos/statuses', times: Infinity, ...fault }));
+			},
+		});
+		return { id, r, elapsed: Date.now() - started };
+	}
+
+	test('a status call HeyGen answers slowly is cut at Max Time in Node: the video leaves on Still Rendering', async () => {
+		const { id, r, elapsed } = await runWithLaterFault({ type: 'slow', delayMs: 120_000 });
+		expect(r.status).toBe('success');
+		const [completed, failed, rendering] = r.outputs('Wait For Video');
+		expect(completed).toHaveLength(0);
+		expect(failed).toHaveLength(0);
+		// The last answer HeyGen gave, not an error: the round that was cut changes nothing.
+		expect(rendering.map((i: any) => [i.json.video_id, i.json.status])).toEqual([[id, 'processing']]);
+		// Bounded by the 3 s budget, not by the 2-minute answer (or the transport's 60 s timeout and retries).
+		expect(elapsed).toBeLessThan(30_000);
+		expect(statusCalls(sb).some((c: any) => c.fault === 'slow')).toBe(true);
+	}, 60_000);
+
+	test('a long Retry-After is not waited out past Max Time in Node', async () => {
+		const { id, r, elapsed } = await runWithLaterFault({ type: 'rate_limit', retryAfter: 50 });
+		expect(r.status).toBe('success');
+		expect(r.items('Still Rendering').map((i: any) => [i.json.video_id, i.json.status])).toEqual([[id, 'processing']]);
+		expect(elapsed).toBeLessThan(30_000);
+		expect(statusCalls(sb).some((c: any) => c.status === 429)).toBe(true);
+	}, 60_000);
+
+	test('a first check HeyGen never answers ends in a clear item error after at most 10 s, not minutes', async () => {
+		const id = await makeVideo(sb);
+		sb.fault({ path: '/v3/videos/statuses', type: 'slow', delayMs: 120_000, times: Infinity });
+		const started = Date.now();
+		const r = await h.run(waitWorkflow({ maxTimeInNode: 1 }, { onError: 'continueRegularOutput' }), {
+			items: [{ json: { video_id: id, row: 7 } }],
+		});
+		const elapsed = Date.now() - started;
+		expect(r.status).toBe('success');
+		const failed = r.items('Failed');
+		expect(failed).toHaveLength(1);
+		expect(failed[0].json).toMatchObject({ video_id: id, row: 7, status: 'error' });
+		expect(failed[0].json.error.message).toBe(`No status from HeyGen for "${id}" within 10 s`);
+		expect(failed[0].pairedItem).toEqual({ item: 0 });
+		expect(elapsed).toBeGreaterThanOrEqual(9_000);
+		expect(elapsed).toBeLessThan(40_000);
+	}, 60_000);
+
 	test('explicit Legacy reads /v1/video_status.get only; explicit v3 does not fall back', async () => {
 		const legacyId = await makeVideo(sb, { family: 'legacy' });
 		const r = await h.run(waitWorkflow({ maxTimeInNode: 20, apiVersion: 'legacy' }), {
@@ -276,12 +331,14 @@ describe('HeyGen Wait For Video: unknown video IDs and n8n error handling', () =
 	test('a persistent 500 on the status API becomes an error after the bounded retries', async () => {
 		const id = await makeVideo(sb);
 		sb.fault({ path: '/v3/videos/statuses', type: 'server_error', times: Infinity });
-		const r = await h.run(waitWorkflow({ maxTimeInNode: 10 }, { onError: 'continueRegularOutput' }), {
+		// A budget long enough for the transport's retries (1 + 2 + 4 + 8 s, ±20 %).
+		const r = await h.run(waitWorkflow({ maxTimeInNode: 30 }, { onError: 'continueRegularOutput' }), {
 			items: [{ json: { video_id: id } }],
 		});
 		const failed = r.items('Failed');
 		expect(failed).toHaveLength(1);
 		expect(failed[0].json.error.message).toMatch(/HeyGen/);
+		expect(failed[0].json.error.code).toBe('500');
 		const calls = statusCalls(sb).filter((c: any) => c.path === '/v3/videos/statuses');
 		expect(calls.length).toBe(5); // the transport's attempt bound
 	}, 60_000);

@@ -1,9 +1,12 @@
 import {
 	chunk,
 	DEFAULT_POLL_SCHEDULE,
+	FIRST_CHECK_MIN_MS,
 	maxPollRounds,
+	MIN_ROUND_MS,
 	nextPollDelay,
 	pollDelay,
+	roundDeadline,
 	scheduleFromSettings,
 } from '../../nodes/shared/polling';
 
@@ -13,12 +16,23 @@ describe('poll schedule', () => {
 		expect(delays).toEqual([2000, 3000, 4500, 6750, 10125, 15000, 15000, 15000]);
 	});
 
-	test('never schedules a round that would start after the budget', () => {
+	test('never schedules a round that would start after the budget, or without time left to run', () => {
 		const schedule = { ...DEFAULT_POLL_SCHEDULE, budgetMs: 10_000 };
 		expect(nextPollDelay(1, 0, schedule)).toBe(2000);
-		expect(nextPollDelay(3, 5000, schedule)).toBe(4500);
+		expect(nextPollDelay(3, 4000, schedule)).toBe(4500); // starts at 8.5 s, 1.5 s left to run
+		expect(MIN_ROUND_MS).toBe(1000);
+		expect(nextPollDelay(3, 5000, schedule)).toBeUndefined(); // would start at 9.5 s with 0.5 s left
 		expect(nextPollDelay(3, 6000, schedule)).toBeUndefined(); // 6 s + 4.5 s > 10 s
 		expect(nextPollDelay(1, 10_000, schedule)).toBeUndefined();
+	});
+
+	test('status requests are cut at the budget; the first check gets at least 10 s', () => {
+		const schedule = { ...DEFAULT_POLL_SCHEDULE, budgetMs: 3000 };
+		expect(FIRST_CHECK_MIN_MS).toBe(10_000);
+		expect(roundDeadline(1, 1_000_000, schedule)).toBe(1_010_000);
+		expect(roundDeadline(2, 1_000_000, schedule)).toBe(1_003_000);
+		expect(roundDeadline(1, 0, DEFAULT_POLL_SCHEDULE)).toBe(55_000);
+		expect(roundDeadline(4, 0, DEFAULT_POLL_SCHEDULE)).toBe(55_000);
 	});
 
 	test('the default 55 s budget allows a bounded number of status rounds', () => {

@@ -1,3 +1,5 @@
+import type { INode } from 'n8n-workflow';
+
 import {
 	bulkEntries,
 	earliestExpiry,
@@ -9,6 +11,8 @@ import {
 	toIsoTime,
 	urlExpiryMs,
 } from '../../nodes/shared/videoStatus';
+import type { HeyGenContext } from '../../nodes/shared/transport';
+import { isVideoNotFound, notFoundError, StatusDeadlineError } from '../../nodes/shared/videos';
 
 const EXPIRES = 1_900_000_000; // 2030-03-17T17:46:40Z
 const signed = (file: string, expires = EXPIRES) =>
@@ -194,5 +198,20 @@ describe('signed URL expiry and times', () => {
 		expect(toIsoTime('')).toBeNull();
 		expect(toIsoTime('yesterday')).toBeNull();
 		expect(toIsoTime(null)).toBeNull();
+	});
+});
+
+describe('status check errors', () => {
+	const node: INode = { id: 'n', name: 'Wait For Video', type: 'heyGenWaitForVideo', typeVersion: 1, position: [0, 0], parameters: {} };
+	// notFoundError only reads the node from its context.
+	const context = { getNode: () => node } as unknown as HeyGenContext;
+
+	test('an unknown video is told apart from a failed request by its type, not its wording', () => {
+		const notFound = notFoundError(context, { itemIndex: 2, videoId: 'v_x', api: 'v3' }, 'the v3 status endpoint');
+		expect(isVideoNotFound(notFound)).toBe(true);
+		expect(notFound.message).toBe('HeyGen does not know the video ID "v_x"');
+		expect(isVideoNotFound(new Error('HeyGen does not know the video ID "v_x"'))).toBe(false);
+		expect(isVideoNotFound(new StatusDeadlineError(node, 'slow'))).toBe(false);
+		expect(isVideoNotFound(undefined)).toBe(false);
 	});
 });
