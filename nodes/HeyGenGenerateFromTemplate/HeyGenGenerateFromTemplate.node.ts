@@ -15,7 +15,9 @@ export class HeyGenGenerateFromTemplate implements INodeType {
 		version: 1,
 		// $parameter hands a resource locator over as its plain value (the template ID), not the stored object.
 		subtitle: '={{"Template: " + ($parameter["templateId"] || "")}}',
-		description: "Start a personalised HeyGen video from a template, with typed values for the template's variables",
+		// Also the default tool description when an AI agent uses the node: it must say the video is not ready yet.
+		description:
+			"Start rendering a personalised HeyGen video from a template, with values for the template's variables. Returns the video ID at once; the video is ready minutes later (HeyGen Wait For Video waits for it).",
 		defaults: { name: 'HeyGen Generate From Template' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

@@ -1,8 +1,13 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-/** https://app.heygen.com/templates/<id>, or any app.heygen.com URL carrying ?template_id= / ?templateId=. */
+/**
+ * The two shapes HeyGen's app shows a template under: app.heygen.com/templates/<id> (the template page) and
+ * app.heygen.com/create-v4/draft?template_id=<id>&private=1 (a draft opened from a template; templateId
+ * tolerated). The scheme is optional because an address bar copy sometimes drops it. A draft or video URL
+ * without a template ID (create-v4/<draft id>) is refused: that ID is not a template's.
+ */
 export const TEMPLATE_URL_REGEX =
-	'https?://(?:app\\.)?heygen\\.com/(?:templates/|[^\\s]*[?&]template_?[iI]d=)([A-Za-z0-9_-]+)(?:[/?&#][^\\s]*)?';
+	'(?:https?://)?(?:(?:app|www)\\.)?heygen\\.com/(?:templates/|[^\\s]*[?&]template_?[iI]d=)([A-Za-z0-9_-]+)(?:[/?&#][^\\s]*)?';
 
 export const properties: INodeProperties[] = [
 	{
@@ -86,7 +91,7 @@ export const properties: INodeProperties[] = [
 		default: { mappingMode: 'defineBelow', value: null },
 		required: true,
 		description: "Values for the template's variables",
-		hint: 'Fields start with the template\'s current values; an empty field keeps the template\'s value. Images, videos and audio take a public http(s) URL or a HeyGen asset ID. Map Automatically reads input fields named like the variables: top-level fields first, then message.content (OpenAI node, object or JSON string), then output, text or content (object or JSON string).',
+		hint: 'Fields start with the template\'s current values; an empty field keeps the template\'s value. Images, videos and audio take a public http(s) URL or a HeyGen asset ID. Avatars and voices: pick from the list, or switch the field to Expression to give an ID (prefix it with avatar: or talking_photo: to set the kind). Map Automatically reads input fields named like the variables: top-level fields first, then message.content (OpenAI node, object or JSON string), then output, text or content (object or JSON string).',
 		typeOptions: {
 			loadOptionsDependsOn: ['templateId.value', 'apiVersion'],
 			resourceMapper: {

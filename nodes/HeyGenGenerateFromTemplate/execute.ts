@@ -32,9 +32,32 @@ const ACTION: Partial<Record<string, string>> = {
 	insufficient_credit: 'Not enough HeyGen credits: top up or upgrade the plan, then run the item again.',
 	unauthorized: 'Check the API key in the HeyGen credential.',
 	forbidden: 'The API key lacks permission for this template or call.',
+	rate_limited:
+		'HeyGen still refused after the allowed waits (too many requests or renders at once). Run the item again later, or spread the batch with Options → Delay Between Items.',
 };
 
+/**
+ * Every field this node writes. With Keep Input Fields they replace input fields of the same name even when
+ * this video has no value for them (a legacy video has no status), so a contact sent round again after a
+ * failed render does not carry the earlier attempt's status or error next to its new video ID.
+ */
+const OUTPUT_FIELDS = [
+	'video_id',
+	'template_id',
+	'template_name',
+	'title',
+	'callback_id',
+	'api_version',
+	'status',
+	'idempotency_key',
+	'request',
+	'error',
+	'details',
+] as const;
+
 interface RunState {
+	/** n8n's run index of this node in the execution: above 0 when a loop sends items through it again. */
+	runIndex: number;
 	templates: Map<string, Promise<NormalizedTemplate>>;
 	legacyList?: Promise<TemplateSummary[]>;
 }
@@ -108,6 +131,7 @@ function isHttpUrl(value: string): boolean {
 function settingsFor(
 	this: IExecuteFunctions,
 	itemIndex: number,
+	runIndex: number,
 	template: NormalizedTemplate,
 	choice: ApiVersionChoice,
 	options: IDataObject,
@@ -118,7 +142,7 @@ function settingsFor(
 		callbackId:
 			typeof options.callbackId === 'string' && options.callbackId.trim()
 				? options.callbackId.trim()
-				: defaultCallbackId(this.getExecutionId(), itemIndex),
+				: defaultCallbackId(this.getExecutionId(), itemIndex, runIndex),
 	};
 
 	const callbackUrl = typeof options.callbackUrl === 'string' ? options.callbackUrl.trim() : '';
@@ -188,11 +212,17 @@ async function generateItem(this: IExecuteFunctions, itemIndex: number, state: R
 		}
 		throw new NodeOperationError(this.getNode(), error as Error, { itemIndex });
 	}
-	const settings = settingsFor.call(this, itemIndex, template, choice, options);
+	const settings = settingsFor.call(this, itemIndex, state.runIndex, template, choice, options);
 	const body = buildGenerateBody(built.variables, settings);
 	const key =
 		family === 'v3'
-			? idempotencyKey({ executionId: this.getExecutionId(), nodeId: this.getNode().id, itemIndex, body })
+			? idempotencyKey({
+					executionId: this.getExecutionId(),
+					nodeId: this.getNode().id,
+					runIndex: state.runIndex,
+					itemIndex,
+					body,
+				})
 			: undefined;
 
 	const result = await generateVideo.call(this, { family, templateId: template.id, body, idempotencyKey: key, itemIndex });
@@ -238,28 +268,45 @@ function failure(this: IExecuteFunctions, error: unknown, itemIndex: number): No
 	return new NodeOperationError(node, error as Error, { itemIndex });
 }
 
+/** The input item's fields without the ones this node writes (see OUTPUT_FIELDS). */
+function inputFields(json: IDataObject): IDataObject {
+	const kept = { ...json };
+	for (const field of OUTPUT_FIELDS) delete kept[field];
+	return kept;
+}
+
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
-	const state: RunState = { templates: new Map() };
+	const state: RunState = { runIndex: Number(this.getWorkflowDataProxy(0).$runIndex) || 0, templates: new Map() };
 	const signal = this.getExecutionCancelSignal();
+	// With "continue (using error output)" n8n itself merges each failed item with its input item.
+	const errorOutput = this.getNode().onError === 'continueErrorOutput';
 	const output: INodeExecutionData[] = [];
 
+	// Raised, without the aborted request as its cause, once the execution is stopped: it neither sends the
+	// next item's request nor turns the remaining items into error items.
+	const cancelled = (itemIndex: number) =>
+		new NodeOperationError(this.getNode(), 'The execution was cancelled', { itemIndex });
+
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		if (signal?.aborted) throw cancelled(itemIndex);
+		let keepInput = true;
 		try {
+			keepInput = this.getNodeParameter('options.keepInputFields', itemIndex, true) as boolean;
 			const pause = Number(this.getNodeParameter('options.delayBetweenItems', itemIndex, 0)) || 0;
 			if (itemIndex > 0 && pause > 0) await delay(pause, signal);
 			const generated = await generateItem.call(this, itemIndex, state);
 			// The contact's own fields travel with its video: after a callback resume n8n renumbers pairedItem,
 			// so `$('Contacts').item` can no longer be trusted downstream of Wait For Video.
-			const keepInput = this.getNodeParameter('options.keepInputFields', itemIndex, true) as boolean;
-			const json = keepInput ? { ...items[itemIndex].json, ...generated } : generated;
+			const json = keepInput ? { ...inputFields(items[itemIndex].json), ...generated } : generated;
 			output.push({ json, pairedItem: { item: itemIndex } });
 		} catch (error) {
+			if (signal?.aborted) throw cancelled(itemIndex);
 			const wrapped = failure.call(this, error, itemIndex);
-			// A cancelled execution stops; it does not turn the remaining items into error items.
-			if (signal?.aborted || !this.continueOnFail()) throw wrapped;
-			const json: IDataObject = { error: wrapped.message };
-			if (wrapped.description) json.details = wrapped.description;
+			if (!this.continueOnFail()) throw wrapped;
+			const failed: IDataObject = { error: wrapped.message };
+			if (wrapped.description) failed.details = wrapped.description;
+			const json = keepInput && !errorOutput ? { ...inputFields(items[itemIndex].json), ...failed } : failed;
 			output.push({ json, pairedItem: { item: itemIndex } });
 		}
 	}

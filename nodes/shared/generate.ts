@@ -60,24 +60,39 @@ export function sha256(text: string): string {
 
 const KEY_UNSAFE = /[^A-Za-z0-9_:.-]/g;
 
+/** Which generate call of a workflow execution this is: n8n runs a node again in loops (run index). */
+export interface GenerateOrigin {
+	executionId: string;
+	nodeId: string;
+	runIndex: number;
+	itemIndex: number;
+}
+
 /**
- * `n8n:<execution>:<node>:<item>:<body hash>` within HeyGen's 1–255 chars of [A-Za-z0-9_:.-].
- * The same execution, node, item and body always give the same key, so a retry (by the transport, or a
- * re-run of the same execution) replays HeyGen's first answer instead of rendering and charging again;
- * any change to what is sent gives a new key.
+ * `n8n:<execution>:<node>:<run>:<item>:<body hash>` within HeyGen's 1–255 chars of [A-Za-z0-9_:.-].
+ * The same execution, node run, item and body always give the same key, so a retry (by the transport, or
+ * the same execution run again after a crash) replays HeyGen's first answer instead of rendering and
+ * charging again; any change to what is sent gives a new key. The run index keeps a workflow loop that
+ * sends the node the same item again (e.g. "render failed → generate again") from replaying the first
+ * (failed) video forever.
  */
-export function idempotencyKey(parts: { executionId: string; nodeId: string; itemIndex: number; body: IDataObject }) {
+export function idempotencyKey(parts: GenerateOrigin & { body: IDataObject }) {
 	const clean = (value: string, max: number) => {
 		const safe = value.replace(KEY_UNSAFE, '_');
 		return safe.length <= max ? safe : sha256(value).slice(0, max);
 	};
 	const bodyHash = sha256(canonicalJson(parts.body)).slice(0, 40);
-	return `n8n:${clean(parts.executionId || 'manual', 64)}:${clean(parts.nodeId || 'node', 64)}:${parts.itemIndex}:${bodyHash}`;
+	return `n8n:${clean(parts.executionId || 'manual', 64)}:${clean(parts.nodeId || 'node', 64)}:${parts.runIndex}:${parts.itemIndex}:${bodyHash}`;
 }
 
-/** Deterministic per execution and item, so Wait For Video (and webhooks) can correlate the video. */
-export function defaultCallbackId(executionId: string, itemIndex: number): string {
-	return `n8n-${executionId || 'manual'}-${itemIndex}`;
+/**
+ * Deterministic per execution, item and node run, so Wait For Video (and webhooks) can correlate the
+ * video. The first run keeps the short documented form `n8n-<execution>-<item>`; later runs of the node
+ * in a loop add `-r<run>` so their videos do not share a callback ID.
+ */
+export function defaultCallbackId(executionId: string, itemIndex: number, runIndex = 0): string {
+	const base = `n8n-${executionId || 'manual'}-${itemIndex}`;
+	return runIndex > 0 ? `${base}-r${runIndex}` : base;
 }
 
 export interface GenerateResult {

@@ -248,8 +248,20 @@ export interface FetchTemplateOptions {
 }
 
 /**
+ * True when v3 refuses the template itself rather than the request: unknown (404), or a template kind the
+ * v3 API does not serve (HeyGen: "only draft version 4 templates are supported"; the status it uses for
+ * that is not documented, so 400 and 422 count too). Auth, credit, rate and server failures are not this.
+ */
+export function v3DoesNotServe(error: unknown): boolean {
+	if (!(error instanceof HeyGenApiError)) return false;
+	const { kind, httpCode } = error.heyGen;
+	return kind === 'not_found' || (kind === 'invalid_request' && (httpCode === 400 || httpCode === 422));
+}
+
+/**
  * A template's details in the family the choice allows. Auto asks v3 and falls back to legacy only when
- * v3 answers 404 (any other failure is a real failure and is raised).
+ * v3 does not serve the template (any other failure is a real failure and is raised). When neither family
+ * knows it, v3's own refusal is raised if it said more than "not found".
  */
 export async function fetchTemplate(
 	this: HeyGenContext,
@@ -259,6 +271,18 @@ export async function fetchTemplate(
 ): Promise<NormalizedTemplate> {
 	if (choice === 'legacy') return await fetchLegacyTemplate.call(this, id, options.itemIndex, options.legacyList);
 	if (choice === 'v3') return await fetchV3Template.call(this, id, options.itemIndex);
-	const fromV3 = await unlessNotFound(fetchV3Template.call(this, id, options.itemIndex));
-	return fromV3 ?? (await fetchLegacyTemplate.call(this, id, options.itemIndex, options.legacyList));
+	let v3Refusal: HeyGenApiError | undefined;
+	const fromV3 = await fetchV3Template.call(this, id, options.itemIndex).then(
+		(template) => template,
+		(error: unknown) => {
+			if (!v3DoesNotServe(error)) throw error;
+			v3Refusal = error as HeyGenApiError;
+			return undefined;
+		},
+	);
+	if (fromV3) return fromV3;
+	return await fetchLegacyTemplate.call(this, id, options.itemIndex, options.legacyList).catch((error: unknown) => {
+		if (isNotFound(error) && v3Refusal && v3Refusal.heyGen.kind !== 'not_found') throw v3Refusal;
+		throw error;
+	});
 }

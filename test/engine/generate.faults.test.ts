@@ -120,6 +120,27 @@ describe('v3: idempotent generate', () => {
 		expect(posts()[1].time - posts()[0].time).toBeGreaterThanOrEqual(900);
 		expect(sb.charges).toBe(1);
 	});
+
+	it('a 429 storm is bounded: five attempts in all, then the item fails saying what to do', async () => {
+		sb.fault({ method: 'POST', path: '/v3/templates/tpl_birthday', type: 'rate_limit', retryAfter: 0, times: Infinity });
+		const r = await h.run(birthday(), { items: [{ json: { name: 'Ada' } }, { json: { name: 'Grace' } }] });
+		expect(r.status).toBe('error');
+		const error = r.nodeError('Generate');
+		expect(error.message).toMatch(/^HeyGen error \[rate_limit_exceeded\]: .*Options → Delay Between Items\.$/);
+		expect(error.context.itemIndex).toBe(0);
+		expect(posts()).toHaveLength(5);
+		expect(new Set(posts().map((p: Loose) => p.headers['idempotency-key'])).size).toBe(1);
+		expect(sb.charges).toBe(0);
+	});
+
+	it('a Retry-After beyond the one-minute bound is not waited for: one POST, the item fails at once', async () => {
+		sb.fault({ method: 'POST', path: '/v3/templates/tpl_birthday', type: 'rate_limit', retryAfter: 3600 });
+		const r = await h.run(birthday(), { items: [{ json: { name: 'Ada' } }] });
+		expect(r.status).toBe('error');
+		expect(r.nodeError('Generate').message).toMatch(/^HeyGen error \[rate_limit_exceeded\]/);
+		expect(r.nodeError('Generate').httpCode).toBe('429');
+		expect(posts()).toHaveLength(1);
+	});
 });
 
 describe('legacy: never repeated', () => {
@@ -191,10 +212,21 @@ describe("n8n's error handling", () => {
 		const out = r.items('Generate');
 		expect(out.map((i: Loose) => i.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }, { item: 3 }]);
 		expect(out[0].json.video_id).toEqual(expect.any(String));
-		expect(out[1].json).toEqual({ error: 'Item 2: variable "name" is 5001 characters; HeyGen accepts at most 5000' });
+		// Keep Input Fields (default on): a failed contact keeps its fields next to the error, as on the error output
+		expect(out[1].json).toEqual({
+			name: 'x'.repeat(5001),
+			error: 'Item 2: variable "name" is 5001 characters; HeyGen accepts at most 5000',
+		});
 		expect(out[2].json.video_id).toEqual(expect.any(String));
-		expect(out[3].json.error).toMatch(/^Item 4: variable "name" is empty/);
+		expect(out[3].json).toMatchObject({ name: '   ', error: expect.stringMatching(/^Item 4: variable "name" is empty/) });
 		expect(posts().map((p: Loose) => p.body.variables.name.properties.content)).toEqual(['Ada', 'Grace']);
+	});
+
+	it('continue (regular output) without Keep Input Fields: failed items are only {error}', async () => {
+		const r = await h.run(birthday({ onError: 'continueRegularOutput', options: { keepInputFields: false } }), { items });
+		expect(r.items('Generate')[1].json).toEqual({
+			error: 'Item 2: variable "name" is 5001 characters; HeyGen accepts at most 5000',
+		});
 	});
 
 	it('continue (error output): n8n routes the failed items to the error output, merged with their input', async () => {

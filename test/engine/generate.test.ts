@@ -112,6 +112,25 @@ describe('input fields', () => {
 	});
 });
 
+describe('input fields (continued)', () => {
+	it("replaces every field this node writes, so an earlier attempt's status and error do not travel with a new video", async () => {
+		// e.g. a contact sent back from Wait For Video's Failed output: a legacy video has no status of its own
+		const input = {
+			contact_id: 'c-9',
+			name: 'Sale',
+			status: 'failed',
+			error: { code: 40119, message: 'Video is too long' },
+			idempotency_key: 'n8n:old',
+			details: 'old failure',
+		};
+		const r = await run({ templateId: 'tpl_legacy_promo', values: { title_text: '={{ $json.name }}' } }, [input]);
+		expect(r.status).toBe('success');
+		const out = r.items('Generate')[0].json;
+		expect(out).toMatchObject({ contact_id: 'c-9', name: 'Sale', api_version: 'legacy' });
+		for (const stale of ['status', 'error', 'idempotency_key', 'details']) expect(out).not.toHaveProperty(stale);
+	});
+});
+
 describe('every variable type', () => {
 	it('sends text, image, video, audio, character and voice in HeyGen\'s exact shape, IDs by expression included', async () => {
 		const r = await run(
@@ -411,6 +430,18 @@ describe('pre-flight validation: nothing is sent for a bad item', () => {
 			[{}],
 			"Item 1: dimension 1920x1080 does not match the template's aspect ratio (portrait); a forced size that does not fit the template distorts or fails the render",
 		],
+		[
+			'callback URL that is not http(s)',
+			{ values: {}, options: { callbackUrl: 'hooks.example.com/heygen' } },
+			[{}],
+			'Item 1: Callback URL "hooks.example.com/heygen" is not an http(s) URL',
+		],
+		[
+			'frame rate HeyGen does not offer (by expression)',
+			{ values: {}, options: { fps: '={{ 24 }}' } },
+			[{}],
+			'Item 1: frame rate must be 25, 30 or 60, got 24',
+		],
 		['only one side of the dimension', { values: {}, options: { width: 1280 } }, [{}], "Item 1: set both Width and Height, or neither (the template's own size is used)"],
 		[
 			'callback URL and resume together',
@@ -493,6 +524,53 @@ describe('API families', () => {
 		expect(r.status).toBe('error');
 		expect(r.nodeError('Generate').message).toMatch(/not found/i);
 		expect(calls()).toEqual(['GET /v3/templates/tpl_legacy_promo 404']);
+	});
+
+	it('Auto: a template v3 refuses as unsupported (400, not 404) also goes legacy', async () => {
+		// heygen-cli: GET /v3/templates/{id} serves "only draft version 4 templates"; the status for the others is not documented
+		const wf = await workflow({ values: { name: 'Ada' }, schema: [] });
+		sb.fault({
+			method: 'GET',
+			path: '/v3/templates/tpl_birthday',
+			type: 'server_error',
+			status: 400,
+			code: 'invalid_parameter',
+			message: 'Only draft version 4 templates are supported',
+		});
+		const r = await h.run(wf, { items: [{ json: {} }] });
+		expect(r.status).toBe('success');
+		expect(calls()).toEqual([
+			'GET /v3/templates/tpl_birthday 400',
+			'GET /v3/template/tpl_birthday 200',
+			'GET /v2/templates 200',
+			'POST /v2/template/tpl_birthday/generate 200',
+		]);
+		expect(r.items('Generate')[0].json.api_version).toBe('legacy');
+	});
+
+	it("Auto: when v3 refuses a template and legacy does not know it either, v3's reason is reported", async () => {
+		const wf = await workflow({ templateId: 'tpl_missing', values: {}, schema: [] });
+		sb.fault({
+			method: 'GET',
+			path: '/v3/templates/tpl_missing',
+			type: 'server_error',
+			status: 400,
+			code: 'invalid_parameter',
+			message: 'Only draft version 4 templates are supported',
+		});
+		const r = await h.run(wf, { items: [{ json: {} }] });
+		expect(r.status).toBe('error');
+		expect(r.nodeError('Generate').message).toBe('HeyGen error [invalid_parameter]: Only draft version 4 templates are supported');
+		expect(posts()).toHaveLength(0);
+	});
+
+	it('Auto: any other v3 failure (here 401) is not mistaken for "v3 does not know it"', async () => {
+		const wf = await workflow({ values: {}, schema: [] });
+		sb.fault({ method: 'GET', path: '/v3/templates/tpl_birthday', type: 'unauthorized' });
+		const r = await h.run(wf, { items: [{ json: {} }] });
+		expect(r.status).toBe('error');
+		expect(r.nodeError('Generate').httpCode).toBe('401');
+		expect(calls()).toEqual(['GET /v3/templates/tpl_birthday 401']);
 	});
 
 	it('Auto: a template neither family knows fails after the three lookups, nothing is generated', async () => {

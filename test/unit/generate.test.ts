@@ -55,23 +55,32 @@ describe('buildGenerateBody', () => {
 
 describe('idempotencyKey', () => {
 	const body = { title: 'T', variables: { a: { name: 'a' } } };
-	it('is stable, HeyGen-valid, and changes with execution, node, item and body', () => {
-		const key = idempotencyKey({ executionId: '123', nodeId: 'node-1', itemIndex: 0, body });
-		expect(key).toBe(`n8n:123:node-1:0:${sha256(canonicalJson(body)).slice(0, 40)}`);
-		expect(idempotencyKey({ executionId: '123', nodeId: 'node-1', itemIndex: 0, body: { variables: body.variables, title: 'T' } })).toBe(key);
+	const origin = { executionId: '123', nodeId: 'node-1', runIndex: 0, itemIndex: 0 };
+	it('is stable, HeyGen-valid, and changes with execution, node, run, item and body', () => {
+		const key = idempotencyKey({ ...origin, body });
+		expect(key).toBe(`n8n:123:node-1:0:0:${sha256(canonicalJson(body)).slice(0, 40)}`);
+		expect(idempotencyKey({ ...origin, body: { variables: body.variables, title: 'T' } })).toBe(key);
 		const others = [
-			idempotencyKey({ executionId: '124', nodeId: 'node-1', itemIndex: 0, body }),
-			idempotencyKey({ executionId: '123', nodeId: 'node-2', itemIndex: 0, body }),
-			idempotencyKey({ executionId: '123', nodeId: 'node-1', itemIndex: 1, body }),
-			idempotencyKey({ executionId: '123', nodeId: 'node-1', itemIndex: 0, body: { ...body, title: 'U' } }),
+			idempotencyKey({ ...origin, executionId: '124', body }),
+			idempotencyKey({ ...origin, nodeId: 'node-2', body }),
+			idempotencyKey({ ...origin, itemIndex: 1, body }),
+			// the node's second run in a loop (e.g. a failed render sent back to Generate) is a new request
+			idempotencyKey({ ...origin, runIndex: 1, body }),
+			idempotencyKey({ ...origin, body: { ...body, title: 'U' } }),
 		];
-		expect(new Set([key, ...others]).size).toBe(5);
+		expect(new Set([key, ...others]).size).toBe(6);
 	});
 
 	it('stays within 255 characters of [A-Za-z0-9_:.-] whatever the IDs look like', () => {
-		const key = idempotencyKey({ executionId: 'x'.repeat(500), nodeId: 'nöde with spaces/✓', itemIndex: 99999, body });
+		const key = idempotencyKey({
+			executionId: 'x'.repeat(500),
+			nodeId: 'nöde with spaces/✓'.repeat(20),
+			runIndex: 99999,
+			itemIndex: 99999,
+			body,
+		});
 		expect(key).toMatch(/^[A-Za-z0-9_:.-]{1,255}$/);
-		expect(idempotencyKey({ executionId: '', nodeId: '', itemIndex: 0, body })).toMatch(/^n8n:manual:node:0:/);
+		expect(idempotencyKey({ executionId: '', nodeId: '', runIndex: 0, itemIndex: 0, body })).toMatch(/^n8n:manual:node:0:0:/);
 	});
 
 	it('canonical JSON sorts keys and drops undefined', () => {
@@ -87,8 +96,10 @@ describe('responses', () => {
 		expect(readGenerateResponse('nope')).toBeUndefined();
 	});
 
-	it('callback IDs carry execution and item', () => {
+	it('callback IDs carry execution and item, and the run when a loop runs the node again', () => {
 		expect(defaultCallbackId('77', 3)).toBe('n8n-77-3');
+		expect(defaultCallbackId('77', 3, 0)).toBe('n8n-77-3');
+		expect(defaultCallbackId('77', 3, 2)).toBe('n8n-77-3-r2');
 	});
 });
 
@@ -147,16 +158,30 @@ describe('template normalisers', () => {
 
 describe('template URL', () => {
 	const extract = (url: string) => new RegExp(TEMPLATE_URL_REGEX).exec(url)?.[1];
+	// How the editor validates the By URL mode (n8n-workflow validateResourceLocatorParameter anchors the regex).
+	const accepted = (url: string) => new RegExp(`^${TEMPLATE_URL_REGEX}$`).test(url);
 	it.each([
 		['https://app.heygen.com/templates/3b8c2f0e9d7a4c51', '3b8c2f0e9d7a4c51'],
+		['https://app.heygen.com/templates/3b8c2f0e9d7a4c51/', '3b8c2f0e9d7a4c51'],
+		['app.heygen.com/templates/3b8c2f0e9d7a4c51', '3b8c2f0e9d7a4c51'],
+		['https://www.heygen.com/templates/3b8c2f0e9d7a4c51', '3b8c2f0e9d7a4c51'],
+		['https://app.heygen.com/create-v4/draft?template_id=0344d8614d484b16a7ab0531560bae91&private=1', '0344d8614d484b16a7ab0531560bae91'],
 		['https://app.heygen.com/templates/3b8c2f0e9d7a4c51?tab=edit', '3b8c2f0e9d7a4c51'],
 		['https://app.heygen.com/create-v4/draft?template_id=0344d8614d484b16&private=1', '0344d8614d484b16'],
 		['https://app.heygen.com/create-v4/draft?vt=l&templateId=abc_DEF-1', 'abc_DEF-1'],
 	])('%s', (url, id) => {
 		expect(extract(url)).toBe(id);
+		expect(accepted(url)).toBe(true);
 	});
-	it('does not take a draft or video ID for a template ID', () => {
-		expect(extract('https://app.heygen.com/create-v4/b660ef745c0c4ee5?panel=scene')).toBeUndefined();
-		expect(extract('https://example.com/templates/abc')).toBeUndefined();
+	it.each([
+		// a draft or video ID is not a template ID
+		'https://app.heygen.com/create-v4/b660ef745c0c4ee5?panel=scene',
+		// the template gallery filtered by category: no template chosen
+		'https://app.heygen.com/templates?ct=explainer%2520video&shortcut=photo-to-video',
+		'https://app.heygen.com/templates',
+		'https://example.com/templates/abc',
+		'https://app.heygen.com.evil.example/templates/abc',
+	])('refuses %s', (url) => {
+		expect(accepted(url)).toBe(false);
 	});
 });
