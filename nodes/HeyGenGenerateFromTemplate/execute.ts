@@ -14,6 +14,7 @@ import { fetchTemplate, listLegacyTemplates } from '../shared/templates';
 import { HeyGenApiError } from '../shared/transport';
 import type { EmptyValuePolicy, MappedValues, ValueSource } from '../shared/variables';
 import { VariableError, autoMapValues, buildVariables, dimensionProblem, templateFields } from '../shared/variables';
+import { isRecord } from '../shared/json';
 
 /** A failure that belongs to one item: its message starts with the item number. */
 class ItemError extends Error {
@@ -60,10 +61,6 @@ interface RunState {
 	runIndex: number;
 	templates: Map<string, Promise<NormalizedTemplate>>;
 	legacyList?: Promise<TemplateSummary[]>;
-}
-
-function isRecord(value: unknown): value is IDataObject {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Details and lists are fetched once per execution per template, not once per item. */

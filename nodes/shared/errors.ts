@@ -4,6 +4,7 @@
  * failure and decides what may be retried. Pure: no I/O.
  */
 import { parseRetryAfter } from './backoff';
+import { isRecord } from './json';
 
 export type HeyGenErrorKind =
 	| 'unauthorized'
@@ -47,10 +48,6 @@ function asText(value: unknown): string | undefined {
 	if (typeof value === 'string') return value.trim() === '' ? undefined : value;
 	if (typeof value === 'number' || typeof value === 'boolean') return String(value);
 	return undefined;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 interface EnvelopeError {

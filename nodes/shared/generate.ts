@@ -9,6 +9,7 @@ import type { IDataObject } from 'n8n-workflow';
 import type { ApiFamily } from './templates';
 import type { HeyGenContext } from './transport';
 import { heyGenRequest } from './transport';
+import { isRecord } from './json';
 
 export interface GenerateSettings {
 	title: string;
@@ -98,10 +99,6 @@ export function defaultCallbackId(executionId: string, itemIndex: number, runInd
 export interface GenerateResult {
 	videoId: string;
 	status?: string;
-}
-
-function isRecord(value: unknown): value is IDataObject {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** v3 answers a video object `{data: {id, status, ...}}`; legacy `{data: {video_id}}`. */

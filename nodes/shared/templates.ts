@@ -10,6 +10,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { HeyGenContext } from './transport';
 import { HeyGenApiError, heyGenRequest } from './transport';
+import { isRecord } from './json';
 
 export type ApiFamily = 'v3' | 'legacy';
 /** The node parameter: Auto tries v3 first and falls back to legacy for templates v3 does not know. */
@@ -47,10 +48,6 @@ export interface TemplateSummary {
 export interface TemplatePage {
 	templates: TemplateSummary[];
 	nextToken?: string;
-}
-
-function isRecord(value: unknown): value is IDataObject {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function text(value: unknown): string | undefined {

@@ -6,6 +6,7 @@
 import type { IDataObject, INodePropertyOptions, ResourceMapperField } from 'n8n-workflow';
 
 import type { ApiFamily, NormalizedTemplate, TemplateVariable } from './templates';
+import { isRecord } from './json';
 
 /**
  * HeyGen's documented script limits: 5,000 characters for the v3 API; the legacy template docs say
@@ -43,10 +44,6 @@ export interface ChoiceLists {
 	/** Values `avatar:<id>` / `talking_photo:<id>`. */
 	characters?: INodePropertyOptions[];
 	voices?: INodePropertyOptions[];
-}
-
-function isRecord(value: unknown): value is IDataObject {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function textOf(value: unknown): string | undefined {

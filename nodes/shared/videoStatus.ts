@@ -4,6 +4,7 @@
  * into one flat record, the shape the Wait For Video node emits. Pure: no I/O, no clock except `nowMs`
  * parameters.
  */
+import { isRecord } from './json';
 
 export type ApiFamily = 'v3' | 'legacy';
 
@@ -77,10 +78,6 @@ export function isKnownStatus(status: string): boolean {
 export function isFinal(status: string): boolean {
 	const outcome = outcomeOf(status);
 	return outcome === 'completed' || outcome === 'failed';
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** A string value, or null for absent, non-string and empty/blank strings (HeyGen sends `""` for "none"). */

@@ -2,12 +2,9 @@ import type { IDataObject, ILoadOptionsFunctions, INodePropertyOptions } from 'n
 
 import type { HeyGenContext } from '../transport';
 import { heyGenRequest } from '../transport';
+import { isRecord } from '../json';
 
 const MAX_VOICE_PAGES = 10;
-
-function isRecord(value: unknown): value is IDataObject {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function text(value: unknown): string | undefined {
 	return typeof value === 'string' && value.trim() !== '' ? value : undefined;
