@@ -119,7 +119,7 @@ export const properties: INodeProperties[] = [
 	},
 	{
 		displayName:
-			'In callback mode the files are downloaded while n8n answers HeyGen\'s callback, by the n8n process that receives webhooks (not a queue-mode worker), into n8n\'s binary data store (database mode: 512 MiB per file). HeyGen delivers again when that takes over about 10 seconds; n8n resumes the execution only once. For large videos prefer Poll mode.',
+			'In callback mode the files are downloaded when HeyGen\'s callback arrives, by the n8n process that receives webhooks (not a queue-mode worker), into n8n\'s binary data store (database mode: 512 MiB per file). n8n answers HeyGen before downloading, so HeyGen cannot retry a failed download: the item leaves on Failed with the error, even without On Error: Continue. For large videos prefer Poll mode.',
 		name: 'callbackDownloadNotice',
 		type: 'notice',
 		default: '',

@@ -4,12 +4,15 @@
  * The callback is only a wake-up: nothing it claims is trusted. The node re-reads the status of every video
  * the execution waits for from the HeyGen API and resumes only when all of them are final. Callbacks about
  * other videos, or while some videos still render, answer 200 and leave the execution waiting.
+ *
+ * With Download Video on, HeyGen gets its 200 as soon as the resume is decided, before the downloads: they can
+ * outlast HeyGen's ~10 s answer timeout, and a redelivery would run this webhook a second time meanwhile.
  */
 import type { IDataObject, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { checkVideos, isVideoNotFound } from '../shared/videos';
-import { isFinal } from '../shared/videoStatus';
+import { isFinal, outcomeOf } from '../shared/videoStatus';
 import {
 	callbackVideoId,
 	parseState,
@@ -20,6 +23,7 @@ import {
 import type { ItemOutcome } from './items';
 import { toOutputs } from './items';
 import { buildOutcomes } from './outcomes';
+import { claimResume } from './resumeClaims';
 
 /**
  * HeyGen expects an answer within about 10 s and delivers again otherwise; a redelivery that arrives while this
@@ -95,21 +99,47 @@ export async function webhook(this: IWebhookFunctions): Promise<IWebhookResponse
 		return keepWaiting('Some videos are still rendering', { still_rendering: rendering.length });
 	}
 
-	const fresh = await buildOutcomes.call(this, state.pending, results, state.settings);
 	const restored: ItemOutcome[] = state.final.map((stored) => {
 		const item: INodeExecutionData = { json: stored.json, pairedItem: { item: stored.itemIndex } };
 		if (stored.binary) item.binary = stored.binary;
 		const error = stored.error === undefined ? undefined : new NodeOperationError(this.getNode(), stored.error, { itemIndex: stored.itemIndex });
 		return { itemIndex: stored.itemIndex, output: stored.output, item, error };
 	});
-	const errors = fresh.filter((o) => o.error);
-	if (errors.length > 0 && !continuesOnFail.call(this)) {
-		// Without "continue on fail" there is no error item to emit: answer with the error, and keep waiting
-		// so that a later callback or the Max Wait timeout can still finish the execution.
-		return respond.call(this, 500, { error: errors[0].error?.message ?? 'Error' });
+	const errorOutput = this.getNode().onError === 'continueErrorOutput';
+
+	// Unknown video IDs are known before anything is downloaded: without "continue on fail" there is no error
+	// item to emit, so answer with the error and keep waiting (a later callback or Max Wait can still finish).
+	const unknown = state.pending.find((p) => results.get(p.query.itemIndex)?.error !== undefined);
+	if (unknown && !continuesOnFail.call(this)) {
+		return respond.call(this, 500, { error: results.get(unknown.query.itemIndex)?.error?.message ?? 'Error' });
 	}
-	return {
-		webhookResponse: { received: true, resumed: true },
-		workflowData: toOutputs([...restored, ...fresh], this.getNode().onError === 'continueErrorOutput'),
-	};
+
+	const downloads =
+		state.settings.download !== null &&
+		state.pending.some((p) => {
+			const video = results.get(p.query.itemIndex)?.video;
+			return video !== undefined && outcomeOf(video.status) === 'completed';
+		});
+	if (!downloads) {
+		const fresh = await buildOutcomes.call(this, state.pending, results, state.settings);
+		return {
+			webhookResponse: { received: true, resumed: true },
+			workflowData: toOutputs([...restored, ...fresh], errorOutput),
+		};
+	}
+
+	// Downloads can take longer than HeyGen waits for an answer (~10 s; it delivers again after that). The
+	// decision to resume is made: answer now, download, and hand n8n the items without a second response.
+	const claimKey = typeof resumeUrl === 'string' ? resumeUrl : '';
+	if (claimKey !== '' && !claimResume(claimKey)) {
+		return keepWaiting('Another callback is already resuming this execution');
+	}
+	this.getResponseObject().status(200).json({ received: true, resumed: true });
+
+	// A download that fails from here on cannot fail the execution: HeyGen has its 200 and will not deliver
+	// again, and an error thrown by webhook() makes n8n resume with an empty item on the first output (the
+	// resumed node is disabled: n8n 2.41 webhook-helpers + WorkflowExecute.runNode) and drop the earlier nodes'
+	// data. So the item leaves on Failed with the error, as with "continue on fail" (or on the error output).
+	const fresh = await buildOutcomes.call(this, state.pending, results, state.settings);
+	return { noWebhookResponse: true, workflowData: toOutputs([...restored, ...fresh], errorOutput) };
 }

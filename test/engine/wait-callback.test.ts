@@ -5,7 +5,7 @@
 const support = require('../support/wait-for-video');
 
 
-const { setup, makeVideo, waitWorkflow, startReceiver, statusCalls } = support;
+const { setup, makeVideo, waitWorkflow, startReceiver, statusCalls, sha256, expectedVideoBytes } = support;
 
 const callbackFor = (videoId: string, eventType = 'avatar_video.success') => ({
 	event_type: eventType,
@@ -98,6 +98,91 @@ describe('HeyGen Wait For Video: resume on HeyGen callback', () => {
 		const again = await h.resumeWithWebhook(r, { body: callbackFor(id) });
 		expect(again.result.items('Completed').map((i: any) => i.json.video_id)).toEqual([id]);
 	}, 60_000);
+
+	describe('with Download Video on: HeyGen gets its 200 before the downloads', () => {
+		const cdnFor = (id: string) => sb.requests.filter((q: any) => q.server === 'cdn' && q.path.startsWith(`/videos/${id}/`));
+		const download = { waitMode: 'callback', downloadVideo: true };
+
+		test('the answer is sent before the (slow) download starts; the execution resumes with the file', async () => {
+			const id = await makeVideo(sb);
+			const r = await h.run(waitWorkflow(download), { items: [{ json: { video_id: id } }] });
+			expect(r.status).toBe('waiting');
+			sb.complete(id);
+			sb.fault({ server: 'cdn', path: `/videos/${id}/*`, type: 'slow', delayMs: 1500, times: 1 });
+			const { webhookResponse, result } = await h.resumeWithWebhook(r, { body: callbackFor(id) });
+			expect(webhookResponse.statusCode).toBe(200);
+			expect(webhookResponse.body).toEqual({ received: true, resumed: true });
+			expect(webhookResponse.noWebhookResponse).toBe(true); // n8n must not answer a second time
+			const cdn = cdnFor(id);
+			expect(cdn).toHaveLength(1);
+			expect(cdn[0].fault).toBeTruthy(); // the slow one
+			expect(webhookResponse.respondedAt).toBeLessThanOrEqual(cdn[0].time); // answered before the download began
+			const [item] = result.items('Completed');
+			expect(sha256(await h.binaryBuffer(item, 'data'))).toBe(sha256(expectedVideoBytes(id, sb.videos.get(id).sizeBytes)));
+		});
+
+		test('a download failing after the 200 (no continue on fail): that item leaves on Failed, the rest on Completed', async () => {
+			const good = await makeVideo(sb, { name: 'Good' });
+			const bad = await makeVideo(sb, { name: 'Bad' });
+			const r = await h.run(waitWorkflow(download), {
+				items: [{ json: { video_id: good, row: 0 } }, { json: { video_id: bad, row: 1 } }],
+			});
+			expect(r.status).toBe('waiting');
+			sb.complete(good);
+			sb.complete(bad);
+			sb.fault({ server: 'cdn', path: `/videos/${bad}/*`, type: 'server_error', status: 500, times: Infinity });
+			const { webhookResponse, result } = await h.resumeWithWebhook(r, { body: callbackFor(bad) });
+			expect(webhookResponse.statusCode).toBe(200);
+			expect(webhookResponse.body).toMatchObject({ resumed: true });
+			expect(result.status).toBe('success');
+			const [completed, failed, rendering] = result.outputs('Wait For Video');
+			expect(completed.map((i: any) => i.json.video_id)).toEqual([good]);
+			expect(completed[0].binary.data.fileName).toBe(`${good}.mp4`);
+			expect(failed).toHaveLength(1);
+			expect(failed[0].json).toMatchObject({ video_id: bad, row: 1, status: 'error' });
+			expect(failed[0].json.error.message).toContain(`HTTP 500 for the video file of ${bad}`);
+			expect(failed[0].binary).toBeUndefined();
+			expect(rendering).toHaveLength(0);
+			expect(result.items('Failed')).toHaveLength(1); // the Failed branch ran with it
+		});
+
+		test('a second callback while the first one downloads: answered 200 without resuming or downloading again', async () => {
+			const a = await makeVideo(sb, { name: 'A' });
+			const b = await makeVideo(sb, { name: 'B' });
+			const r = await h.run(waitWorkflow(download), {
+				items: [{ json: { video_id: a } }, { json: { video_id: b } }],
+			});
+			expect(r.status).toBe('waiting');
+			sb.complete(a);
+			sb.complete(b);
+			sb.fault({ server: 'cdn', path: `/videos/${a}/*`, type: 'slow', delayMs: 3000, times: 1 });
+			const first = h.resumeWithWebhook(r, { body: callbackFor(a) });
+			await sb.waitFor(() => cdnFor(a).length === 1, { timeoutMs: 20_000 }); // the first one is downloading
+			const second = await h.resumeWithWebhook(r, { body: callbackFor(b) });
+			expect(second.result).toBeUndefined();
+			expect(second.webhookResponse.statusCode).toBe(200); // HeyGen must not deliver again
+			expect(second.webhookResponse.webhookResponse).toMatchObject({ resumed: false });
+			const { result } = await first;
+			expect(result.items('Completed').map((i: any) => i.json.video_id)).toEqual([a, b]);
+			expect(cdnFor(a)).toHaveLength(1);
+			expect(cdnFor(b)).toHaveLength(1);
+		});
+
+		test('with On Error: Continue (regular output), a failed download leaves on Failed as before', async () => {
+			const id = await makeVideo(sb);
+			const r = await h.run(waitWorkflow(download, { onError: 'continueRegularOutput' }), { items: [{ json: { video_id: id } }] });
+			expect(r.status).toBe('waiting');
+			sb.complete(id);
+			sb.fault({ server: 'cdn', path: `/videos/${id}/*`, type: 'server_error', status: 500, times: Infinity });
+			const { webhookResponse, result } = await h.resumeWithWebhook(r, { body: callbackFor(id) });
+			expect(webhookResponse.statusCode).toBe(200);
+			expect(result.status).toBe('success');
+			const [completed, failed] = result.outputs('Wait For Video');
+			expect(completed).toHaveLength(0);
+			expect(failed.map((i: any) => [i.json.video_id, i.json.status])).toEqual([[id, 'error']]);
+			expect(failed[0].json.error.message).toContain('HTTP 500');
+		});
+	});
 
 	test('a callback about a foreign video is ignored without any API call', async () => {
 		const id = await makeVideo(sb);

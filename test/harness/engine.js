@@ -421,7 +421,13 @@ class EngineHarness {
 			method: request.method ?? 'POST',
 			url: url.pathname + url.search,
 		};
+		// `respondedAt` (Date.now()) when webhook() answered through the response object itself, e.g. to check that
+		// it answered before slow work (compare with the sandbox's request times).
 		const response = { statusCode: 200, headers: {}, body: undefined };
+		const answered = (payload) => {
+			response.body = payload;
+			response.respondedAt = Date.now();
+		};
 		additionalData.httpResponse = {
 			status(code) {
 				response.statusCode = code;
@@ -430,15 +436,9 @@ class EngineHarness {
 			setHeader(name, value) {
 				response.headers[name.toLowerCase()] = value;
 			},
-			json(payload) {
-				response.body = payload;
-			},
-			send(payload) {
-				response.body = payload;
-			},
-			end(payload) {
-				response.body = payload;
-			},
+			json: answered,
+			send: answered,
+			end: answered,
 		};
 		const webhookData = {
 			httpMethod: webhookDescription.httpMethod ?? 'POST',

@@ -7,6 +7,7 @@ import {
 	stateExpression,
 	verifyHeyGenSignature,
 } from '../../nodes/HeyGenWaitForVideo/callbackState';
+import { claimResume } from '../../nodes/HeyGenWaitForVideo/resumeClaims';
 
 describe('HeyGen callback helpers', () => {
 	const body = JSON.stringify({ event_type: 'avatar_video.success', event_data: { video_id: 'v1' } });
@@ -50,5 +51,13 @@ describe('HeyGen callback helpers', () => {
 		expect(parseState('{oops')).toBeUndefined();
 		expect(parseState(JSON.stringify({ version: 2, pending: [], final: [] }))).toBeUndefined();
 		expect(parseState(JSON.stringify({ version: 1, pending: [], final: [], settings: {} }))?.version).toBe(1);
+	});
+
+	test('resume claims: the first callback for an execution wins, others are refused until the claim expires', () => {
+		const t0 = 1_000_000;
+		expect(claimResume('unit-exec-1', t0, 1000)).toBe(true);
+		expect(claimResume('unit-exec-1', t0 + 500, 1000)).toBe(false); // a concurrent or redelivered callback
+		expect(claimResume('unit-exec-2', t0 + 500, 1000)).toBe(true); // other executions are independent
+		expect(claimResume('unit-exec-1', t0 + 1000, 1000)).toBe(true); // expired: never blocks for good
 	});
 });
