@@ -75,7 +75,7 @@ export const properties: INodeProperties[] = [
 	},
 	{
 		displayName:
-			'Needs HeyGen Generate From Template with "Resume Wait For Video on Callback" on (it sends {{ $execution.resumeUrl }} as the callback URL), and an n8n that HeyGen can reach: set WEBHOOK_URL to its public HTTPS address. One execution can wait for many videos: it resumes once all have finished, or after Max Wait. After the resume n8n renumbers pairedItem, so read input fields from this node\'s output (Keep Input Fields) rather than through $(\'Earlier Node\').item. Used as an AI tool, this node polls instead.',
+			'Needs HeyGen Generate From Template with "Resume Wait For Video on Callback" on (it sends {{ $execution.resumeUrl }} as the callback URL), and an n8n that HeyGen can reach: set WEBHOOK_URL to its public HTTPS address. One execution can wait for many videos: it resumes once all have finished, or after Max Wait. After the resume n8n renumbers pairedItem, so read input fields from this node\'s output (Keep Input Fields) rather than through $(\'Earlier Node\').item, and item errors leave on Failed with status "error" even with On Error set to the error output (n8n cannot route a resumed node\'s items there). Used as an AI tool, this node polls instead.',
 		name: 'callbackNotice',
 		type: 'notice',
 		default: '',

@@ -11,7 +11,7 @@ import type { StoredFinalItem, WaitingState } from './callbackState';
 import { saveState } from './callbackState';
 import { OUTPUT_STILL_RENDERING } from './description';
 import type { InputRef, ItemOutcome } from './items';
-import { errorItem, toOutputs } from './items';
+import { errorItem, toOutputs, toResumedOutputs } from './items';
 import type { OutcomeSettings } from './outcomes';
 import { buildOutcomes } from './outcomes';
 import { pollVideos } from './poll';
@@ -154,7 +154,7 @@ async function parkExecution(
 	rendering: ItemOutcome[],
 	unfinished: Array<{ query: VideoQuery; input: InputRef }>,
 ): Promise<INodeExecutionData[][]> {
-	const outputs = toOutputs([...done, ...rendering], usesErrorOutput(this.getNode()));
+	const outputs = toResumedOutputs([...done, ...rendering]);
 	const state: WaitingState = {
 		version: 1,
 		settings: settings.outcome,

@@ -10,6 +10,7 @@ import type { NormalizedVideo, VideoOutcome } from '../shared/videoStatus';
 import { outcomeOf } from '../shared/videoStatus';
 import { OUTPUT_COMPLETED, OUTPUT_FAILED, OUTPUT_STILL_RENDERING } from './description';
 
+
 export interface InputRef {
 	itemIndex: number;
 	json: IDataObject;
@@ -93,4 +94,16 @@ export function toOutputs(outcomes: ItemOutcome[], errorOutput = false): INodeEx
 		outputs[outcome.output].push(errorOutput && outcome.error ? forErrorOutput(outcome) : outcome.item);
 	}
 	return outputs;
+}
+
+/**
+ * Outputs that n8n forwards when a parked execution resumes (a webhook's workflowData, or the parked data a
+ * Max Wait timeout releases). n8n renumbers pairedItem on them (`input` becomes the output index), and its
+ * error-output routing then looks up a source for that "input" that does not exist and crashes
+ * (n8n-core WorkflowExecute.handleNodeErrorOutput); items placed on the error output directly are dropped
+ * by the same routine. So on these paths an item error always leaves on Failed, with `status: "error"`,
+ * as with "Continue (regular output)".
+ */
+export function toResumedOutputs(outcomes: ItemOutcome[]): INodeExecutionData[][] {
+	return toOutputs(outcomes, false);
 }

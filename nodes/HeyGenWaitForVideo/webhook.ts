@@ -21,7 +21,7 @@ import {
 	verifyHeyGenSignature,
 } from './callbackState';
 import type { ItemOutcome } from './items';
-import { toOutputs } from './items';
+import { toResumedOutputs } from './items';
 import { buildOutcomes } from './outcomes';
 import { claimResume } from './resumeClaims';
 
@@ -105,7 +105,6 @@ export async function webhook(this: IWebhookFunctions): Promise<IWebhookResponse
 		const error = stored.error === undefined ? undefined : new NodeOperationError(this.getNode(), stored.error, { itemIndex: stored.itemIndex });
 		return { itemIndex: stored.itemIndex, output: stored.output, item, error };
 	});
-	const errorOutput = this.getNode().onError === 'continueErrorOutput';
 
 	// Unknown video IDs are known before anything is downloaded: without "continue on fail" there is no error
 	// item to emit, so answer with the error and keep waiting (a later callback or Max Wait can still finish).
@@ -124,7 +123,7 @@ export async function webhook(this: IWebhookFunctions): Promise<IWebhookResponse
 		const fresh = await buildOutcomes.call(this, state.pending, results, state.settings);
 		return {
 			webhookResponse: { received: true, resumed: true },
-			workflowData: toOutputs([...restored, ...fresh], errorOutput),
+			workflowData: toResumedOutputs([...restored, ...fresh]),
 		};
 	}
 
@@ -141,5 +140,5 @@ export async function webhook(this: IWebhookFunctions): Promise<IWebhookResponse
 	// resumed node is disabled: n8n 2.41 webhook-helpers + WorkflowExecute.runNode) and drop the earlier nodes'
 	// data. So the item leaves on Failed with the error, as with "continue on fail" (or on the error output).
 	const fresh = await buildOutcomes.call(this, state.pending, results, state.settings);
-	return { noWebhookResponse: true, workflowData: toOutputs([...restored, ...fresh], errorOutput) };
+	return { noWebhookResponse: true, workflowData: toResumedOutputs([...restored, ...fresh]) };
 }

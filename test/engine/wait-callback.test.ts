@@ -67,6 +67,47 @@ describe('HeyGen Wait For Video: resume on HeyGen callback', () => {
 		expect(statusCalls(sb).length).toBeGreaterThan(before);
 	});
 
+	describe('with On Error: Continue (using error output)', () => {
+		/** waitWorkflow plus a node on the error output (n8n's fourth output of the node). */
+		function withErrorOutput(parameters: Record<string, unknown>) {
+			const workflow = waitWorkflow(parameters, { onError: 'continueErrorOutput' });
+			workflow.nodes.push({ name: 'Errors', type: 'n8n-nodes-base.noOp' });
+			workflow.connections['Wait For Video'].main.push([{ node: 'Errors', type: 'main', index: 0 }]);
+			return workflow;
+		}
+
+		// n8n cannot route a resumed node's items to its error output (it renumbers pairedItem on resume and its
+		// error routing then fails), so after the wait an item error leaves on Failed, as with regular output.
+		test('a callback resume sends an unknown video to Failed with status "error" and its input fields', async () => {
+			const id = await makeVideo(sb);
+			const r = await h.run(withErrorOutput({ waitMode: 'callback' }), {
+				items: [{ json: { video_id: id, contact: 'Ada' } }, { json: { video_id: 'vid_does_not_exist', contact: 'Bob' } }],
+			});
+			expect(r.status).toBe('waiting');
+			sb.complete(id);
+			const { result } = await h.resumeWithWebhook(r, { body: callbackFor(id) });
+			expect(result.status).toBe('success');
+			expect(result.items('Completed').map((item: any) => item.json.contact)).toEqual(['Ada']);
+			const failed = result.items('Failed');
+			expect(failed).toHaveLength(1);
+			expect(failed[0].json).toMatchObject({ contact: 'Bob', video_id: 'vid_does_not_exist', status: 'error' });
+			expect(failed[0].json.error.message).toMatch(/vid_does_not_exist/);
+			expect(result.items('Errors')).toHaveLength(0);
+		});
+
+		test('a Max Wait timeout releases the error item on Failed and the video on Still Rendering', async () => {
+			const id = await makeVideo(sb);
+			const r = await h.run(withErrorOutput({ waitMode: 'callback' }), {
+				items: [{ json: { video_id: id, contact: 'Ada' } }, { json: { video_id: 'vid_does_not_exist', contact: 'Bob' } }],
+			});
+			expect(r.status).toBe('waiting');
+			const resumed = await h.resumeAfterTime(r);
+			expect(resumed.status).toBe('success');
+			expect(resumed.items('Still Rendering').map((item: any) => item.json.contact)).toEqual(['Ada']);
+			expect(resumed.items('Failed').map((item: any) => [item.json.contact, item.json.status])).toEqual([['Bob', 'error']]);
+		});
+	});
+
 	test('a forged callback claiming completion for a still-rendering video does not produce a Completed item', async () => {
 		const id = await makeVideo(sb);
 		const r = await h.run(waitWorkflow({ waitMode: 'callback' }), { items: [{ json: { video_id: id } }] });
