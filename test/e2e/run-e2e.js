@@ -286,6 +286,7 @@ async function main() {
 	}
 	await cleanup();
 	if (failed) code = 1;
-	process.stdout.write(`e2e: ${passed} passed, ${failed} failed (${secs()})\n`);
+	log(`finished in ${secs()}`);
+	process.stdout.write(`e2e: ${passed} passed, ${failed} failed\n`);
 	process.exit(code);
 })();
