@@ -43,7 +43,8 @@ export class StatusDeadlineError extends NodeOperationError {}
  * The context the status requests run in, bounded by a deadline. The transport and n8n's request helper
  * both take their abort signal from `getExecutionCancelSignal()`, so a context whose signal also fires at
  * the deadline bounds the whole transport call: each attempt, each backoff and each Retry-After wait.
- * (A deadline option in the transport would make this unnecessary.)
+ * A signal passed with the request would not do: n8n's httpRequestWithAuthentication overwrites
+ * `abortSignal` with the context's cancel signal (n8n-core request-helpers/authentication.js).
  */
 function boundedContext(context: HeyGenContext, deadlineMs: number): { context: HeyGenContext; expired: AbortSignal } {
 	const expired = AbortSignal.timeout(Math.max(0, deadlineMs - Date.now()));
