@@ -3,43 +3,23 @@
  * binary store. Reports peak RSS growth and throughput; fails (exit 1) when RSS grows more than the limit,
  * which is what happens if the download is buffered instead of streamed.
  *
- *   node test/bench/download-memory.js [--mb 300] [--limit-mb 100]
+ *   node test/bench/download-memory.js [--mb 300] [--limit-mb 128]
  * The .ts node sources are compiled on the fly with ts-jest's TypeScript (transpile only).
  */
 const path = require('node:path');
 const fs = require('node:fs');
 const crypto = require('node:crypto');
-const ts = require('typescript');
 
 function arg(name, fallback) {
 	const i = process.argv.indexOf(`--${name}`);
 	return i > 0 ? Number(process.argv[i + 1]) : fallback;
 }
 
-// Let require() load the nodes' TypeScript sources.
-require.extensions['.ts'] = (module, filename) => {
-	const source = fs.readFileSync(filename, 'utf8');
-	const { outputText } = ts.transpileModule(source, {
-		compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2021, esModuleInterop: true },
-		fileName: filename,
-	});
-	module._compile(outputText, filename);
-};
-// `…/X.node` must load X.node.ts, not the X.node.json codex file beside it (jest resolves .ts first too).
-const Module = require('node:module');
-const resolve = Module._resolveFilename;
-Module._resolveFilename = function (request, parent, ...rest) {
-	if (path.isAbsolute(request) && fs.existsSync(`${request}.ts`)) return `${request}.ts`;
-	if (request.startsWith('.') && parent?.filename) {
-		const candidate = path.resolve(path.dirname(parent.filename), request);
-		if (fs.existsSync(`${candidate}.ts`)) return `${candidate}.ts`;
-	}
-	return resolve.call(this, request, parent, ...rest);
-};
+require('./load-ts');
 
 async function main() {
 	const sizeMb = arg('mb', 300);
-	const limitMb = arg('limit-mb', 100);
+	const limitMb = arg('limit-mb', 128);
 	const size = sizeMb * 1024 * 1024;
 	const support = require(path.join(__dirname, '..', 'support', 'wait-for-video.js'));
 	const { sb, h } = await support.setup({ videoBytes: size });

@@ -5,7 +5,7 @@ const path = require('node:path');
 
 const scripts = fs
 	.readdirSync(__dirname)
-	.filter((f) => f.endsWith('.js') && f !== 'run.js')
+	.filter((f) => f.endsWith('.js') && f !== 'run.js' && f !== 'load-ts.js')
 	.sort();
 let failed = 0;
 for (const script of scripts) {
