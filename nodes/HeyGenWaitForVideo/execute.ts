@@ -93,7 +93,7 @@ function readQueries(this: IExecuteFunctions, items: INodeExecutionData[]) {
 	return { queries, invalid };
 }
 
-export function usesErrorOutput(node: INode): boolean {
+function usesErrorOutput(node: INode): boolean {
 	return node.onError === 'continueErrorOutput';
 }
 

@@ -10,7 +10,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { HeyGenContext } from './transport';
 import { HeyGenApiError, heyGenRequest } from './transport';
-import { isRecord } from './json';
+import { isRecord, nonEmptyString } from './json';
 
 export type ApiFamily = 'v3' | 'legacy';
 /** The node parameter: Auto tries v3 first and falls back to legacy for templates v3 does not know. */
@@ -50,10 +50,6 @@ export interface TemplatePage {
 	nextToken?: string;
 }
 
-function text(value: unknown): string | undefined {
-	return typeof value === 'string' && value.trim() !== '' ? value : undefined;
-}
-
 function isVariableType(value: unknown): value is VariableType {
 	return typeof value === 'string' && (VARIABLE_TYPES as readonly string[]).includes(value);
 }
@@ -69,7 +65,7 @@ export function readVariables(raw: unknown): Pick<NormalizedTemplate, 'variables
 	const unsupported: NormalizedTemplate['unsupported'] = [];
 	for (const [key, entry] of entries) {
 		if (!isRecord(entry)) continue;
-		const name = text(entry.name) ?? key;
+		const name = nonEmptyString(entry.name) ?? key;
 		if (!name) continue;
 		const type = entry.type ?? entry.variable_type;
 		if (!isVariableType(type)) {
@@ -96,9 +92,9 @@ function dataOf(body: unknown): IDataObject {
 export function normalizeV3Detail(id: string, body: unknown): NormalizedTemplate {
 	const data = dataOf(body);
 	return {
-		id: text(data.id) ?? id,
-		name: text(data.name) ?? id,
-		aspectRatio: text(data.aspect_ratio),
+		id: nonEmptyString(data.id) ?? id,
+		name: nonEmptyString(data.name) ?? id,
+		aspectRatio: nonEmptyString(data.aspect_ratio),
 		dimension: readDimension(data.dimension),
 		apiFamily: 'v3',
 		...readVariables(data.variables),
@@ -114,8 +110,8 @@ export function normalizeLegacyDetail(
 	const data = dataOf(body);
 	return {
 		id,
-		name: summary?.name ?? text(data.name) ?? id,
-		aspectRatio: summary?.aspectRatio ?? text(data.aspect_ratio),
+		name: summary?.name ?? nonEmptyString(data.name) ?? id,
+		aspectRatio: summary?.aspectRatio ?? nonEmptyString(data.aspect_ratio),
 		dimension: readDimension(data.dimension),
 		apiFamily: 'legacy',
 		...readVariables(data.variables),
@@ -128,17 +124,17 @@ export function normalizeV3List(body: unknown): TemplatePage {
 	const templates: TemplateSummary[] = [];
 	for (const entry of list) {
 		if (!isRecord(entry)) continue;
-		const id = text(entry.id) ?? text(entry.template_id);
+		const id = nonEmptyString(entry.id) ?? nonEmptyString(entry.template_id);
 		if (!id) continue;
 		templates.push({
 			id,
-			name: text(entry.name) ?? id,
-			aspectRatio: text(entry.aspect_ratio),
-			thumbnailUrl: text(entry.thumbnail_url),
+			name: nonEmptyString(entry.name) ?? id,
+			aspectRatio: nonEmptyString(entry.aspect_ratio),
+			thumbnailUrl: nonEmptyString(entry.thumbnail_url),
 		});
 	}
 	const hasMore = isRecord(body) && body.has_more === true;
-	const nextToken = isRecord(body) ? text(body.next_token) : undefined;
+	const nextToken = isRecord(body) ? nonEmptyString(body.next_token) : undefined;
 	return { templates, nextToken: hasMore ? nextToken : undefined };
 }
 
@@ -149,13 +145,13 @@ export function normalizeLegacyList(body: unknown): TemplateSummary[] {
 	const templates: TemplateSummary[] = [];
 	for (const entry of list) {
 		if (!isRecord(entry)) continue;
-		const id = text(entry.template_id) ?? text(entry.id);
+		const id = nonEmptyString(entry.template_id) ?? nonEmptyString(entry.id);
 		if (!id) continue;
 		templates.push({
 			id,
-			name: text(entry.name) ?? id,
-			aspectRatio: text(entry.aspect_ratio),
-			thumbnailUrl: text(entry.thumbnail_image_url) ?? text(entry.thumbnail_url),
+			name: nonEmptyString(entry.name) ?? id,
+			aspectRatio: nonEmptyString(entry.aspect_ratio),
+			thumbnailUrl: nonEmptyString(entry.thumbnail_image_url) ?? nonEmptyString(entry.thumbnail_url),
 		});
 	}
 	return templates;

@@ -6,7 +6,7 @@
 import type { IDataObject, INodePropertyOptions, ResourceMapperField } from 'n8n-workflow';
 
 import type { ApiFamily, NormalizedTemplate, TemplateVariable } from './templates';
-import { isRecord } from './json';
+import { isRecord, nonEmptyString } from './json';
 
 /**
  * HeyGen's documented script limits: 5,000 characters for the v3 API; the legacy template docs say
@@ -46,17 +46,13 @@ export interface ChoiceLists {
 	voices?: INodePropertyOptions[];
 }
 
-function textOf(value: unknown): string | undefined {
-	return typeof value === 'string' && value.trim() !== '' ? value : undefined;
-}
-
 function isMedia(type: string): boolean {
 	return type === 'image' || type === 'video' || type === 'audio';
 }
 
 /** The field value that stands for the template's current media: its URL, else its asset ID. */
 function mediaDefault(variable: TemplateVariable): string | undefined {
-	return textOf(variable.properties.url) ?? textOf(variable.properties.asset_id);
+	return nonEmptyString(variable.properties.url) ?? nonEmptyString(variable.properties.asset_id);
 }
 
 function characterKind(variable: TemplateVariable): CharacterKind {
@@ -64,7 +60,7 @@ function characterKind(variable: TemplateVariable): CharacterKind {
 }
 
 function characterDefault(variable: TemplateVariable): string | undefined {
-	const id = textOf(variable.properties.character_id);
+	const id = nonEmptyString(variable.properties.character_id);
 	return id ? `${characterKind(variable)}:${id}` : undefined;
 }
 
@@ -123,7 +119,7 @@ export function templateFields(template: NormalizedTemplate, lists: ChoiceLists 
 						displayName: fitFieldId(name),
 						type: 'options',
 						options: optionList(FITS),
-						defaultValue: textOf(variable.properties.fit),
+						defaultValue: nonEmptyString(variable.properties.fit),
 					});
 				}
 				if (variable.type === 'video' && !taken.has(playStyleFieldId(name))) {
@@ -133,7 +129,7 @@ export function templateFields(template: NormalizedTemplate, lists: ChoiceLists 
 						displayName: playStyleFieldId(name),
 						type: 'options',
 						options: optionList(PLAY_STYLES),
-						defaultValue: textOf(variable.properties.play_style),
+						defaultValue: nonEmptyString(variable.properties.play_style),
 					});
 				}
 				break;
@@ -151,7 +147,7 @@ export function templateFields(template: NormalizedTemplate, lists: ChoiceLists 
 				break;
 			}
 			case 'voice': {
-				const current = textOf(variable.properties.voice_id);
+				const current = nonEmptyString(variable.properties.voice_id);
 				fields.push({
 					...base,
 					id: name,
@@ -440,14 +436,14 @@ export function buildVariables(
 			}
 			const properties: IDataObject = { ...mediaProperty(name, type, source) };
 			if (hasFit(variable)) {
-				const chosen = fit.state === 'set' ? choice(name, fitFieldId(name), fit.value, FITS) : textOf(variable.properties.fit);
+				const chosen = fit.state === 'set' ? choice(name, fitFieldId(name), fit.value, FITS) : nonEmptyString(variable.properties.fit);
 				if (chosen) properties.fit = chosen;
 			}
 			if (type === 'video') {
 				const chosen =
 					play.state === 'set'
 						? choice(name, playStyleFieldId(name), play.value, PLAY_STYLES)
-						: textOf(variable.properties.play_style);
+						: nonEmptyString(variable.properties.play_style);
 				if (chosen) properties.play_style = chosen;
 			}
 			variables[name] = { name, type, properties };

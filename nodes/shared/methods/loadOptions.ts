@@ -2,13 +2,9 @@ import type { IDataObject, ILoadOptionsFunctions, INodePropertyOptions } from 'n
 
 import type { HeyGenContext } from '../transport';
 import { heyGenRequest } from '../transport';
-import { isRecord } from '../json';
+import { isRecord, nonEmptyString } from '../json';
 
 const MAX_VOICE_PAGES = 10;
-
-function text(value: unknown): string | undefined {
-	return typeof value === 'string' && value.trim() !== '' ? value : undefined;
-}
 
 function dataOf(body: unknown): unknown {
 	return isRecord(body) ? body.data : undefined;
@@ -41,8 +37,8 @@ async function firstAnswer(this: HeyGenContext, attempts: Array<() => Promise<un
 }
 
 function voiceLabel(voice: IDataObject): string {
-	const details = [text(voice.language), text(voice.gender)].filter(Boolean).join(', ');
-	const name = text(voice.name) ?? String(voice.voice_id);
+	const details = [nonEmptyString(voice.language), nonEmptyString(voice.gender)].filter(Boolean).join(', ');
+	const name = nonEmptyString(voice.name) ?? String(voice.voice_id);
 	return details ? `${name} (${details})` : name;
 }
 
@@ -54,7 +50,7 @@ export async function voiceOptions(this: HeyGenContext): Promise<INodePropertyOp
 			for (let page = 0; page < MAX_VOICE_PAGES; page++) {
 				const body = await get.call(this, '/v3/voices', token ? { limit: 100, token } : { limit: 100 });
 				all.push(...listIn(dataOf(body)));
-				token = isRecord(body) && body.has_more === true ? text(body.next_token) : undefined;
+				token = isRecord(body) && body.has_more === true ? nonEmptyString(body.next_token) : undefined;
 				if (!token) break;
 			}
 			return all;
@@ -62,7 +58,7 @@ export async function voiceOptions(this: HeyGenContext): Promise<INodePropertyOp
 		async () => listIn(dataOf(await get.call(this, '/v2/voices')), 'voices'),
 	])) as IDataObject[];
 	return voices
-		.filter((voice) => text(voice.voice_id))
+		.filter((voice) => nonEmptyString(voice.voice_id))
 		.map((voice) => ({ name: voiceLabel(voice), value: String(voice.voice_id) }));
 }
 
@@ -71,13 +67,13 @@ export async function characterOptions(this: HeyGenContext): Promise<INodeProper
 	const data = dataOf(await get.call(this, '/v2/avatars'));
 	const options: INodePropertyOptions[] = [];
 	for (const avatar of listIn(data, 'avatars')) {
-		const id = text(avatar.avatar_id);
-		if (id) options.push({ name: `Avatar: ${text(avatar.avatar_name) ?? id}`, value: `avatar:${id}` });
+		const id = nonEmptyString(avatar.avatar_id);
+		if (id) options.push({ name: `Avatar: ${nonEmptyString(avatar.avatar_name) ?? id}`, value: `avatar:${id}` });
 	}
 	for (const photo of listIn(isRecord(data) ? data.talking_photos : undefined)) {
-		const id = text(photo.talking_photo_id);
+		const id = nonEmptyString(photo.talking_photo_id);
 		if (id) {
-			options.push({ name: `Talking photo: ${text(photo.talking_photo_name) ?? id}`, value: `talking_photo:${id}` });
+			options.push({ name: `Talking photo: ${nonEmptyString(photo.talking_photo_name) ?? id}`, value: `talking_photo:${id}` });
 		}
 	}
 	return options;
@@ -93,12 +89,12 @@ export async function getCharacters(this: ILoadOptionsFunctions): Promise<INodeP
 
 export async function getFolders(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
 	const folders = listIn(dataOf(await get.call(this, '/v1/folders', { limit: 100 })), 'folders', 'list');
-	const names = new Map(folders.map((folder) => [String(folder.id), text(folder.name) ?? String(folder.id)]));
+	const names = new Map(folders.map((folder) => [String(folder.id), nonEmptyString(folder.name) ?? String(folder.id)]));
 	return folders
-		.filter((folder) => text(folder.id) && folder.is_trash !== true)
+		.filter((folder) => nonEmptyString(folder.id) && folder.is_trash !== true)
 		.map((folder) => {
-			const parent = text(folder.parent_id) ? names.get(String(folder.parent_id)) : undefined;
-			const name = text(folder.name) ?? String(folder.id);
+			const parent = nonEmptyString(folder.parent_id) ? names.get(String(folder.parent_id)) : undefined;
+			const name = nonEmptyString(folder.name) ?? String(folder.id);
 			return { name: parent ? `${parent} / ${name}` : name, value: String(folder.id) };
 		});
 }
@@ -106,7 +102,7 @@ export async function getFolders(this: ILoadOptionsFunctions): Promise<INodeProp
 export async function getBrandVoices(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
 	const list = listIn(dataOf(await get.call(this, '/v1/brand_voice/list', { limit: 100 })), 'list', 'brand_voices');
 	return list
-		.map((entry) => ({ id: text(entry.id) ?? text(entry.brand_voice_id), name: text(entry.name) }))
+		.map((entry) => ({ id: nonEmptyString(entry.id) ?? nonEmptyString(entry.brand_voice_id), name: nonEmptyString(entry.name) }))
 		.filter((entry): entry is { id: string; name: string | undefined } => entry.id !== undefined)
 		.map((entry) => ({ name: entry.name ?? entry.id, value: entry.id }));
 }
