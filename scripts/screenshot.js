@@ -23,6 +23,7 @@ const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
 const { execFileSync } = require("node:child_process");
+const { createCleanupStack } = require("./lib/cleanup-stack");
 const inst = require("./lib/n8n-instance");
 const { ensureN8n } = require("./lib/n8n-install");
 
@@ -88,19 +89,8 @@ function credentialsOf(workflow) {
 }
 
 async function main() {
-  const cleanups = []; // run in reverse order, always; one shared run (signal handler + finally)
-  let cleaning;
-  const cleanup = () =>
-    (cleaning ||= (async () => {
-      while (cleanups.length) {
-        const fn = cleanups.pop();
-        try {
-          await fn();
-        } catch (e) {
-          log(`cleanup: ${e.message}`);
-        }
-      }
-    })());
+  const cleanups = createCleanupStack(log); // one shared run: signal handler + finally
+  const cleanup = () => cleanups.run();
   // Ctrl-C / SIGTERM: run our cleanup (browser, n8n, scratch folder), then exit. Registered with `on`
   // (not `once`) so n8n-instance's own signal handler sees a listener left and does not exit early.
   let browser;

@@ -18,6 +18,7 @@ const path = require('node:path');
 const crypto = require('node:crypto');
 const { execFileSync } = require('node:child_process');
 
+const { createCleanupStack } = require('../../scripts/lib/cleanup-stack');
 const { ensureN8n } = require('../../scripts/lib/n8n-install');
 const inst = require('../../scripts/lib/n8n-instance');
 const { nodeOutput } = require('../../scripts/lib/n8n-rest');
@@ -39,17 +40,8 @@ function check(name, ok, detail) {
 	return ok;
 }
 
-const cleanups = [];
-async function cleanup() {
-	while (cleanups.length) {
-		const fn = cleanups.pop();
-		try {
-			await fn();
-		} catch (e) {
-			log(`cleanup: ${e.message}`);
-		}
-	}
-}
+const cleanups = createCleanupStack(log);
+const cleanup = () => cleanups.run();
 
 const sha256 = (buf) => crypto.createHash('sha256').update(buf).digest('hex');
 const CB_DOWNLOAD_FILE = path.join(ROOT, 'test', 'workflows', 'e2e-callback-download.json');
