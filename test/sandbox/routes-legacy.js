@@ -6,7 +6,7 @@
 
 const { errorResponse, v1Ok, v2Ok } = require('./envelopes');
 const { videoV1 } = require('./videos');
-const { checkEndpointInput } = require('./webhooks');
+const { LEGACY_EVENT_TYPES, checkEndpointInput } = require('./webhooks');
 
 function v1err(status, code, message) {
 	return errorResponse('v1', status, code, message);
@@ -197,19 +197,7 @@ function routes() {
 		{
 			method: 'GET',
 			path: /^\/v1\/webhook\/webhook\.list$/,
-			handler: () =>
-				v1Ok(
-					[
-						'avatar_video.success',
-						'avatar_video.fail',
-						'avatar_video_gif.success',
-						'avatar_video_gif.fail',
-						'video_translate.success',
-						'video_translate.fail',
-						'personalized_video',
-					],
-					'msg',
-				),
+			handler: () => v1Ok([...LEGACY_EVENT_TYPES], 'msg'),
 		},
 	];
 }

@@ -8,7 +8,8 @@
 
 const crypto = require('node:crypto');
 
-const EVENT_TYPES = [
+/** The events legacy GET /v1/webhook/webhook.list names (reference §5.1). */
+const LEGACY_EVENT_TYPES = [
 	'avatar_video.success',
 	'avatar_video.fail',
 	'avatar_video_gif.success',
@@ -16,6 +17,11 @@ const EVENT_TYPES = [
 	'video_translate.success',
 	'video_translate.fail',
 	'personalized_video',
+];
+
+/** v3 knows the legacy events and more. */
+const EVENT_TYPES = [
+	...LEGACY_EVENT_TYPES,
 	'instant_avatar.success',
 	'instant_avatar.fail',
 	'photo_avatar_generation.success',
@@ -112,4 +118,4 @@ class WebhookStore {
 	}
 }
 
-module.exports = { WebhookStore, EVENT_TYPES, checkEndpointInput, newSecret };
+module.exports = { WebhookStore, EVENT_TYPES, LEGACY_EVENT_TYPES, checkEndpointInput, newSecret };
