@@ -91,7 +91,7 @@ export const properties: INodeProperties[] = [
 		default: { mappingMode: 'defineBelow', value: null },
 		required: true,
 		description: "Values for the template's variables",
-		hint: 'Fields start with the template\'s current values; an empty field keeps the template\'s value. Images, videos and audio take a public http(s) URL or a HeyGen asset ID. Avatars and voices: pick from the list, or switch the field to Expression to give an ID (prefix it with avatar: or talking_photo: to set the kind). Map Automatically reads input fields named like the variables: top-level fields first, then message.content (OpenAI node, object or JSON string), then output, text or content (object or JSON string).',
+		hint: "Fields start with the template's current values. Every text variable is always sent (HeyGen shows an omitted one as {{name}}): an empty field sends the template's current text. Images, videos, audio, avatars and voices left empty keep the template's value; media take a public http(s) URL or a HeyGen asset ID; avatars and voices: pick from the list, or switch the field to Expression to give an ID (prefix it with avatar: or talking_photo: to set the kind). Map Automatically, per variable: first an LLM's JSON (OpenAI node message.content or Responses output, AI Agent output, LLM Chain text, also as a JSON string or ```json block), then the item's top-level fields; a value of the wrong type is skipped for the next source. A text variable it cannot fill fails the item (see Options → Missing Text Variables); an item matching no variable at all always fails.",
 		typeOptions: {
 			loadOptionsDependsOn: ['templateId.value', 'apiVersion'],
 			resourceMapper: {
@@ -101,6 +101,7 @@ export const properties: INodeProperties[] = [
 				addAllFields: true,
 				multiKeyMatch: false,
 				supportAutoMap: true,
+				refreshStaleSchemaOnOpen: true,
 				noFieldsError: 'This template has no variables this node can set, or no template is chosen',
 			},
 		},
@@ -207,6 +208,26 @@ export const properties: INodeProperties[] = [
 					'Whether each output item keeps the fields of its input item (e.g. the contact), with the video fields written over them. Keeps every contact with its video all the way through HeyGen Wait For Video.',
 			},
 			{
+				displayName: 'Missing Text Variables',
+				name: 'missingTextVariables',
+				type: 'options',
+				options: [
+					{
+						name: 'Fail the Item',
+						value: 'error',
+						description: 'Nothing is sent for an item that leaves a text variable unfilled',
+					},
+					{
+						name: 'Use Template Text',
+						value: 'useTemplateText',
+						description: "Send the template's current text for text variables the item does not fill",
+					},
+				],
+				default: 'error',
+				description:
+					"Map Automatically only: what to do when no input field fills a text variable. HeyGen shows an unsent text variable as {{name}} in the video, so it is never left out. An item that matches no variable at all always fails.",
+			},
+			{
 				displayName: 'Resume Wait For Video on Callback',
 				name: 'resumeOnCallback',
 				type: 'boolean',
@@ -243,7 +264,7 @@ export const properties: INodeProperties[] = [
 					{
 						name: "Keep the Template's Value",
 						value: 'keepTemplate',
-						description: 'Leave the variable out of the request',
+						description: "Text variables send the template's current text; other types are left out of the request",
 					},
 					{
 						name: 'Send Empty Text',
@@ -253,7 +274,7 @@ export const properties: INodeProperties[] = [
 				],
 				default: 'error',
 				description:
-					"What to do when a mapped value is empty. A field you leave empty in the editor always keeps the template's value.",
+					"What to do when a mapped value is empty. A field you leave empty in the editor always keeps the template's value (for text: its current text is sent).",
 			},
 			{
 				displayName: 'Width (Px)',

@@ -1,9 +1,4 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	ResourceMapperField,
-} from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { delay } from '../shared/backoff';
@@ -12,9 +7,14 @@ import { buildGenerateBody, defaultCallbackId, generateVideo, idempotencyKey } f
 import type { ApiVersionChoice, NormalizedTemplate, TemplateSummary } from '../shared/templates';
 import { fetchTemplate, listLegacyTemplates } from '../shared/templates';
 import { HeyGenApiError } from '../shared/transport';
-import type { EmptyValuePolicy, MappedValues, ValueSource } from '../shared/variables';
-import { VariableError, autoMapValues, buildVariables, dimensionProblem, templateFields } from '../shared/variables';
 import { isRecord } from '../shared/json';
+import { autoMapValues } from './mapping/autoMapSources';
+import { dimensionProblem } from './mapping/dimensions';
+import type { TemplateField } from './mapping/editorFields';
+import { staleSchemaProblem } from './mapping/editorFields';
+import type { EmptyValuePolicy, MappedValues, MissingTextPolicy, ValueSource } from './mapping/requestBuilders';
+import { buildVariables } from './mapping/requestBuilders';
+import { VariableError, setOwn } from './mapping/values';
 
 /** A failure that belongs to one item: its message starts with the item number. */
 class ItemError extends Error {
@@ -84,32 +84,33 @@ async function templateFor(
 }
 
 /** The values the user mapped for this item, with where each came from. */
-function mappedValues(this: IExecuteFunctions, itemIndex: number, template: NormalizedTemplate): MappedValues & { auto: boolean } {
+function mappedValues(this: IExecuteFunctions, itemIndex: number, template: NormalizedTemplate): MappedValues {
 	const mode = this.getNodeParameter('variables.mappingMode', itemIndex, 'defineBelow');
 	if (mode === 'autoMapInputData') {
-		const ids = templateFields(template).map((field) => field.id);
-		const values = autoMapValues(ids, this.getInputData()[itemIndex]?.json ?? {});
+		const { values, skipped } = autoMapValues(template, this.getInputData()[itemIndex]?.json ?? {});
 		const sources: Record<string, ValueSource> = {};
-		for (const id of Object.keys(values)) sources[id] = 'input';
-		return { values, sources, auto: true };
+		for (const id of Object.keys(values)) setOwn(sources, id, 'input');
+		return { values, sources, auto: { skipped } };
 	}
+	const raw: unknown = this.getNode().parameters.variables;
+	const schema = isRecord(raw) && Array.isArray(raw.schema) ? (raw.schema as TemplateField[]) : [];
+	const stale = staleSchemaProblem(template, schema);
+	if (stale) throw new ItemError(`Item ${itemIndex + 1}: ${stale}`);
 	// n8n checks resource-mapper values against the schema stored with the node, and an `options` field
 	// (avatar, voice) then accepts only the values listed when the schema was loaded: an avatar or voice ID
 	// given by an expression would be refused. So the values are read without that check, and
 	// buildVariables checks every value against the template itself instead.
 	const resolved = this.getNodeParameter('variables.value', itemIndex, {}, { skipValidation: true });
-	const raw: unknown = this.getNode().parameters.variables;
 	const rawValues = isRecord(raw) && isRecord(raw.value) ? raw.value : {};
-	const schema = isRecord(raw) && Array.isArray(raw.schema) ? (raw.schema as ResourceMapperField[]) : [];
 	const sources: Record<string, ValueSource> = {};
 	for (const [id, value] of Object.entries(rawValues)) {
-		sources[id] = typeof value === 'string' && value.startsWith('=') ? 'expression' : 'fixed';
+		setOwn(sources, id, typeof value === 'string' && value.startsWith('=') ? 'expression' : 'fixed');
 	}
 	const prefilled: Record<string, unknown> = {};
 	for (const field of schema) {
-		if (field && field.defaultValue !== undefined) prefilled[field.id] = field.defaultValue;
+		if (field && field.defaultValue !== undefined) setOwn(prefilled, field.id, field.defaultValue);
 	}
-	return { values: isRecord(resolved) ? { ...resolved } : {}, sources, prefilled, auto: false };
+	return { values: isRecord(resolved) ? { ...resolved } : {}, sources, prefilled };
 }
 
 function redactUrl(url: string): string {
@@ -201,7 +202,7 @@ async function generateItem(this: IExecuteFunctions, itemIndex: number, state: R
 		built = buildVariables(template, mapped, {
 			family,
 			emptyValues: (options.emptyValues as EmptyValuePolicy | undefined) ?? 'error',
-			ignoreUnknown: mapped.auto,
+			missingText: (options.missingTextVariables as MissingTextPolicy | undefined) ?? 'error',
 		});
 	} catch (error) {
 		if (error instanceof VariableError) {

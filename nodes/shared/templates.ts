@@ -33,6 +33,8 @@ export interface NormalizedTemplate {
 	aspectRatio?: string;
 	dimension?: { width: number; height: number };
 	apiFamily: ApiFamily;
+	/** v3: HeyGen's write counter of the template, when it reports one (changes whenever the template is edited). */
+	revision?: string;
 	variables: TemplateVariable[];
 	/** Variables of a type this package does not know; reported, never sent. */
 	unsupported: Array<{ name: string; type: string }>;
@@ -97,6 +99,7 @@ export function normalizeV3Detail(id: string, body: unknown): NormalizedTemplate
 		aspectRatio: nonEmptyString(data.aspect_ratio),
 		dimension: readDimension(data.dimension),
 		apiFamily: 'v3',
+		...(data.revision !== undefined && data.revision !== null ? { revision: String(data.revision) } : {}),
 		...readVariables(data.variables),
 	};
 }

@@ -205,7 +205,7 @@ class Sandbox {
 	 * Returns { record } or { error: {status, code, message, param} }.
 	 */
 	generate(template, body, family, { idempotencyKey = null } = {}) {
-		const v = validateGenerate(body, template);
+		const v = validateGenerate(body, template, family);
 		if (v.error) return v;
 		if (this.quota < this.options.quotaPerRender) {
 			const have = Math.floor(this.quota / 60);
@@ -233,6 +233,8 @@ class Sandbox {
 			callbackUrl: val.callbackUrl,
 			variables: val.variables,
 			requestVariables: JSON.parse(JSON.stringify(val.requestVariables)),
+			renderedTexts: val.renderedTexts,
+			unfilledPlaceholders: val.unfilledPlaceholders,
 			caption: val.caption,
 			includeGif: val.includeGif,
 			dimension: val.dimension,

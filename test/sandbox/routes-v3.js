@@ -36,6 +36,7 @@ function templateSummaryV3(t) {
 function templateDetailV3(t) {
 	return {
 		...templateSummaryV3(t),
+		revision: t.revision ?? 1,
 		scene_ids: t.scenes.map((s) => s.id),
 		scenes: t.scenes.map((s) => ({
 			scene_id: s.id,

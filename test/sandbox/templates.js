@@ -58,9 +58,10 @@ function character(name, characterId, type = 'avatar') {
 function voice(name, voiceId) {
 	return { name, type: 'voice', properties: { voice_id: voiceId } };
 }
+/** Own properties only: variable names such as `__proto__` or `constructor` must be plain keys here too. */
 function vars(...list) {
 	const out = {};
-	for (const v of list) out[v.name] = v;
+	for (const v of list) Object.defineProperty(out, v.name, { value: v, enumerable: true, writable: true, configurable: true });
 	return out;
 }
 
@@ -137,6 +138,36 @@ const FIXED_TEMPLATES = [
 		scenes: [{ id: 'scn_legacy_main', script: '{{title_text}}', variables: ['title_text', 'product_image'] }],
 	},
 	{
+		// Variables named like the fields n8n's AI nodes wrap their answers in (LangChain `output` / `text`).
+		id: 'tpl_wrapper_names',
+		name: 'Wrapper-Named Variables',
+		family: 'v3',
+		aspect_ratio: 'landscape',
+		dimension: { width: 1920, height: 1080 },
+		variables: vars(text('output', 'Default output line'), text('text', 'Default on-screen text')),
+		scenes: [{ id: 'scn_wrapper_main', script: '{{output}} {{text}}', variables: ['output', 'text'] }],
+	},
+	{
+		// Names every JavaScript object inherits: lookups must use own properties only.
+		id: 'tpl_js_names',
+		name: 'JavaScript-Named Variables',
+		family: 'v3',
+		aspect_ratio: 'landscape',
+		dimension: { width: 1920, height: 1080 },
+		variables: vars(text('constructor', 'Default builder'), text('__proto__', 'Default proto'), text('toString', 'Default string')),
+		scenes: [{ id: 'scn_js_main', script: '{{constructor}} / {{__proto__}} / {{toString}}', variables: ['constructor', '__proto__', 'toString'] }],
+	},
+	{
+		// HeyGen reports ratios as W:H too; the v3 detail carries no dimension, so only the ratio tells.
+		id: 'tpl_vertical_story',
+		name: 'Vertical Story',
+		family: 'v3',
+		aspect_ratio: '9:16',
+		dimension: { width: 1080, height: 1920 },
+		variables: vars(text('headline', 'Swipe up')),
+		scenes: [{ id: 'scn_vertical_main', script: '{{headline}}', variables: ['headline'] }],
+	},
+	{
 		id: 'tpl_square_no_vars',
 		name: 'Square Brand Sting',
 		family: 'v3',
@@ -196,6 +227,7 @@ function generatedTemplates(count = 32) {
 function finish(list) {
 	return list.map((t, idx) => ({
 		thumbnail_url: `${THUMB_HOST}/${t.id}.jpg`,
+		revision: 1,
 		created_at: BASE_TS + idx * 3600,
 		updated_at: BASE_TS + idx * 3600 + 600,
 		...t,
@@ -276,6 +308,9 @@ module.exports = {
 			salesOutreach: 'tpl_sales_outreach',
 			legacyPromo: 'tpl_legacy_promo',
 			squareNoVars: 'tpl_square_no_vars',
+			wrapperNames: 'tpl_wrapper_names',
+			jsNames: 'tpl_js_names',
+			verticalStory: 'tpl_vertical_story',
 		},
 		voices: { ava: VOICE_AVA, ethan: VOICE_ETHAN, lucia: VOICE_LUCIA, hans: VOICE_HANS, chloe: VOICE_CHLOE, clone: VOICE_CLONE },
 		avatars: { briana: AVATAR_BRIANA, daisy: AVATAR_DAISY, josh: AVATAR_JOSH, tyler: AVATAR_TYLER },

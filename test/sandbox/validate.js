@@ -16,6 +16,30 @@ const VIDEO_FIT = ['cover', 'contain', 'crop', 'none'];
 const PLAY_STYLES = ['fit_to_scene', 'freeze', 'loop', 'once', 'full_video'];
 const CHARACTER_TYPES = ['avatar', 'talking_photo'];
 
+function hasOwn(o, k) {
+	return Object.prototype.hasOwnProperty.call(o, k);
+}
+function setOwn(o, k, v) {
+	Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+}
+
+/**
+ * The texts the video shows: each scene's script with the text variables substituted from the effective
+ * variables. A placeholder whose variable has no text (v3: omitted) stays literally, as HeyGen renders it.
+ */
+function renderTexts(template, effective) {
+	const texts = template.scenes.map((scene) =>
+		scene.script.replace(/\{\{([^{}]+)\}\}/g, (whole, name) => {
+			const v = hasOwn(effective, name) ? effective[name] : undefined;
+			const content = v && v.type === 'text' && v.properties ? v.properties.content : undefined;
+			return typeof content === 'string' ? content : whole;
+		}),
+	);
+	const placeholders = [];
+	for (const t of texts) for (const m of t.matchAll(/\{\{([^{}]+)\}\}/g)) placeholders.push(m[1]);
+	return { texts, placeholders };
+}
+
 function kindOf(v) {
 	if (v === null) return 'null';
 	if (Array.isArray(v)) return 'array';
@@ -148,7 +172,7 @@ function checkDimension(dim, template) {
  * Validate a generate body against a template. `route` is 'v3' or 'legacy' (only affects messages).
  * Returns { error } or { value: { variables (effective, defaults merged), requestVariables, ... } }.
  */
-function validateGenerate(body, template) {
+function validateGenerate(body, template, family = 'v3') {
 	if (!isPlainObject(body)) return bad('Request body must be a JSON object', 'body');
 	if (body.template_id !== undefined) {
 		return bad(
@@ -165,7 +189,7 @@ function validateGenerate(body, template) {
 	}
 	const tplVars = template.variables;
 	for (const [key, value] of Object.entries(body.variables)) {
-		const tplVar = tplVars[key];
+		const tplVar = hasOwn(tplVars, key) ? tplVars[key] : undefined;
 		if (!tplVar) {
 			const ci = Object.keys(tplVars).find((k) => k.toLowerCase() === key.toLowerCase());
 			const hint = ci ? ` (variable names are case-sensitive: did you mean '${ci}'?)` : '';
@@ -206,13 +230,23 @@ function validateGenerate(body, template) {
 		}
 	}
 
+	// HeyGen v3: an omitted text variable is not substituted (its literal {{name}} stays); other omitted
+	// variables keep the template's value. Legacy: the template's own text is used (SIM CHOICE).
 	const effective = JSON.parse(JSON.stringify(tplVars));
-	for (const [key, value] of Object.entries(body.variables)) {
-		effective[key] = JSON.parse(JSON.stringify(value));
+	for (const [key, value] of Object.entries(effective)) {
+		if (family === 'v3' && value && value.type === 'text' && !hasOwn(body.variables, key)) {
+			setOwn(effective, key, { name: key, type: 'text', properties: { content: `{{${key}}}` } });
+		}
 	}
+	for (const [key, value] of Object.entries(body.variables)) {
+		setOwn(effective, key, JSON.parse(JSON.stringify(value)));
+	}
+	const rendered = renderTexts(template, effective);
 	return {
 		value: {
 			variables: effective,
+			renderedTexts: rendered.texts,
+			unfilledPlaceholders: rendered.placeholders,
 			requestVariables: body.variables,
 			title: body.title || null,
 			caption: body.caption === true || (body.subtitles !== undefined && body.subtitles !== null),
