@@ -143,7 +143,12 @@ export async function heyGenRequest<T = IDataObject>(
 		ignoreHttpStatusErrors: true,
 		timeout: request.timeoutMs ?? 60_000,
 	};
-	if (request.body !== undefined) options.body = request.body;
+	if (request.body !== undefined) {
+		// Serialised here: n8n's request helpers deep-copy an object body and drop keys named `__proto__`,
+		// `constructor` or `prototype`, which are legitimate HeyGen variable names.
+		options.body = JSON.stringify(request.body);
+		headers['Content-Type'] = 'application/json';
+	}
 	if (signal) options.abortSignal = signal;
 
 	for (let attempt = 1; ; attempt++) {

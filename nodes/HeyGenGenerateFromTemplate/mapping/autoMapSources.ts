@@ -68,7 +68,9 @@ export function autoMapSources(json: IDataObject): AutoMapSource[] {
 		if (parsed && !sources.some((source) => source.data === parsed)) sources.push({ label: `${label} (LLM JSON)`, data: parsed });
 	};
 	add('message.content', messageContent(json.message));
-	if (Array.isArray(json.choices)) add('choices[0].message.content', messageContent(json.choices[0]));
+	if (Array.isArray(json.choices) && isRecord(json.choices[0])) {
+		add('choices[0].message.content', messageContent(json.choices[0].message));
+	}
 	for (const text of responsesTexts(json.output)) add('output[].content[].text', text);
 	add('output_text', json.output_text);
 	add('output', json.output);
