@@ -94,7 +94,11 @@ function mappedValues(this: IExecuteFunctions, itemIndex: number, template: Norm
 	}
 	const raw: unknown = this.getNode().parameters.variables;
 	const schema = isRecord(raw) && Array.isArray(raw.schema) ? (raw.schema as TemplateField[]) : [];
-	const stale = staleSchemaProblem(template, schema);
+	// A template chosen per item by expression has no one schema to compare with; each value is still
+	// checked against the item's own template (unknown names fail).
+	const locator: unknown = this.getNode().parameters.templateId;
+	const byExpression = isRecord(locator) && typeof locator.value === 'string' && locator.value.startsWith('=');
+	const stale = byExpression ? undefined : staleSchemaProblem(template, schema);
 	if (stale) throw new ItemError(`Item ${itemIndex + 1}: ${stale}`);
 	// n8n checks resource-mapper values against the schema stored with the node, and an `options` field
 	// (avatar, voice) then accepts only the values listed when the schema was loaded: an avatar or voice ID

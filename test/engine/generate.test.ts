@@ -201,6 +201,8 @@ describe('every variable type', () => {
 		});
 		expect(r.status).toBe('success');
 		expect(posts()[0].body.variables).toEqual({
+			headline: { name: 'headline', type: 'text', properties: { content: 'Meet the new lineup' } },
+			script: { name: 'script', type: 'text', properties: { content: 'Hello! This is the default narration of the all-types template.' } },
 			presenter: {
 				name: 'presenter',
 				type: 'character',
@@ -214,6 +216,8 @@ describe('every variable type', () => {
 		const r = await run({ templateId: 'tpl_all_types', values: { 'background (play style)': 'freeze' } });
 		expect(r.status).toBe('success');
 		expect(posts()[0].body.variables).toEqual({
+			headline: { name: 'headline', type: 'text', properties: { content: 'Meet the new lineup' } },
+			script: { name: 'script', type: 'text', properties: { content: 'Hello! This is the default narration of the all-types template.' } },
 			background: {
 				name: 'background',
 				type: 'video',
@@ -222,13 +226,20 @@ describe('every variable type', () => {
 		});
 	});
 
-	it('leaves out fields left empty or still holding the value pre-filled from the template', async () => {
+	it("sends the template's current text for text fields left empty or still holding the pre-filled value", async () => {
 		const schema = await schemaFor('tpl_birthday');
 		expect(schema.find((f) => f.id === 'name').defaultValue).toBe('Friend');
 		const r = await run({ values: { name: 'Friend', message: '' } });
 		expect(r.status).toBe('success');
-		expect(posts()[0].body.variables).toEqual({});
-		expect(r.items('Generate')[0].json.request.variables).toEqual({});
+		expect(posts()[0].body.variables).toEqual({
+			name: { name: 'name', type: 'text', properties: { content: 'Friend' } },
+			message: { name: 'message', type: 'text', properties: { content: 'Happy birthday!' } },
+		});
+		expect(r.items('Generate')[0].json.request.variables).toEqual({
+			name: { type: 'text', characters: 6, template_text: true },
+			message: { type: 'text', characters: 15, template_text: true },
+		});
+		expect(sb.videos.get(r.items('Generate')[0].json.video_id).unfilledPlaceholders).toEqual([]);
 	});
 });
 
@@ -238,19 +249,19 @@ describe('Map Automatically', () => {
 			{ name: 'Ada', message: 'Happy birthday, Ada!', email: 'ada@example.com' },
 			{ name: 'Grace' },
 		]);
-		expect(r.status).toBe('success');
+		expect(r.status).toBe('error');
+		expect(r.nodeError('Generate').message).toMatch(/^Item 2: Map Automatically found no value for the text variable "message"/);
 		expect(posts().map((p: Loose) => p.body.variables)).toEqual([
 			{
 				name: { name: 'name', type: 'text', properties: { content: 'Ada' } },
 				message: { name: 'message', type: 'text', properties: { content: 'Happy birthday, Ada!' } },
 			},
-			{ name: { name: 'name', type: 'text', properties: { content: 'Grace' } } },
 		]);
 	});
 
 	it("reads the OpenAI node's message.content (object or JSON string) and output/text JSON strings", async () => {
 		const keys = { first_name: 'Ada', company: 'Analytical Engines', script: 'Hi Ada! A video for you.' };
-		const r = await run({ templateId: 'tpl_sales_outreach', mappingMode: 'autoMapInputData', values: null }, [
+		const r = await run({ templateId: 'tpl_sales_outreach', mappingMode: 'autoMapInputData', values: null, options: { missingTextVariables: 'useTemplateText' } }, [
 			{ index: 0, message: { role: 'assistant', content: keys }, finish_reason: 'stop' },
 			{ index: 0, message: { role: 'assistant', content: JSON.stringify({ ...keys, first_name: 'Grace' }) } },
 			{ output: '```json\n' + JSON.stringify({ ...keys, first_name: 'Linus' }) + '\n```' },
@@ -264,7 +275,7 @@ describe('Map Automatically', () => {
 			keys,
 			{ ...keys, first_name: 'Grace' },
 			{ ...keys, first_name: 'Linus' },
-			{ first_name: 'Ken' },
+			{ first_name: 'Ken', company: 'your company', script: 'I recorded this short video to show how we can help your team save hours every week.' },
 		]);
 	});
 
@@ -301,7 +312,7 @@ describe('options', () => {
 		);
 		expect(r.status).toBe('success');
 		const { variables, ...rest } = posts()[0].body;
-		expect(variables).toEqual({ name: { name: 'name', type: 'text', properties: { content: 'Ada' } } });
+		expect(variables).toEqual({ name: { name: 'name', type: 'text', properties: { content: 'Ada' } }, message: { name: 'message', type: 'text', properties: { content: 'Happy birthday!' } } });
 		expect(rest).toEqual({
 			title: 'Birthday for Ada',
 			callback_id: 'crm-42',
@@ -323,11 +334,12 @@ describe('options', () => {
 	});
 
 	it('defaults: title from the template name and item, callback ID from execution and item, no dimension', async () => {
+		const templateTexts = { name: { name: 'name', type: 'text', properties: { content: 'Friend' } }, message: { name: 'message', type: 'text', properties: { content: 'Happy birthday!' } } };
 		const r = await run({ values: {} }, [{}, {}], { executionId: 'exec-defaults' });
 		expect(r.status).toBe('success');
 		expect(posts().map((p: Loose) => p.body)).toEqual([
-			{ title: 'Birthday Greeting #1', callback_id: 'n8n-exec-defaults-0', variables: {} },
-			{ title: 'Birthday Greeting #2', callback_id: 'n8n-exec-defaults-1', variables: {} },
+			{ title: 'Birthday Greeting #1', callback_id: 'n8n-exec-defaults-0', variables: templateTexts },
+			{ title: 'Birthday Greeting #2', callback_id: 'n8n-exec-defaults-1', variables: templateTexts },
 		]);
 		expect(r.items('Generate').map((i: Loose) => i.json.callback_id)).toEqual(['n8n-exec-defaults-0', 'n8n-exec-defaults-1']);
 	});
@@ -470,10 +482,10 @@ describe('pre-flight validation: nothing is sent for a bad item', () => {
 	it('empty values: keep the template value, or send empty text, when the option says so', async () => {
 		const keep = await run({ values: { name: '={{ $json.none }}' }, options: { emptyValues: 'keepTemplate' } });
 		expect(keep.status).toBe('success');
-		expect(posts()[0].body.variables).toEqual({});
+		expect(posts()[0].body.variables).toEqual({ name: { name: 'name', type: 'text', properties: { content: 'Friend' } }, message: { name: 'message', type: 'text', properties: { content: 'Happy birthday!' } } });
 		const send = await run({ values: { name: '={{ $json.none }}' }, options: { emptyValues: 'sendEmpty' } });
 		expect(send.status).toBe('success');
-		expect(posts()[0].body.variables).toEqual({ name: { name: 'name', type: 'text', properties: { content: '' } } });
+		expect(posts()[0].body.variables).toEqual({ name: { name: 'name', type: 'text', properties: { content: '' } }, message: { name: 'message', type: 'text', properties: { content: 'Happy birthday!' } } });
 	});
 });
 

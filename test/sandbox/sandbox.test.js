@@ -106,7 +106,7 @@ describe('templates', () => {
 		}
 		expect(ids.filter((i) => i.startsWith('tpl_gen_')).length).toBeGreaterThanOrEqual(30);
 		for (const t of fixtures.TEMPLATES) {
-			expect(['landscape', 'portrait', 'square']).toContain(t.aspect_ratio);
+			expect(['landscape', 'portrait', 'square', '9:16']).toContain(t.aspect_ratio);
 			expect(t.dimension.width).toBeGreaterThan(0);
 		}
 	});
@@ -279,11 +279,22 @@ describe('generate', () => {
 		expect(sb.charges).toBe(1);
 	});
 
-	test('variables the request omits keep the template defaults', async () => {
+	test('v3: an omitted text variable stays a literal {{name}}; other omitted variables keep the template value', async () => {
 		const id = await generateV3(sb, 'tpl_birthday', { variables: { name: textVar('name', 'Bob') } });
-		const v = sb.videos.get(id).variables;
-		expect(v.name.properties.content).toBe('Bob');
-		expect(v.message.properties.content).toBe('Happy birthday!');
+		const video = sb.videos.get(id);
+		expect(video.variables.name.properties.content).toBe('Bob');
+		expect(video.variables.message.properties.content).toBe('{{message}}');
+		expect(video.renderedTexts).toEqual(['Happy birthday, Bob!', '{{message}}']);
+		expect(video.unfilledPlaceholders).toEqual(['message']);
+		const all = sb.videos.get(await generateV3(sb, 'tpl_all_types', { variables: {} }));
+		expect(all.variables.logo.properties.url).toMatch(/logo\.png$/);
+		expect(all.unfilledPlaceholders).toEqual(['headline', 'script']);
+	});
+
+	test('legacy route: omitted text variables keep the template text (SIM CHOICE)', async () => {
+		const id = await generateLegacy(sb, 'tpl_birthday', { variables: { name: textVar('name', 'Bob') } });
+		expect(sb.videos.get(id).renderedTexts).toEqual(['Happy birthday, Bob!', 'Happy birthday!']);
+		expect(sb.videos.get(id).unfilledPlaceholders).toEqual([]);
 	});
 
 	test('a template without variables generates with variables: {}', async () => {

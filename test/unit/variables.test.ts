@@ -237,8 +237,9 @@ describe('staleSchemaProblem', () => {
 			{ name: 'message', type: 'text', properties: { content: 'Happy birthday!' } },
 		],
 	};
-	it('accepts the schema loaded for this template, and an empty (never loaded) one', () => {
+	it('accepts the schema loaded for this template, one lacking variables added since, and an empty (never loaded) one', () => {
 		expect(staleSchemaProblem(birthday, templateFields(birthday))).toBeUndefined();
+		expect(staleSchemaProblem(birthday, templateFields(birthday).slice(0, 1))).toBeUndefined();
 		expect(staleSchemaProblem(birthday, [])).toBeUndefined();
 	});
 	it('names what changed: other names, other types, another revision', () => {

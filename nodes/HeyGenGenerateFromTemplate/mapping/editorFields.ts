@@ -174,8 +174,8 @@ export function templateFields(template: NormalizedTemplate, lists: ChoiceLists 
 }
 
 /**
- * Why the schema stored with the node no longer describes the template (other field names, other types,
- * or, where HeyGen reports it, another revision), or undefined when it still does. An empty stored schema
+ * Why the schema stored with the node no longer describes the template (fields the template no longer has,
+ * other types, or, where HeyGen reports it, another revision), or undefined when it still does. An empty stored schema
  * (never loaded) describes nothing and is not stale. Values typed for another template are never sent.
  */
 export function staleSchemaProblem(template: NormalizedTemplate, stored: TemplateField[]): string | undefined {
@@ -193,8 +193,9 @@ export function staleSchemaProblem(template: NormalizedTemplate, stored: Templat
 		.map((field) => `${field.id} (${field.heyGenType} → ${currentById.get(field.id)?.heyGenType})`);
 	const reasons: string[] = [];
 	if (gone.length) reasons.push(`no longer has ${quoteList(gone)}`);
-	if (added.length) reasons.push(`now also has ${quoteList(added)}`);
 	if (retyped.length) reasons.push(`changed the type of ${retyped.join(', ')}`);
+	// Variables the stored fields do not know yet get the template's values: alone they are no reason to stop.
+	if (reasons.length && added.length) reasons.push(`now also has ${quoteList(added)}`);
 	const storedRevision = stored.find((field) => field.templateRevision !== undefined)?.templateRevision;
 	if (!reasons.length && template.revision && storedRevision && storedRevision !== template.revision) {
 		reasons.push(`was edited in HeyGen since (revision ${storedRevision} → ${template.revision})`);
