@@ -25,6 +25,7 @@ const { nodeOutput } = require('../../scripts/lib/n8n-rest');
 const ex = require('../../scripts/lib/examples');
 const { startSandbox, expectedVideoBytes } = require('../sandbox');
 const { startOpenAiStub } = require('../openai-stub');
+const openAiV1 = require('./birthday-openai-v1');
 
 const ROOT = ex.REPO_ROOT;
 const T0 = Date.now();
@@ -102,6 +103,9 @@ async function main() {
 	check('n8n imports the three example workflows', ids.length === 3 && ids.includes(ex.EXAMPLES.personalized.id), ids);
 	// Test-only variant: the birthday video in callback mode with download on (no continue-on-fail).
 	const [cbDownloadId] = await inst.importWorkflows({ userFolder, n8n, log, files: [CB_DOWNLOAD_FILE], publish: false });
+	// Test-only variant: the birthday video with n8n's OpenAI node v1.8 writing the greeting (Map Automatically).
+	const v1File = openAiV1.writeBirthdayWithOpenAiV1(work, { example: ex.readExample('birthday'), credential: ex.CREDENTIALS.openai, generateNode: ex.GENERATE_NODE });
+	const [v1Id] = await inst.importWorkflows({ userFolder, n8n, log, files: [v1File], publish: false });
 
 	// 5. `n8n start` on free ports.
 	const i = await inst.startN8n({ userFolder, n8n, log });
@@ -139,6 +143,16 @@ async function main() {
 		const expected = expectedVideoBytes(aVideo.video_id, videoBytes);
 		check('birthday: the stored file (via n8n REST /rest/binary-data) is byte-identical to the sandbox video', r.status === 200 && buf.length === expected.length && sha256(buf) === sha256(expected), { status: r.status, length: buf.length });
 	} else check('birthday: binary stored in n8n\'s binary store (has an id)', false, aBin);
+
+	// 7a'. The same birthday video, the greeting written by the OpenAI node v1.8 (JSON output, simplify on).
+	const chargesV1 = sb.charges;
+	const stubV1 = stub.requests.length;
+	const v1Exec = await rest.waitForExecution(await rest.runWorkflow(v1Id, ex.MANUAL_TRIGGER), { timeoutMs: 180000, until: (e) => ['success', 'error', 'crashed', 'canceled'].includes(e.status) });
+	const v1Items = nodeOutput(v1Exec, ex.WAIT_NODE, { output: 0 }) || [];
+	const v1Record = v1Items[0] && sb.videos.get(v1Items[0].json.video_id);
+	const v1Texts = v1Record ? Object.fromEntries(Object.entries(v1Record.requestVariables).map(([k, v]) => [k, v.properties.content])) : {};
+	check('birthday via OpenAI v1.8: one completed video, one charge, one POST /v1/chat/completions', v1Exec.status === 'success' && v1Items.length === 1 && v1Items[0].json.status === 'completed' && sb.charges - chargesV1 === 1 && stub.requests.slice(stubV1).map((q) => `${q.method} ${q.path}`).join() === 'POST /v1/chat/completions', ex.executionError(v1Exec) || stub.requests.slice(stubV1).map((q) => q.path));
+	check('birthday via OpenAI v1.8: name and message come from message.content, none left as {{…}} in the video', v1Texts.name === 'Ada' && /^Hi Ada!/.test(v1Texts.message || '') && v1Record.unfilledPlaceholders.length === 0 && v1Record.title === 'Birthday video for Ada', { sent: v1Texts, placeholders: v1Record && v1Record.unfilledPlaceholders, title: v1Record && v1Record.title });
 
 	// 7b. Personalized videos: webhook → Code contacts → OpenAI → Generate (callback URL) → Wait (callback) → table.
 	// One render at a time, so the videos finish one after another and every callback is answered on its own:
