@@ -36,7 +36,7 @@ function birthdayWithOpenAiV1({ example, credential, generateNode }) {
 			jsonOutput: true,
 			options: {},
 		},
-		id: '0000263d-0000-4000-8263-0000263d0000',
+		id: '0a8e0001-0000-4000-8000-0a8e00010001',
 		name: OPENAI_NODE,
 		type: '@n8n/n8n-nodes-langchain.openAi',
 		typeVersion: 1.8,

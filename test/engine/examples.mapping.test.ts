@@ -3,9 +3,9 @@
  * template, and every expression in the node resolves without run data (as in the editor before a first run;
  * n8n re-reads the variable fields on a template switch only when the whole node resolves).
  */
-import * as fs from 'fs';
-import * as path from 'path';
-
+import birthdayVideo from '../../examples/birthday-video.json';
+import personalizedVideos from '../../examples/personalized-videos.json';
+import pollingLoop from '../../examples/polling-loop.json';
 import { createHarness, PACKAGE } from '../harness/engine';
 import { startSandbox } from '../sandbox';
 
@@ -13,8 +13,11 @@ import { startSandbox } from '../sandbox';
 type Loose = any;
 
 const GEN_TYPE = 'n8n-nodes-heygen-templates.heyGenGenerateFromTemplate';
-const EXAMPLES = path.join(__dirname, '..', '..', 'examples');
-const files = fs.readdirSync(EXAMPLES).filter((f) => f.endsWith('.json'));
+const examples: Array<[string, Loose]> = [
+	['birthday-video.json', birthdayVideo],
+	['personalized-videos.json', personalizedVideos],
+	['polling-loop.json', pollingLoop],
+];
 
 let sb: Loose;
 let h: Loose;
@@ -33,8 +36,7 @@ function expressions(value: unknown, out: string[] = []): string[] {
 	return out;
 }
 
-describe.each(files)('%s', (file) => {
-	const wf = JSON.parse(fs.readFileSync(path.join(EXAMPLES, file), 'utf8'));
+describe.each(examples)('%s', (_file, wf) => {
 	const generate = wf.nodes.find((n: Loose) => n.type === GEN_TYPE);
 
 	it("stores the template's current fields (nothing stale when it runs)", async () => {
