@@ -298,7 +298,9 @@ function failure(this: IExecuteFunctions, error: unknown, itemIndex: number): No
 	}
 	if (error instanceof HeyGenApiError) {
 		const action = ACTION[error.heyGen.kind];
-		if (action && !error.message.includes(action)) error.message = `${error.message.replace(/[.\s]+$/, '')}. ${action}`;
+		// A Retry-After beyond the bound was not waited for: the message already says what HeyGen asked.
+		const waited = !error.message.includes('(Retry-After)');
+		if (action && waited && !error.message.includes(action)) error.message = `${error.message.replace(/[.\s]+$/, '')}. ${action}`;
 	}
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
 		error.context.itemIndex ??= itemIndex;
