@@ -403,7 +403,9 @@ class EngineHarness {
 		if (result.run.data.resumeToken && url.searchParams.get('signature') !== result.run.data.resumeToken) {
 			return { webhookResponse: { statusCode: 401 }, result: undefined };
 		}
-		const runExecutionData = structuredClone(result.run.data);
+		// n8n keeps a parked execution as serialized JSON and parses it anew for every request: so does this.
+		result.storedData ??= JSON.stringify(result.run.data);
+		const runExecutionData = JSON.parse(result.storedData);
 		const workflowData = normaliseWorkflow(result.workflowData);
 		const workflow = this.workflow(workflowData);
 		const entry = runExecutionData.executionData.nodeExecutionStack[0];
