@@ -25,6 +25,7 @@ const { nodeOutput } = require('../../scripts/lib/n8n-rest');
 const ex = require('../../scripts/lib/examples');
 const { startSandbox, expectedVideoBytes } = require('../sandbox');
 const { startOpenAiStub } = require('../openai-stub');
+const { prepareCallbackBatch, runCallbackBatch } = require('./callback-batch');
 
 const ROOT = ex.REPO_ROOT;
 const T0 = Date.now();
@@ -102,6 +103,7 @@ async function main() {
 	check('n8n imports the three example workflows', ids.length === 3 && ids.includes(ex.EXAMPLES.personalized.id), ids);
 	// Test-only variant: the birthday video in callback mode with download on (no continue-on-fail).
 	const [cbDownloadId] = await inst.importWorkflows({ userFolder, n8n, log, files: [CB_DOWNLOAD_FILE], publish: false });
+	const cbBatchId = await prepareCallbackBatch({ inst, userFolder, n8n, log, work });
 
 	// 5. `n8n start` on free ports.
 	const i = await inst.startN8n({ userFolder, n8n, log });
@@ -265,6 +267,9 @@ async function main() {
 	check('failing download: the Failed branch ran, the Completed branch did not, earlier nodes kept their data', broken.execution.status === 'success' && (rd.runData['Render failed'] || []).length === 1 && !rd.runData['Video ready'] && (rd.runData['HeyGen: Generate From Template'] || []).length === 1, { status: broken.execution.status, error: ex.executionError(broken.execution), ran: Object.keys(rd.runData) });
 	const health = await fetch(`${i.url}/healthz`).then((r) => r.status, (e) => e.message);
 	check('failing download: n8n keeps serving (healthz 200 afterwards)', health === 200, health);
+
+	// 13. 100 contacts in Callback mode, renders finishing 10 at a time (test/e2e/callback-batch.js).
+	await runCallbackBatch({ id: cbBatchId, rest, sb, check, log, nodeOutput, manualTrigger: ex.MANUAL_TRIGGER });
 	clearTimeout(timer);
 }
 
