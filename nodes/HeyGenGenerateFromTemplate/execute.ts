@@ -213,7 +213,7 @@ async function generateLegacyOnce(
 				ambiguous: { message: failed.message, description: failed.description ?? undefined },
 			});
 		}
-		throw error;
+		throw failure.call(this, error, request.itemIndex);
 	}
 	if (result.videoId) rememberLegacyOutcome(context, memoryKey, { videoId: result.videoId });
 	else {

@@ -7,6 +7,7 @@
  * - at resume, after HeyGen has its answer, videos known only from a bulk entry get their one detail read.
  */
 import type { IWebhookFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import type { VideoCheck, VideoQuery } from '../shared/videos';
 import { BULK_LIMIT, checkVideos, isAnswerError, readVideo } from '../shared/videos';
@@ -19,8 +20,18 @@ export interface PendingVideo {
 	input: InputRef;
 }
 
+const transientErrors = new WeakSet<Error>();
+
 /** A status request failed (network, 5xx, 429, deadline): nothing is known; HeyGen should deliver again. */
-export class TransientCheckError extends Error {}
+function transientError(context: IWebhookFunctions, message: string): NodeOperationError {
+	const error = new NodeOperationError(context.getNode(), message);
+	transientErrors.add(error);
+	return error;
+}
+
+export function isTransientCheckError(error: unknown): error is Error {
+	return error instanceof Error && transientErrors.has(error);
+}
 
 /** An answer about the video itself (unknown ID, unreadable answer) is final; a failed request is not. */
 function isAnswer(check: VideoCheck): boolean {
@@ -43,9 +54,9 @@ export async function verifyNamedVideo(
 	try {
 		check = await readVideo.call(this, pending.query, { deadlineMs });
 	} catch (error) {
-		throw new TransientCheckError((error as Error).message);
+		throw transientError(this, (error as Error).message);
 	}
-	if (!isAnswer(check)) throw new TransientCheckError(check.error?.message ?? 'No answer');
+	if (!isAnswer(check)) throw transientError(this, check.error?.message ?? 'No answer');
 	if (check.video && !isFinal(check.video.status)) return false;
 	remember(memory, pending.query, check, true);
 	return true;
@@ -82,12 +93,12 @@ export async function findUnfinished(
 		try {
 			results = await checkVideos.call(this, group, { deadlineMs, statusOnly: true });
 		} catch (error) {
-			throw new TransientCheckError((error as Error).message);
+			throw transientError(this, (error as Error).message);
 		}
 		let rendering = false;
 		for (const query of group) {
 			const check = results.get(query.itemIndex);
-			if (!check || !isAnswer(check)) throw new TransientCheckError(check?.error?.message ?? 'No answer');
+			if (!check || !isAnswer(check)) throw transientError(this, check?.error?.message ?? 'No answer');
 			if (check.video && !isFinal(check.video.status)) rendering = true;
 			else remember(memory, query, check, check.video?.api_version === 'legacy');
 		}

@@ -13,7 +13,7 @@ import type { IDataObject, INodeExecutionData, IWebhookFunctions, IWebhookRespon
 import { NodeOperationError } from 'n8n-workflow';
 
 import { isAnswerError, isValidVideoId } from '../shared/videos';
-import { findUnfinished, finalChecks, TransientCheckError, verifyNamedVideo } from './callbackCheck';
+import { findUnfinished, finalChecks, isTransientCheckError, verifyNamedVideo } from './callbackCheck';
 import {
 	callbackVideoId,
 	parseState,
@@ -85,7 +85,7 @@ export async function webhook(this: IWebhookFunctions): Promise<IWebhookResponse
 			if (verdict === 'rendering') return keepWaiting('Some videos are still rendering');
 		}
 	} catch (error) {
-		if (!(error instanceof TransientCheckError)) throw error;
+		if (!isTransientCheckError(error)) throw new NodeOperationError(this.getNode(), error as Error);
 		// HeyGen retries a callback answered with 5xx: the next attempt may find the API healthy.
 		return respond.call(this, 503, { error: `Could not read the video status: ${error.message}` });
 	}
@@ -118,7 +118,7 @@ export async function webhook(this: IWebhookFunctions): Promise<IWebhookResponse
 		return { noWebhookResponse: true, workflowData: toResumedOutputs([...restored, ...fresh]) };
 	} catch (error) {
 		releaseClaim(key);
-		throw error;
+		throw new NodeOperationError(this.getNode(), error as Error);
 	} finally {
 		forgetMemory(key);
 	}

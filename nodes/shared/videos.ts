@@ -188,7 +188,7 @@ async function v3Detail(this: HeyGenContext, query: VideoQuery): Promise<Normali
 	try {
 		return fromV3Detail(response.body, query.videoId);
 	} catch (error) {
-		if (!(error instanceof UnreadableStatusError)) throw error;
+		if (!(error instanceof UnreadableStatusError)) throw new NodeOperationError(this.getNode(), error as Error, { itemIndex: query.itemIndex });
 		throw unreadableError(this, query.itemIndex, `GET ${path}`, response.statusCode, error);
 	}
 }
@@ -204,7 +204,7 @@ async function v1Status(this: HeyGenContext, query: VideoQuery): Promise<Normali
 	try {
 		return fromV1(response.body, query.videoId);
 	} catch (error) {
-		if (!(error instanceof UnreadableStatusError)) throw error;
+		if (!(error instanceof UnreadableStatusError)) throw new NodeOperationError(this.getNode(), error as Error, { itemIndex: query.itemIndex });
 		throw unreadableError(this, query.itemIndex, 'GET /v1/video_status.get', response.statusCode, error);
 	}
 }
@@ -309,7 +309,7 @@ export async function checkVideos(
 			try {
 				entries = bulkEntries(response.body);
 			} catch (error) {
-				if (!(error instanceof UnreadableStatusError)) throw error;
+				if (!(error instanceof UnreadableStatusError)) throw new NodeOperationError(this.getNode(), error as Error);
 				for (const q of batch) {
 					results.set(q.itemIndex, { error: unreadableError(this, q.itemIndex, 'GET /v3/videos/statuses', response.statusCode, error) });
 				}
@@ -337,7 +337,7 @@ export async function checkVideos(
 			try {
 				video = entry === undefined ? undefined : fromV3Bulk(entry, query.videoId);
 			} catch (error) {
-				if (!(error instanceof UnreadableStatusError)) throw error;
+				if (!(error instanceof UnreadableStatusError)) throw new NodeOperationError(this.getNode(), error as Error);
 				results.set(query.itemIndex, { error: unreadableError(this, query.itemIndex, 'GET /v3/videos/statuses', 200, error) });
 				continue;
 			}
