@@ -8,10 +8,16 @@
  * Every call is a GET, so the transport retries 429/5xx/network errors within its bound. A caller with a time
  * budget passes a deadline: every request, retry and Retry-After wait of the check is cut there.
  */
-import type { JsonObject } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { chunk } from './polling';
+import {
+	errorForItem,
+	invalidIdError,
+	isValidVideoId,
+	notFoundError,
+	unreadableError,
+} from './videoErrors';
 import type { HeyGenContext } from './transport';
 import { HeyGenApiError, heyGenRequest } from './transport';
 import type { ApiFamily, NormalizedVideo } from './videoStatus';
@@ -27,6 +33,18 @@ export interface VideoQuery {
 }
 
 export type VideoCheck = { video: NormalizedVideo; error?: undefined } | { video?: undefined; error: Error };
+
+export {
+	errorForItem,
+	invalidIdError,
+	isAnswerError,
+	isValidVideoId,
+	isVideoNotFound,
+	notFoundError,
+	unreadableError,
+	VIDEO_ID_PATTERN,
+	VideoNotFoundError,
+} from './videoErrors';
 
 export const BULK_LIMIT = 100;
 const LEGACY_CONCURRENCY = 5;
@@ -95,91 +113,6 @@ function rethrowIfAborted(context: HeyGenContext, error: unknown, expired?: Abor
 
 function heyGenKind(error: unknown): string | undefined {
 	return error instanceof HeyGenApiError ? error.heyGen.kind : undefined;
-}
-
-/** The same failure, attributed to one item (a bulk call's failure concerns every item in it). */
-export function errorForItem(context: HeyGenContext, error: unknown, itemIndex: number): Error {
-	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
-		const copy = new NodeApiError(
-			context.getNode(),
-			((error as NodeApiError).errorResponse as JsonObject | undefined) ?? { message: error.message },
-			{
-				message: error.message,
-				description: error.description ?? undefined,
-				httpCode: (error as NodeApiError).httpCode ?? undefined,
-				itemIndex,
-			},
-		);
-		return copy;
-	}
-	return new NodeOperationError(context.getNode(), (error as Error)?.message ?? String(error), { itemIndex });
-}
-
-/** HeyGen answered, and does not know the video: a final answer for the item, not a failed request. */
-export class VideoNotFoundError extends NodeApiError {}
-
-export function notFoundError(context: HeyGenContext, query: VideoQuery, checked: string): Error {
-	return new VideoNotFoundError(
-		context.getNode(),
-		{ message: 'Video not found', video_id: query.videoId },
-		{
-			message: `HeyGen does not know the video ID "${query.videoId}"`,
-			description: `Checked ${checked}. Check the Video ID expression (it should point at the video_id of HeyGen Generate From Template), that the HeyGen credential belongs to the account that created the video, and the API Version setting.`,
-			httpCode: '404',
-			itemIndex: query.itemIndex,
-		},
-	);
-}
-
-/** HeyGen video IDs are letters, digits, `_` and `-`; anything else cannot be asked about (a comma splits a bulk call). */
-export const VIDEO_ID_PATTERN = /^[A-Za-z0-9_-]{1,200}$/;
-
-export function isValidVideoId(videoId: string): boolean {
-	return VIDEO_ID_PATTERN.test(videoId);
-}
-
-/**
- * Errors that are HeyGen's answer about the video itself (an ID it does not know or cannot take, an answer
- * without a status), as opposed to a request that failed and may work when repeated.
- */
-const answerErrors = new WeakSet<Error>();
-
-function asAnswer(error: Error): Error {
-	answerErrors.add(error);
-	return error;
-}
-
-export function isAnswerError(error: Error | undefined): boolean {
-	return error !== undefined && (answerErrors.has(error) || error instanceof VideoNotFoundError);
-}
-
-export function invalidIdError(context: HeyGenContext, query: VideoQuery): Error {
-	return asAnswer(new NodeOperationError(context.getNode(), `"${query.videoId.slice(0, 100)}" is not a HeyGen video ID`, {
-		itemIndex: query.itemIndex,
-		description:
-			'HeyGen video IDs contain only letters, digits, "_" and "-". Check the Video ID expression: it should point at the video_id of HeyGen Generate From Template. Nothing was sent to HeyGen for this item.',
-	}));
-}
-
-/** A status answer without a status (an HTML page, `{}`): an item error naming where it came from. */
-export function unreadableError(
-	context: HeyGenContext,
-	itemIndex: number,
-	endpoint: string,
-	httpCode: number,
-	error: UnreadableStatusError,
-): Error {
-	return asAnswer(new NodeApiError(
-		context.getNode(),
-		{ message: error.message },
-		{
-			message: `HeyGen's status answer could not be read: ${endpoint} answered HTTP ${httpCode} with ${error.found}`,
-			description:
-				'The answer carries no video status, so the node cannot tell whether the video is rendering. Check the Base URL in the HeyGen credential (a proxy or login page in between answers like this).',
-			httpCode: String(httpCode),
-			itemIndex,
-		},
-	));
 }
 
 async function v3Detail(this: HeyGenContext, query: VideoQuery): Promise<NormalizedVideo> {
@@ -376,11 +309,6 @@ export async function readVideo(this: HeyGenContext, query: VideoQuery, options:
 	const results = new Map<number, VideoCheck>();
 	await readOne(scope, query, results);
 	return results.get(query.itemIndex) ?? { error: new NodeOperationError(this.getNode(), 'No status answer') };
-}
-
-/** Whether a check's error says HeyGen does not know the video (as opposed to a failed request). */
-export function isVideoNotFound(error: Error | undefined): boolean {
-	return error instanceof VideoNotFoundError;
 }
 
 /**
