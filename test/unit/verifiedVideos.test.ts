@@ -7,19 +7,21 @@ describe('CoalescedRun: callbacks arriving together share one check', () => {
 		const run = new CoalescedRun<number>();
 		let runs = 0;
 		let release: () => void = () => undefined;
+		let started: () => void = () => undefined;
+		const firstStarted = new Promise<void>((resolve) => (started = resolve));
 		const check = async () => {
 			runs++;
 			const mine = runs;
-			if (mine === 1) await new Promise<void>((resolve) => (release = resolve));
+			if (mine === 1) {
+				started();
+				await new Promise<void>((resolve) => (release = resolve));
+			}
 			return mine;
 		};
 		const first = run.run(check);
 		const second = run.run(check);
 		// Let the first run start (it waits for release), then ask again: that caller must not reuse run 1.
-		await new Promise<void>((resolve) => {
-			const poll = () => (runs === 1 ? resolve() : setImmediate(poll));
-			poll();
-		});
+		await firstStarted;
 		const third = run.run(check);
 		const fourth = run.run(check);
 		release();
