@@ -47,7 +47,7 @@ async function runCallbackBatch({ id, rest, sb, check, log, nodeOutput, manualTr
 	const concurrency = sb.options.concurrency;
 	// Renders start once the execution has parked (callbacks to a running execution get n8n's 409), then 10 at a time.
 	sb.setConcurrency(10);
-	sb.setRender({ pendingMs: 20000, processingMs: 500 });
+	sb.setRender({ pendingMs: 45000, processingMs: 500 });
 	const charges = sb.charges;
 	const requestsBefore = sb.requests.length;
 	const callbacksBefore = sb.callbacks.length;
