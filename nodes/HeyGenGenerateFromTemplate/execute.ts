@@ -15,6 +15,7 @@ import { staleSchemaProblem } from './mapping/editorFields';
 import type { EmptyValuePolicy, MappedValues, MissingTextPolicy, ValueSource } from './mapping/requestBuilders';
 import { buildVariables } from './mapping/requestBuilders';
 import { VariableError, setOwn } from './mapping/values';
+import { legacyOutcomeKey, mayHaveStarted, recallLegacyOutcome, rememberLegacyOutcome } from './legacyOutcomes';
 
 /** A failure that belongs to one item: its message starts with the item number. */
 class ItemError extends Error {
@@ -191,6 +192,46 @@ function settingsFor(
 	return settings;
 }
 
+/**
+ * A legacy generate at most once per execution, node run, item and request (see legacyOutcomes.ts): n8n's
+ * Retry On Fail reuses the video of an earlier try, and an item whose request may or may not have made a video
+ * fails again with the same message instead of being sent again.
+ */
+async function generateLegacyOnce(
+	this: IExecuteFunctions,
+	item: string,
+	runIndex: number,
+	request: Parameters<typeof generateVideo>[0],
+): Promise<{ videoId: string; status?: string; raw: unknown }> {
+	const context = this.getContext('node');
+	const memoryKey = legacyOutcomeKey(runIndex, request.itemIndex, request.body);
+	const known = recallLegacyOutcome(context, memoryKey);
+	if (known?.videoId) return { videoId: known.videoId, raw: { reused: true } };
+	if (known?.ambiguous) throw new ItemError(known.ambiguous.message, known.ambiguous.description);
+	let result;
+	try {
+		result = await generateVideo.call(this, request);
+	} catch (error) {
+		if (mayHaveStarted(error)) {
+			const failed = error as Error & { description?: string | null };
+			rememberLegacyOutcome(context, memoryKey, {
+				ambiguous: { message: failed.message, description: failed.description ?? undefined },
+			});
+		}
+		throw failure.call(this, error, request.itemIndex);
+	}
+	if (result.videoId) rememberLegacyOutcome(context, memoryKey, { videoId: result.videoId });
+	else {
+		rememberLegacyOutcome(context, memoryKey, {
+			ambiguous: {
+				message: `${item}: HeyGen accepted the request but returned no video ID`,
+				description: `The video may or may not have started; it is not sent again. Answer: ${JSON.stringify(result.raw).slice(0, 500)}`,
+			},
+		});
+	}
+	return result;
+}
+
 async function generateItem(this: IExecuteFunctions, itemIndex: number, state: RunState): Promise<IDataObject> {
 	const item = `Item ${itemIndex + 1}`;
 	const choice = this.getNodeParameter('apiVersion', itemIndex, 'auto') as ApiVersionChoice;
@@ -227,7 +268,8 @@ async function generateItem(this: IExecuteFunctions, itemIndex: number, state: R
 				})
 			: undefined;
 
-	const result = await generateVideo.call(this, { family, templateId: template.id, body, idempotencyKey: key, itemIndex });
+	const request = { family, templateId: template.id, body, idempotencyKey: key, itemIndex };
+	const result = family === 'legacy' ? await generateLegacyOnce.call(this, item, state.runIndex, request) : await generateVideo.call(this, request);
 	if (!result.videoId) {
 		throw new ItemError(
 			`${item}: HeyGen accepted the request but returned no video ID`,
@@ -261,7 +303,9 @@ function failure(this: IExecuteFunctions, error: unknown, itemIndex: number): No
 	}
 	if (error instanceof HeyGenApiError) {
 		const action = ACTION[error.heyGen.kind];
-		if (action && !error.message.includes(action)) error.message = `${error.message.replace(/[.\s]+$/, '')}. ${action}`;
+		// A Retry-After beyond the bound was not waited for: the message already says what HeyGen asked.
+		const waited = !error.message.includes('(Retry-After)');
+		if (action && waited && !error.message.includes(action)) error.message = `${error.message.replace(/[.\s]+$/, '')}. ${action}`;
 	}
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
 		error.context.itemIndex ??= itemIndex;

@@ -32,6 +32,8 @@ export interface WaitingState {
 	final: StoredFinalItem[];
 	/** The videos the execution waits for. */
 	pending: Array<{ query: VideoQuery; input: InputRef }>;
+	/** When Max Wait ends the wait (epoch ms): what callbacks verified is remembered until then. */
+	waitTill?: number;
 }
 
 export function saveState(context: IContextObject, state: WaitingState): void {

@@ -4,7 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { DownloadSettings } from '../shared/download';
 import type { PollSchedule } from '../shared/polling';
 import { ENGINE_IN_PROCESS_LIMIT_MS, scheduleFromSettings } from '../shared/polling';
-import type { ApiChoice, VideoQuery } from '../shared/videos';
+import type { ApiChoice, VideoCheck, VideoQuery } from '../shared/videos';
 import { parseApiChoice } from '../shared/videos';
 import { isFinal } from '../shared/videoStatus';
 import type { StoredFinalItem, WaitingState } from './callbackState';
@@ -133,7 +133,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const done = [...invalidOutcomes, ...(await buildOutcomes.call(this, finished, results, settings.outcome))];
 		failOnErrors.call(this, done);
 		const rendering = await buildOutcomes.call(this, unfinished, results, settings.outcome);
-		return await parkExecution.call(this, settings, done, rendering, unfinished);
+		return await parkExecution.call(this, settings, done, rendering, unfinished, results);
 	}
 
 	const outcomes = [...invalidOutcomes, ...(await buildOutcomes.call(this, queries, results, settings.outcome))];
@@ -153,8 +153,10 @@ async function parkExecution(
 	done: ItemOutcome[],
 	rendering: ItemOutcome[],
 	unfinished: Array<{ query: VideoQuery; input: InputRef }>,
+	results: Map<number, VideoCheck>,
 ): Promise<INodeExecutionData[][]> {
 	const outputs = toResumedOutputs([...done, ...rendering]);
+	const waitTill = Date.now() + settings.maxWaitMs;
 	const state: WaitingState = {
 		version: 1,
 		settings: settings.outcome,
@@ -167,10 +169,12 @@ async function parkExecution(
 				error: o.error?.message,
 			}),
 		),
+		// Auto resolved the family in the first check: callbacks ask that family directly.
 		pending: unfinished.map(({ query, input }) => ({
-			query: { ...query, api: (rendering.find((r) => r.itemIndex === query.itemIndex)?.item.json.api_version as VideoQuery['api']) ?? query.api },
+			query: { ...query, api: results.get(query.itemIndex)?.video?.api_version ?? query.api },
 			input,
 		})),
+		waitTill,
 	};
 	saveState(this.getContext('node'), state);
 
@@ -179,7 +183,7 @@ async function parkExecution(
 	this.setMetadata({ forwardAllOutputs: true });
 	const resumeUrl = this.evaluateExpression('{{ $execution.resumeUrl }}', 0);
 	if (typeof resumeUrl === 'string') this.setMetadata({ resumeUrl });
-	await this.putExecutionToWait(new Date(Date.now() + settings.maxWaitMs));
+	await this.putExecutionToWait(new Date(waitTill));
 
 	const waiting = outputs[OUTPUT_STILL_RENDERING].length;
 	this.addExecutionHints?.({

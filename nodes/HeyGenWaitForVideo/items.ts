@@ -34,16 +34,33 @@ function base(input: InputRef, keepInput: boolean): IDataObject {
 	return keepInput ? { ...input.json } : {};
 }
 
+/**
+ * The status record over the input item. HeyGen's null (a field it has no value for yet, or never returns on
+ * this endpoint) never replaces a value the item came in with, such as Generate's `title` and `callback_id`.
+ */
+function mergeVideo(start: IDataObject, video: NormalizedVideo): IDataObject {
+	const json: IDataObject = { ...start };
+	for (const [name, value] of Object.entries(video as unknown as IDataObject)) {
+		// `error` is the exception: a video that did not fail must not carry an earlier attempt's error.
+		if (value === null && name !== 'error' && json[name] !== undefined && json[name] !== null) continue;
+		json[name] = value;
+	}
+	return json;
+}
+
 export function videoItem(
 	input: InputRef,
 	video: NormalizedVideo,
 	options: { keepInput: boolean; checkedAt: string; binary?: Record<string, IBinaryData> },
 ): ItemOutcome {
-	const json: IDataObject = { ...base(input, options.keepInput), ...(video as unknown as IDataObject), checked_at: options.checkedAt };
+	const output = outputFor(outcomeOf(video.status));
+	// A Still Rendering item goes round again (Wait node, back into Wait For Video): it keeps all it came with.
+	const keepInput = options.keepInput || output === OUTPUT_STILL_RENDERING;
+	const json: IDataObject = { ...mergeVideo(base(input, keepInput), video), checked_at: options.checkedAt };
 	const item: INodeExecutionData = { json, pairedItem: { item: input.itemIndex } };
-	const binary = { ...(options.keepInput ? input.binary ?? {} : {}), ...(options.binary ?? {}) };
+	const binary = { ...(keepInput ? input.binary ?? {} : {}), ...(options.binary ?? {}) };
 	if (Object.keys(binary).length > 0) item.binary = binary;
-	return { itemIndex: input.itemIndex, output: outputFor(outcomeOf(video.status)), item };
+	return { itemIndex: input.itemIndex, output, item };
 }
 
 export function errorItem(

@@ -1,8 +1,8 @@
 /**
  * Which waiting executions a callback is already resuming in this n8n process.
  *
- * With downloads on, webhook() answers HeyGen before it downloads, and n8n marks the execution running only
- * after webhook() returns. Another callback for the same execution (a second video finishing, a redelivery)
+ * webhook() answers HeyGen before it reads the missing details and downloads, and n8n marks the execution
+ * running only after webhook() returns. Another callback for the same execution (a second video finishing, a redelivery)
  * would otherwise pass every check again and download everything a second time. The first callback that
  * decides to resume claims the execution; later ones leave it alone. The claim is kept for a while after the
  * first webhook() returns, because n8n only then switches the execution to running.
@@ -21,3 +21,12 @@ export function claimResume(key: string, now = Date.now(), ttlMs = CLAIM_TTL_MS)
 	return true;
 }
 
+
+export function isClaimed(key: string, now = Date.now()): boolean {
+	const expires = claims.get(key);
+	return expires !== undefined && expires > now;
+}
+
+export function releaseClaim(key: string): void {
+	claims.delete(key);
+}

@@ -122,6 +122,15 @@ function serverFailure(context: HeyGenContext, request: HeyGenRequest, info: Hey
 	return error;
 }
 
+/** A 429 whose Retry-After is longer than the node may wait: say what HeyGen asked for; no wait happened. */
+function retryAfterTooLong(context: HeyGenContext, request: HeyGenRequest, info: HeyGenErrorInfo, body: unknown, policy: RetryPolicy) {
+	const error = new HeyGenApiError(context, info, body, request.itemIndex);
+	const asked = Math.ceil((info.retryAfterMs ?? 0) / 1000);
+	error.message = `HeyGen refused the request (HTTP 429) and asked to wait ${asked} s (Retry-After) before trying again, longer than the ${Math.round(policy.maxRetryAfterMs / 1000)} s the node waits`;
+	error.description = `${error.description ?? ''} Nothing was retried. Run the item again after that time, or send fewer items at a time.`.trim();
+	return error;
+}
+
 export async function heyGenRequest<T = IDataObject>(
 	this: HeyGenContext,
 	request: HeyGenRequest,
@@ -179,6 +188,7 @@ export async function heyGenRequest<T = IDataObject>(
 				await delay(wait, signal);
 				continue;
 			}
+			throw retryAfterTooLong(this, request, info, response.body, policy);
 		}
 		if (request.idempotent && canRetry && (info.kind === 'server' || info.kind === 'in_progress')) {
 			await delay(backoffDelay(attempt, { baseMs: policy.baseDelayMs, maxMs: policy.maxDelayMs }), signal);

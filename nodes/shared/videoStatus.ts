@@ -187,10 +187,33 @@ function readError(value: unknown, fallbackMessage?: unknown): VideoError | null
 	return message === null ? null : { code: null, message, detail: null };
 }
 
-/** Unwraps `{code:100, data:{…}}` / `{data:{…}}` envelopes; accepts the bare data object too. */
+/**
+ * A status answer that says nothing about the video: `{}`, an HTML page behind HTTP 200 (a proxy login, a wrong
+ * Base URL), an entry without a status. It is not "still rendering": waiting on it would never end.
+ */
+export class UnreadableStatusError extends Error {
+	constructor(readonly found: string) {
+		super(`the answer has no video status (${found})`);
+	}
+}
+
+function describeBody(body: unknown): string {
+	if (typeof body === 'string') {
+		const start = body.trim().slice(0, 60).replace(/\s+/g, ' ');
+		return start === '' ? 'an empty body' : `text: "${start}"`;
+	}
+	if (isRecord(body)) {
+		const keys = Object.keys(body).slice(0, 5);
+		return keys.length === 0 ? 'an empty JSON object' : `a JSON object with ${keys.join(', ')}`;
+	}
+	return body === null || body === undefined ? 'an empty body' : `a JSON ${Array.isArray(body) ? 'array' : typeof body}`;
+}
+
+/** Unwraps `{code:100, data:{…}}` / `{data:{…}}` envelopes; accepts the bare data object too. Needs a status. */
 function dataOf(body: unknown): Record<string, unknown> {
-	if (isRecord(body) && isRecord(body.data)) return body.data;
-	return isRecord(body) ? body : {};
+	const data = isRecord(body) && isRecord(body.data) ? body.data : isRecord(body) ? body : undefined;
+	if (!data || text(data.status) === null) throw new UnreadableStatusError(describeBody(body));
+	return data;
 }
 
 /** v1 `GET /v1/video_status.get` (legacy family). */
@@ -257,7 +280,8 @@ export function fromV3Detail(body: unknown, requestedId: string): NormalizedVide
 
 /** One entry of v3 `GET /v3/videos/statuses` (status only; URLs come from the detail call). */
 export function fromV3Bulk(entry: unknown, requestedId: string): NormalizedVideo {
-	const data = isRecord(entry) ? entry : {};
+	if (!isRecord(entry) || text(entry.status) === null) throw new UnreadableStatusError(describeBody(entry));
+	const data = entry;
 	const status = normalizeStatus(data.status);
 	const failed = outcomeOf(status) === 'failed';
 	return withExpiry({
@@ -283,11 +307,14 @@ export function fromV3Bulk(entry: unknown, requestedId: string): NormalizedVideo
 	});
 }
 
-/** The bulk answer's entries keyed by video id (HeyGen may answer in any order, or omit ids). */
+/**
+ * The bulk answer's entries keyed by video id (HeyGen may answer in any order, or omit ids). Throws
+ * UnreadableStatusError when the answer holds no list at all.
+ */
 export function bulkEntries(body: unknown): Map<string, unknown> {
 	const out = new Map<string, unknown>();
 	const list: unknown = isRecord(body) ? (Array.isArray(body.data) ? body.data : isRecord(body.data) ? body.data.videos ?? body.data.statuses : undefined) : body;
-	if (!Array.isArray(list)) return out;
+	if (!Array.isArray(list)) throw new UnreadableStatusError(describeBody(body));
 	for (const entry of list) {
 		if (!isRecord(entry)) continue;
 		const id = text(entry.video_id) ?? text(entry.id);

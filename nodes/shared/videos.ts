@@ -8,14 +8,20 @@
  * Every call is a GET, so the transport retries 429/5xx/network errors within its bound. A caller with a time
  * budget passes a deadline: every request, retry and Retry-After wait of the check is cut there.
  */
-import type { JsonObject } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { chunk } from './polling';
+import {
+	errorForItem,
+	invalidIdError,
+	isValidVideoId,
+	notFoundError,
+	unreadableError,
+} from './videoErrors';
 import type { HeyGenContext } from './transport';
 import { HeyGenApiError, heyGenRequest } from './transport';
 import type { ApiFamily, NormalizedVideo } from './videoStatus';
-import { bulkEntries, fromV1, fromV3Bulk, fromV3Detail, outcomeOf } from './videoStatus';
+import { UnreadableStatusError, bulkEntries, fromV1, fromV3Bulk, fromV3Detail, isFinal, outcomeOf } from './videoStatus';
 
 export type ApiChoice = 'auto' | ApiFamily;
 
@@ -28,12 +34,26 @@ export interface VideoQuery {
 
 export type VideoCheck = { video: NormalizedVideo; error?: undefined } | { video?: undefined; error: Error };
 
+export {
+	errorForItem,
+	invalidIdError,
+	isAnswerError,
+	isValidVideoId,
+	isVideoNotFound,
+	notFoundError,
+	unreadableError,
+	VIDEO_ID_PATTERN,
+	VideoNotFoundError,
+} from './videoErrors';
+
 export const BULK_LIMIT = 100;
 const LEGACY_CONCURRENCY = 5;
 
 export interface CheckOptions {
 	/** Epoch ms after which no status request may still run (the node's time budget). */
 	deadlineMs?: number;
+	/** Only the status: final v3 videos come from the bulk answer, without their detail read. */
+	statusOnly?: boolean;
 }
 
 /** A status check cut short by the caller's deadline: HeyGen answered too slowly, nothing is known to be wrong. */
@@ -95,48 +115,15 @@ function heyGenKind(error: unknown): string | undefined {
 	return error instanceof HeyGenApiError ? error.heyGen.kind : undefined;
 }
 
-/** The same failure, attributed to one item (a bulk call's failure concerns every item in it). */
-export function errorForItem(context: HeyGenContext, error: unknown, itemIndex: number): Error {
-	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
-		const copy = new NodeApiError(
-			context.getNode(),
-			((error as NodeApiError).errorResponse as JsonObject | undefined) ?? { message: error.message },
-			{
-				message: error.message,
-				description: error.description ?? undefined,
-				httpCode: (error as NodeApiError).httpCode ?? undefined,
-				itemIndex,
-			},
-		);
-		return copy;
-	}
-	return new NodeOperationError(context.getNode(), (error as Error)?.message ?? String(error), { itemIndex });
-}
-
-/** HeyGen answered, and does not know the video: a final answer for the item, not a failed request. */
-export class VideoNotFoundError extends NodeApiError {}
-
-export function notFoundError(context: HeyGenContext, query: VideoQuery, checked: string): Error {
-	return new VideoNotFoundError(
-		context.getNode(),
-		{ message: 'Video not found', video_id: query.videoId },
-		{
-			message: `HeyGen does not know the video ID "${query.videoId}"`,
-			description: `Checked ${checked}. Check the Video ID expression (it should point at the video_id of HeyGen Generate From Template), that the HeyGen credential belongs to the account that created the video, and the API Version setting.`,
-			httpCode: '404',
-			itemIndex: query.itemIndex,
-		},
-	);
-}
-
 async function v3Detail(this: HeyGenContext, query: VideoQuery): Promise<NormalizedVideo> {
-	const response = await heyGenRequest.call(this, {
-		method: 'GET',
-		path: `/v3/videos/${encodeURIComponent(query.videoId)}`,
-		idempotent: true,
-		itemIndex: query.itemIndex,
-	});
-	return fromV3Detail(response.body, query.videoId);
+	const path = `/v3/videos/${encodeURIComponent(query.videoId)}`;
+	const response = await heyGenRequest.call(this, { method: 'GET', path, idempotent: true, itemIndex: query.itemIndex });
+	try {
+		return fromV3Detail(response.body, query.videoId);
+	} catch (error) {
+		if (!(error instanceof UnreadableStatusError)) throw new NodeOperationError(this.getNode(), error as Error, { itemIndex: query.itemIndex });
+		throw unreadableError(this, query.itemIndex, `GET ${path}`, response.statusCode, error);
+	}
 }
 
 async function v1Status(this: HeyGenContext, query: VideoQuery): Promise<NormalizedVideo> {
@@ -147,7 +134,12 @@ async function v1Status(this: HeyGenContext, query: VideoQuery): Promise<Normali
 		idempotent: true,
 		itemIndex: query.itemIndex,
 	});
-	return fromV1(response.body, query.videoId);
+	try {
+		return fromV1(response.body, query.videoId);
+	} catch (error) {
+		if (!(error instanceof UnreadableStatusError)) throw new NodeOperationError(this.getNode(), error as Error, { itemIndex: query.itemIndex });
+		throw unreadableError(this, query.itemIndex, 'GET /v1/video_status.get', response.statusCode, error);
+	}
 }
 
 /** Runs `worker` over `values` with at most `limit` in flight. */
@@ -193,10 +185,30 @@ async function checkLegacy(
 	});
 }
 
+/** One video with its details: v3 detail (auto: then legacy when v3 does not know it), or legacy v1 status. */
+async function readOne(scope: CheckScope, query: VideoQuery, results: Map<number, VideoCheck>): Promise<void> {
+	const { caller, api, expired } = scope;
+	if (query.api === 'legacy') return await checkLegacy(scope, [query], results, undefined);
+	try {
+		results.set(query.itemIndex, { video: await v3Detail.call(api, query) });
+	} catch (error) {
+		rethrowIfAborted(caller, error, expired);
+		if (heyGenKind(error) === 'not_found' && query.api === 'auto') {
+			return await checkLegacy(scope, [query], results, 'the v3 video endpoint');
+		}
+		if (heyGenKind(error) === 'not_found') {
+			results.set(query.itemIndex, { error: notFoundError(caller, query, 'the v3 video endpoint (/v3/videos/{id})') });
+			return;
+		}
+		results.set(query.itemIndex, { error: errorForItem(caller, error, query.itemIndex) });
+	}
+}
+
 /**
- * Checks the given videos once. Completed v3 videos get their details (URLs) in the same call, so the
- * caller fetches details once per video. Returns one result per itemIndex. Throws StatusDeadlineError when
- * `deadlineMs` passes before every answer is in (the caller decides what the answers so far are worth).
+ * Checks the given videos once. Final v3 videos (completed, and failed for HeyGen's failure reason) get their
+ * details in the same call unless `statusOnly`, so the caller fetches details once per video. Returns one
+ * result per itemIndex. Throws StatusDeadlineError when `deadlineMs` passes before every answer is in (the
+ * caller decides what the answers so far are worth).
  */
 export async function checkVideos(
 	this: HeyGenContext,
@@ -206,10 +218,16 @@ export async function checkVideos(
 	const bounded = options.deadlineMs === undefined ? undefined : boundedContext(this, options.deadlineMs);
 	const scope: CheckScope = { caller: this, api: bounded?.context ?? this, expired: bounded?.expired };
 	const results = new Map<number, VideoCheck>();
-	const legacy = queries.filter((q) => q.api === 'legacy');
-	const viaV3 = queries.filter((q) => q.api !== 'legacy');
+	const valid = queries.filter((q) => {
+		if (isValidVideoId(q.videoId)) return true;
+		results.set(q.itemIndex, { error: invalidIdError(this, q) });
+		return false;
+	});
+	const legacy = valid.filter((q) => q.api === 'legacy');
+	const viaV3 = valid.filter((q) => q.api !== 'legacy');
 	const fallback: VideoQuery[] = [];
-	const completedV3: VideoQuery[] = [];
+	const oneByOne: VideoQuery[] = [];
+	const finalV3: VideoQuery[] = [];
 
 	for (const batch of chunk(viaV3, BULK_LIMIT)) {
 		let entries: Map<string, unknown>;
@@ -221,11 +239,24 @@ export async function checkVideos(
 				qs: { video_ids: ids.join(',') },
 				idempotent: true,
 			});
-			entries = bulkEntries(response.body);
+			try {
+				entries = bulkEntries(response.body);
+			} catch (error) {
+				if (!(error instanceof UnreadableStatusError)) throw new NodeOperationError(this.getNode(), error as Error);
+				for (const q of batch) {
+					results.set(q.itemIndex, { error: unreadableError(this, q.itemIndex, 'GET /v3/videos/statuses', response.statusCode, error) });
+				}
+				continue;
+			}
 		} catch (error) {
 			rethrowIfAborted(this, error, scope.expired);
-			// An account or key without the v3 status endpoint: auto items can still be answered by legacy.
 			const kind = heyGenKind(error);
+			if (kind === 'invalid_request' && batch.length > 1) {
+				// One ID HeyGen refuses must not fail the others: ask about each video on its own.
+				oneByOne.push(...batch);
+				continue;
+			}
+			// An account or key without the v3 status endpoint: auto items can still be answered by legacy.
 			const v3Unusable = kind === 'not_found' || kind === 'forbidden' || kind === 'invalid_request';
 			for (const query of batch) {
 				if (query.api === 'auto' && v3Unusable) fallback.push(query);
@@ -235,20 +266,27 @@ export async function checkVideos(
 		}
 		for (const query of batch) {
 			const entry = entries.get(query.videoId);
-			const video = entry === undefined ? undefined : fromV3Bulk(entry, query.videoId);
+			let video: NormalizedVideo | undefined;
+			try {
+				video = entry === undefined ? undefined : fromV3Bulk(entry, query.videoId);
+			} catch (error) {
+				if (!(error instanceof UnreadableStatusError)) throw new NodeOperationError(this.getNode(), error as Error);
+				results.set(query.itemIndex, { error: unreadableError(this, query.itemIndex, 'GET /v3/videos/statuses', 200, error) });
+				continue;
+			}
 			const outcome = video ? outcomeOf(video.status) : 'not_found';
 			if (outcome === 'not_found') {
 				if (query.api === 'auto') fallback.push(query);
 				else results.set(query.itemIndex, { error: notFoundError(this, query, 'the v3 status endpoint (/v3/videos/statuses)') });
-			} else if (outcome === 'completed') {
-				completedV3.push(query);
+			} else if (video && isFinal(video.status) && !options.statusOnly) {
+				finalV3.push({ ...query, api: 'v3' });
 			} else if (video) {
 				results.set(query.itemIndex, { video });
 			}
 		}
 	}
 
-	await forEachLimited(completedV3, LEGACY_CONCURRENCY, async (query) => {
+	await forEachLimited(finalV3, LEGACY_CONCURRENCY, async (query) => {
 		try {
 			results.set(query.itemIndex, { video: await v3Detail.call(scope.api, query) });
 		} catch (error) {
@@ -256,15 +294,21 @@ export async function checkVideos(
 			results.set(query.itemIndex, { error: errorForItem(this, error, query.itemIndex) });
 		}
 	});
+	await forEachLimited(oneByOne, LEGACY_CONCURRENCY, async (query) => await readOne(scope, query, results));
 
 	await checkLegacy(scope, legacy, results, undefined);
 	await checkLegacy(scope, fallback, results, 'the v3 status endpoint');
 	return results;
 }
 
-/** Whether a check's error says HeyGen does not know the video (as opposed to a failed request). */
-export function isVideoNotFound(error: Error | undefined): boolean {
-	return error instanceof VideoNotFoundError;
+/** One video's status with its details, in one read (two for an auto video v3 does not know). */
+export async function readVideo(this: HeyGenContext, query: VideoQuery, options: CheckOptions = {}): Promise<VideoCheck> {
+	if (!isValidVideoId(query.videoId)) return { error: invalidIdError(this, query) };
+	const bounded = options.deadlineMs === undefined ? undefined : boundedContext(this, options.deadlineMs);
+	const scope: CheckScope = { caller: this, api: bounded?.context ?? this, expired: bounded?.expired };
+	const results = new Map<number, VideoCheck>();
+	await readOne(scope, query, results);
+	return results.get(query.itemIndex) ?? { error: new NodeOperationError(this.getNode(), 'No status answer') };
 }
 
 /**

@@ -26,6 +26,7 @@ const ex = require('../../scripts/lib/examples');
 const { startSandbox, expectedVideoBytes } = require('../sandbox');
 const { startOpenAiStub } = require('../openai-stub');
 const openAiV1 = require('./birthday-openai-v1');
+const { prepareCallbackBatch, runCallbackBatch } = require('./callback-batch');
 
 const ROOT = ex.REPO_ROOT;
 const T0 = Date.now();
@@ -106,6 +107,7 @@ async function main() {
 	// Test-only variant: the birthday video with n8n's OpenAI node v1.8 writing the greeting (Map Automatically).
 	const v1File = openAiV1.writeBirthdayWithOpenAiV1(work, { example: ex.readExample('birthday'), credential: ex.CREDENTIALS.openai, generateNode: ex.GENERATE_NODE });
 	const [v1Id] = await inst.importWorkflows({ userFolder, n8n, log, files: [v1File], publish: false });
+	const cbBatchId = await prepareCallbackBatch({ inst, userFolder, n8n, log, work });
 
 	// 5. `n8n start` on free ports.
 	const i = await inst.startN8n({ userFolder, n8n, log });
@@ -279,6 +281,9 @@ async function main() {
 	check('failing download: the Failed branch ran, the Completed branch did not, earlier nodes kept their data', broken.execution.status === 'success' && (rd.runData['Render failed'] || []).length === 1 && !rd.runData['Video ready'] && (rd.runData['HeyGen: Generate From Template'] || []).length === 1, { status: broken.execution.status, error: ex.executionError(broken.execution), ran: Object.keys(rd.runData) });
 	const health = await fetch(`${i.url}/healthz`).then((r) => r.status, (e) => e.message);
 	check('failing download: n8n keeps serving (healthz 200 afterwards)', health === 200, health);
+
+	// 13. 100 contacts in Callback mode, renders finishing 10 at a time (test/e2e/callback-batch.js).
+	await runCallbackBatch({ id: cbBatchId, rest, sb, check, log, nodeOutput, manualTrigger: ex.MANUAL_TRIGGER });
 	clearTimeout(timer);
 }
 

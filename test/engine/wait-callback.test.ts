@@ -115,7 +115,7 @@ describe('HeyGen Wait For Video: resume on HeyGen callback', () => {
 		const forged = await h.resumeWithWebhook(r, { body: callbackFor(id) });
 		expect(forged.result).toBeUndefined(); // the execution keeps waiting
 		expect(forged.webhookResponse.statusCode).toBe(200);
-		expect(forged.webhookResponse.webhookResponse).toMatchObject({ resumed: false, still_rendering: 1 });
+		expect(forged.webhookResponse.webhookResponse).toMatchObject({ resumed: false, reason: 'The video is still rendering' });
 		// A later genuine completion still resumes the same waiting execution.
 		sb.complete(id);
 		const real = await h.resumeWithWebhook(r, { body: callbackFor(id) });
@@ -128,7 +128,7 @@ describe('HeyGen Wait For Video: resume on HeyGen callback', () => {
 		const r = await h.run(waitWorkflow({ waitMode: 'callback' }), { items: [{ json: { video_id: id } }] });
 		expect(r.status).toBe('waiting');
 		sb.complete(id);
-		sb.fault({ path: '/v3/videos/statuses', type: 'slow', delayMs: 120_000, times: 1 });
+		sb.fault({ path: /^\/v3\/videos\/(?!statuses)/, type: 'slow', delayMs: 120_000, times: 1 });
 		const started = Date.now();
 		const slow = await h.resumeWithWebhook(r, { body: callbackFor(id) });
 		const elapsed = Date.now() - started;
@@ -263,7 +263,7 @@ describe('HeyGen Wait For Video: resume on HeyGen callback', () => {
 		sb.complete(a);
 		const first = await h.resumeWithWebhook(r, await delivered(1));
 		expect(first.result).toBeUndefined();
-		expect(first.webhookResponse.webhookResponse).toMatchObject({ still_rendering: 2 });
+		expect(first.webhookResponse.webhookResponse).toMatchObject({ resumed: false, reason: 'Some videos are still rendering' });
 
 		sb.fail(b, { code: 40119, message: 'Video is too long', detail: 'Too long for the plan' });
 		const second = await h.resumeWithWebhook(r, await delivered(2));

@@ -31,6 +31,9 @@ describe('poll loop through a Wait node', () => {
 		const done = await makeVideo(sb, { name: 'Done' });
 		sb.complete(done);
 		const slow = await makeVideo(sb, { name: 'Slow' });
+		// The status the first pass reports depends on the render having started: wait for that state, not a time
+		// (on a busy machine the sandbox's 20 ms queue timer can fire after the node's check).
+		await sb.waitFor(() => sb.videos.get(slow).status === 'processing', { timeoutMs: 30_000 });
 		const r = await h.run(workflow, {
 			items: [{ json: { video_id: done, contact: 'Ada' } }, { json: { video_id: slow, contact: 'Bob' } }],
 		});

@@ -392,6 +392,10 @@ class EngineHarness {
 	 * node's webhook() with the request; without workflowData the execution keeps waiting; with it, the
 	 * webhook's output becomes the node's output and the execution continues.
 	 * Returns { webhookResponse, result } where result is undefined while the execution keeps waiting.
+	 * Like n8n 2.41.1 (waiting-webhooks.js, webhook-helpers.js executeWebhook), nothing webhook() writes is kept
+	 * while the execution keeps waiting: every call starts from the data the execution parked with (node context,
+	 * static data from the execution's own snapshot). `request.onAnswer(response)` is called as soon as webhook()
+	 * answers through the response object (test/harness/waiting-webhooks.js sends it over HTTP then).
 	 */
 	async resumeWithWebhook(result, request = {}) {
 		if (result.status !== 'waiting') throw new Error(`execution is ${result.status}, not waiting`);
@@ -399,7 +403,9 @@ class EngineHarness {
 		if (result.run.data.resumeToken && url.searchParams.get('signature') !== result.run.data.resumeToken) {
 			return { webhookResponse: { statusCode: 401 }, result: undefined };
 		}
-		const runExecutionData = structuredClone(result.run.data);
+		// n8n keeps a parked execution as serialized JSON and parses it anew for every request: so does this.
+		result.storedData ??= JSON.stringify(result.run.data);
+		const runExecutionData = JSON.parse(result.storedData);
 		const workflowData = normaliseWorkflow(result.workflowData);
 		const workflow = this.workflow(workflowData);
 		const entry = runExecutionData.executionData.nodeExecutionStack[0];
@@ -427,6 +433,7 @@ class EngineHarness {
 		const answered = (payload) => {
 			response.body = payload;
 			response.respondedAt = Date.now();
+			request.onAnswer?.(response);
 		};
 		additionalData.httpResponse = {
 			status(code) {
@@ -460,6 +467,7 @@ class EngineHarness {
 		if (!webhookResponse.workflowData) {
 			return { webhookResponse: { ...webhookResponse, ...response }, result: undefined };
 		}
+		request.onResume?.();
 		entry.data.main = webhookResponse.workflowData;
 		entry.metadata = { ...(entry.metadata ?? {}), forwardAllOutputs: true };
 		const resumed = await this.execute(workflowData, runExecutionData, result.executionId);

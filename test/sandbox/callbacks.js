@@ -8,7 +8,7 @@
  * SIM CHOICE: callback_url deliveries are signed with the sandbox's callbackSecret (real signing of ad-hoc
  * callback URLs is UNCONFIRMED); endpoint deliveries with the endpoint's secret.
  * Retries (SIM CHOICE): on connection error, timeout, 5xx, 409 (n8n "execution still running") and 429,
- * up to `attempts` tries with `delaysMs` backoff. Every attempt is recorded.
+ * up to `attempts` tries with `delaysMs` backoff. Every attempt is recorded (answered ones with `answeredInMs`).
  */
 
 const http = require('node:http');
@@ -65,6 +65,7 @@ class Deliverer {
 					if (gen !== this.generation) return;
 					record.status = status;
 					record.responseBody = responseBody;
+					record.answeredInMs = Date.now() - record.time;
 					this.log.push(record);
 					this.onChange();
 					const retry = status >= 500 || status === 409 || status === 429;

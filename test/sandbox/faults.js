@@ -4,7 +4,7 @@
  *   spec: { method?, path? (exact string, prefix ending in '*', RegExp, or "regex:..." string), times? (default 1,
  *           Infinity allowed), server? ('api' default | 'cdn'), type, ...type options }
  * Types: rate_limit, trial_limit, insufficient_credit, server_error, drop, drop_after_processing, slow,
- *        envelope_error, unauthorized, and for the CDN also truncate (send part of the body, then cut).
+ *        fail_after_processing (performed, then answered with `status`, default 502), envelope_error, unauthorized, and for the CDN also truncate (send part of the body, then cut).
  */
 
 const TYPES = new Set([
@@ -14,6 +14,7 @@ const TYPES = new Set([
 	'server_error',
 	'drop',
 	'drop_after_processing',
+	'fail_after_processing',
 	'slow',
 	'envelope_error',
 	'unauthorized',

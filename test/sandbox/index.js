@@ -506,7 +506,8 @@ class Sandbox {
 			entry.fault = fault.type;
 			if (fault.type === 'drop') return drop();
 			const immediate = this._faultResponse(family, fault);
-			if (immediate && fault.type !== 'slow' && fault.type !== 'drop_after_processing') return send(immediate);
+			const afterProcessing = fault.type === 'drop_after_processing' || fault.type === 'fail_after_processing';
+			if (immediate && fault.type !== 'slow' && !afterProcessing) return send(immediate);
 		}
 
 		let resp;
@@ -534,6 +535,12 @@ class Sandbox {
 			drop();
 			if (resp.afterSend) resp.afterSend('dropped');
 			return;
+		}
+		if (fault && fault.type === 'fail_after_processing') {
+			// The request was performed (e.g. video created and charged), then a gateway answers with an error.
+			if (resp.afterSend) resp.afterSend('dropped');
+			const s = fault.status || 502;
+			return send(errorResponse(family, s, s === 502 ? 'bad_gateway' : 'internal_error', s === 502 ? 'Bad gateway' : 'Internal server error'));
 		}
 		if (fault && fault.type === 'slow') {
 			const ok = await sleep(fault.delayMs ?? this.options.slowDefaultMs, this.slowTimers);

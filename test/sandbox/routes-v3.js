@@ -179,6 +179,9 @@ function routes() {
 				if (!ids.length && !batches.length) {
 					return err(400, 'invalid_parameter', 'video_ids or batch_ids is required', 'video_ids');
 				}
+				// SIM CHOICE: an id that is not a well-formed video id (letters, digits, _ and -) fails the whole call.
+				const malformed = ids.find((id) => !/^[A-Za-z0-9_-]+$/.test(id));
+				if (malformed) return err(400, 'invalid_parameter', `Invalid video id: ${malformed}`, 'video_ids');
 				if (ids.length + batches.length > 100) {
 					return err(400, 'invalid_parameter', 'At most 100 ids can be requested at once', 'video_ids');
 				}

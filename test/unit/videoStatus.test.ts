@@ -2,6 +2,7 @@ import type { INode } from 'n8n-workflow';
 
 import {
 	bulkEntries,
+	UnreadableStatusError,
 	earliestExpiry,
 	fromV1,
 	fromV3Bulk,
@@ -97,7 +98,14 @@ describe('legacy v1 status → normalised record', () => {
 		const video = fromV1({ data: { id: 'v', status: 'Transcoding' } }, 'v');
 		expect(video.status).toBe('transcoding');
 		expect(outcomeOf(video.status)).toBe('rendering');
-		expect(fromV1({ data: { id: 'v' } }, 'v').status).toBe('unknown');
+	});
+
+	test('an answer without a status is unreadable, not "still rendering"', () => {
+		expect(() => fromV1({ data: { id: 'v' } }, 'v')).toThrow(UnreadableStatusError);
+		expect(() => fromV1({}, 'v')).toThrow(/empty JSON object/);
+		expect(() => fromV1('<html><body>Sign in</body></html>', 'v')).toThrow(/text: "<html><body>Sign in/);
+		expect(() => fromV3Detail({ data: { id: 'v', status: '' } }, 'v')).toThrow(UnreadableStatusError);
+		expect(() => fromV3Bulk({ video_id: 'v' }, 'v')).toThrow(UnreadableStatusError);
 	});
 
 	test('the requested id fills in when HeyGen omits it', () => {
@@ -174,8 +182,9 @@ describe('v3 bulk status entries', () => {
 			],
 		});
 		expect([...map.keys()]).toEqual(['b', 'a']);
-		expect(bulkEntries({ data: null }).size).toBe(0);
-		expect(bulkEntries('nonsense').size).toBe(0);
+		expect(bulkEntries({ data: [] }).size).toBe(0);
+		expect(() => bulkEntries({ data: null })).toThrow(UnreadableStatusError);
+		expect(() => bulkEntries('nonsense')).toThrow(UnreadableStatusError);
 	});
 });
 

@@ -1,0 +1,83 @@
+/**
+ * What this n8n process has verified about the videos a waiting execution awaits, kept between callbacks.
+ *
+ * Why process memory and not the execution: n8n (checked in 2.41.1) keeps nothing that webhook() writes while
+ * the execution goes on waiting. Its waiting-webhooks handler loads the execution from the database for every
+ * request, and when webhook() returns no workflowData, webhook-helpers' executeWebhook answers and returns
+ * without saving the execution, so node context written then is gone at the next callback. Workflow static
+ * data is no better: the waiting workflow is built from the execution's snapshot
+ * (`execution.workflowData.staticData`), and only production (live) webhooks save static data.
+ *
+ * Only facts are kept: a video HeyGen reported final stays final. A memory that is missing (another webhook
+ * process in queue mode, a restart) costs status reads, never a wrong decision.
+ */
+import { delay } from '../shared/backoff';
+import type { VideoCheck } from '../shared/videos';
+
+export interface VerifiedVideo {
+	/** HeyGen's final answer for the video (completed, failed, or an item error such as an unknown ID). */
+	check: VideoCheck;
+	/** The answer carries the video's details (URLs, failure reason); a bulk status entry does not. */
+	detailed: boolean;
+}
+
+/** One waiting execution's verified videos, and its one "is anything still rendering?" check at a time. */
+export class WaitingMemory {
+	readonly verified = new Map<string, VerifiedVideo>();
+
+	readonly check = new CoalescedRun<'rendering' | 'all_final'>();
+
+	constructor(public expiresAt: number) {}
+}
+
+/** Executions are forgotten after their Max Wait, and at most this many are remembered at once. */
+const MAX_EXECUTIONS = 500;
+
+const memories = new Map<string, WaitingMemory>();
+
+export function memoryFor(key: string, expiresAt: number, now = Date.now()): WaitingMemory {
+	for (const [k, memory] of memories) if (memory.expiresAt <= now) memories.delete(k);
+	let memory = memories.get(key);
+	if (!memory) {
+		if (memories.size >= MAX_EXECUTIONS) {
+			const oldest = memories.keys().next().value;
+			if (oldest !== undefined) memories.delete(oldest);
+		}
+		memory = new WaitingMemory(expiresAt);
+		memories.set(key, memory);
+	}
+	memory.expiresAt = Math.max(memory.expiresAt, expiresAt);
+	return memory;
+}
+
+export function forgetMemory(key: string): void {
+	memories.delete(key);
+}
+
+/** How long a run waits for more callers before it starts: callbacks of renders finishing together share it. */
+export const COALESCE_MS = 50;
+
+/**
+ * Runs a check once for every caller that asks before it starts. A caller that asks while a run is already
+ * under way waits for the next run, never reuses the running one: each caller's answer then reflects HeyGen's
+ * state after the caller's own video was verified, which is what makes the last callback see every video final.
+ */
+export class CoalescedRun<T> {
+	private running: Promise<unknown> = Promise.resolve();
+
+	private queued: Promise<T> | undefined;
+
+	async run(check: () => Promise<T>): Promise<T> {
+		if (this.queued) return await this.queued;
+		const previous = this.running;
+		const next = (async () => {
+			await previous.catch(() => undefined);
+			await delay(COALESCE_MS);
+			this.queued = undefined;
+			return await check();
+		})();
+		this.queued = next;
+		this.running = next;
+		return await next;
+	}
+}
