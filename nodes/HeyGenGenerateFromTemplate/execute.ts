@@ -214,6 +214,8 @@ async function generateItem(this: IExecuteFunctions, itemIndex: number, state: R
 	const key =
 		family === 'v3'
 			? idempotencyKey({
+					instanceId: this.getInstanceId(),
+					workflowId: String(this.getWorkflow().id ?? ''),
 					executionId: this.getExecutionId(),
 					nodeId: this.getNode().id,
 					runIndex: state.runIndex,

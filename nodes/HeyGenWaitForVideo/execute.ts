@@ -13,6 +13,7 @@ import { OUTPUT_STILL_RENDERING } from './description';
 import type { InputRef, ItemOutcome } from './items';
 import { errorItem, toOutputs, toResumedOutputs } from './items';
 import type { OutcomeSettings } from './outcomes';
+import { DOWNLOAD_LIMITS } from '../shared/download';
 import { buildOutcomes } from './outcomes';
 import { pollVideos } from './poll';
 
@@ -116,6 +117,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	);
 	failOnErrors.call(this, invalidOutcomes);
 
+	const started = Date.now();
 	const { results } = await pollVideos.call(
 		this,
 		queries.map((q) => q.query),
@@ -136,7 +138,12 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		return await parkExecution.call(this, settings, done, rendering, unfinished);
 	}
 
-	const outcomes = [...invalidOutcomes, ...(await buildOutcomes.call(this, queries, results, settings.outcome))];
+	// Poll mode: downloads end with the node's time budget (but get at least one idle timeout to start).
+	const bounds =
+		settings.mode === 'poll'
+			? { deadlineMs: Math.max(started + settings.schedule.budgetMs, Date.now() + DOWNLOAD_LIMITS.idleTimeoutMs) }
+			: {};
+	const outcomes = [...invalidOutcomes, ...(await buildOutcomes.call(this, queries, results, settings.outcome, bounds))];
 	failOnErrors.call(this, outcomes);
 	return toOutputs(outcomes, usesErrorOutput(this.getNode()));
 }

@@ -24,6 +24,7 @@ import type { ItemOutcome } from './items';
 import { toResumedOutputs } from './items';
 import { buildOutcomes } from './outcomes';
 import { claimResume } from './resumeClaims';
+import { admitCallback, callbackFacts, refuseCallback, signingSecret } from './callbackGuard';
 
 /**
  * HeyGen expects an answer within about 10 s and delivers again otherwise; a redelivery that arrives while this
@@ -55,7 +56,7 @@ export async function webhook(this: IWebhookFunctions): Promise<IWebhookResponse
 		return respond.call(this, 401, { error: 'Invalid resume signature' });
 	}
 
-	const secret = String(this.getNodeParameter('callbackSecret', '') ?? '').trim();
+	const secret = await signingSecret.call(this);
 	if (secret !== '') {
 		const raw = (request as { rawBody?: Buffer }).rawBody ?? JSON.stringify(this.getBodyData());
 		if (!verifyHeyGenSignature(secret, raw, this.getHeaderData() as Record<string, unknown>)) {
@@ -70,6 +71,9 @@ export async function webhook(this: IWebhookFunctions): Promise<IWebhookResponse
 	if (!videoId || !state.pending.some((p) => p.query.videoId === videoId)) {
 		return keepWaiting('The callback is not about a video this execution waits for');
 	}
+	const headers = this.getHeaderData() as Record<string, unknown>;
+	const admission = admitCallback(callbackFacts(String(resumeUrl), secret !== '', videoId, this.getBodyData(), headers));
+	if (!admission.admitted) return refuseCallback.call(this, admission);
 
 	// The authoritative answer: the API, for every video still awaited, whatever the callback said.
 	let results;
@@ -81,6 +85,7 @@ export async function webhook(this: IWebhookFunctions): Promise<IWebhookResponse
 		);
 	} catch (error) {
 		// HeyGen retries a callback answered with 5xx: the next attempt may find the API healthy.
+		admission.release();
 		return respond.call(this, 503, { error: `Could not read the video status: ${(error as Error).message}` });
 	}
 	// A video HeyGen does not know is a final answer (an item error); any other failed request is not.
@@ -89,6 +94,7 @@ export async function webhook(this: IWebhookFunctions): Promise<IWebhookResponse
 		return answer?.error !== undefined && !isVideoNotFound(answer.error);
 	});
 	if (transient.length > 0) {
+		admission.release();
 		return respond.call(this, 503, { error: `Could not read the status of ${transient.length} video(s); retry later` });
 	}
 	const rendering = state.pending.filter((p) => {
