@@ -14,6 +14,7 @@ import type { InputRef, ItemOutcome } from './items';
 import { errorItem, toOutputs, toResumedOutputs } from './items';
 import type { OutcomeSettings } from './outcomes';
 import { DOWNLOAD_LIMITS } from '../shared/download';
+import { idRefusal, showId } from '../shared/ids';
 import { buildOutcomes } from './outcomes';
 import { pollVideos } from './poll';
 
@@ -84,6 +85,12 @@ function readQueries(this: IExecuteFunctions, items: INodeExecutionData[]) {
 						'The default reads video_id from the item (HeyGen Generate From Template sets it). Point the Video ID field at the field that holds the ID.',
 				}),
 			});
+			continue;
+		}
+		const refusal = idRefusal(videoId);
+		if (refusal) {
+			const message = `Not a HeyGen video ID: "${showId(videoId)}" (${refusal})`;
+			invalid.push({ input, videoId: showId(videoId), error: new NodeOperationError(this.getNode(), message, { itemIndex }) });
 			continue;
 		}
 		const chosen = this.getNodeParameter('apiVersion', itemIndex, 'auto') as ApiChoice;

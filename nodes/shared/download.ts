@@ -150,22 +150,26 @@ function refused(this: DownloadContext, file: MediaFile, url: string, reason: st
 	});
 }
 
-function requestSignal(context: DownloadContext, deadlineMs: number | undefined): AbortSignal | undefined {
+/**
+ * The request's abort signal: the execution's cancellation, the deadline, and `cut` (the stall watchdog). Aborting
+ * is the only way to stop a stalled body: axios hands out a wrapper stream whose destroy() waits for the next
+ * chunk of the underlying response, which never comes; the abort closes the connection underneath.
+ */
+function requestSignal(context: DownloadContext, deadlineMs: number | undefined, cut: AbortController): AbortSignal {
 	const cancel = 'getExecutionCancelSignal' in context ? context.getExecutionCancelSignal() : undefined;
-	const signals: AbortSignal[] = [];
+	const signals: AbortSignal[] = [cut.signal];
 	if (cancel) signals.push(cancel);
 	if (deadlineMs !== undefined) signals.push(AbortSignal.timeout(Math.max(1, deadlineMs - Date.now())));
-	if (signals.length === 0) return undefined;
 	return signals.length === 1 ? signals[0] : AbortSignal.any(signals);
 }
 
 /** GETs `file.url`, following redirects by hand so every hop is checked against the media hosts. */
-async function openMedia(this: DownloadContext, file: MediaFile, scope: FetchScope): Promise<RawResponse> {
+async function openMedia(this: DownloadContext, file: MediaFile, scope: FetchScope, cut: AbortController): Promise<RawResponse> {
 	let url = file.url;
 	for (let hop = 0; ; hop++) {
 		const refusal = mediaUrlRefusal(url, scope.baseUrl);
 		if (refusal) throw refused.call(this, file, url, refusal, scope.itemIndex);
-		const signal = requestSignal(this, scope.bounds.deadlineMs);
+		const signal = requestSignal(this, scope.bounds.deadlineMs, cut);
 		const response = (await this.helpers.httpRequest({
 			method: 'GET',
 			url,
@@ -174,7 +178,7 @@ async function openMedia(this: DownloadContext, file: MediaFile, scope: FetchSco
 			ignoreHttpStatusErrors: true,
 			disableFollowRedirect: true,
 			timeout: DOWNLOAD_LIMITS.idleTimeoutMs,
-			...(signal ? { abortSignal: signal } : {}),
+			abortSignal: signal,
 		})) as RawResponse;
 		const location = response.headers?.location;
 		if (response.statusCode >= 300 && response.statusCode < 400 && typeof location === 'string' && location !== '') {
@@ -202,7 +206,11 @@ interface Readable {
  * deadline passed (n8n's request timeout covers only the wait for the response headers). The stream is paused
  * before the byte counter listens, so the counter does not start the flow: the binary store's reader does.
  */
-function watchStream(source: Readable, bounds: DownloadBounds): { stop: () => void; tripped: () => string | undefined } {
+function watchStream(
+	source: Readable,
+	bounds: DownloadBounds,
+	cut: AbortController,
+): { stop: () => void; tripped: () => string | undefined } {
 	let lastByte = Date.now();
 	let done = false;
 	let reason: string | undefined;
@@ -228,7 +236,9 @@ function watchStream(source: Readable, bounds: DownloadBounds): { stop: () => vo
 			}
 			if (reason) {
 				done = true;
-				source.destroy(new Error(`download cut: ${reason}`));
+				const error = new Error(`download cut: ${reason}`);
+				cut.abort(error);
+				source.destroy(error);
 			}
 		}
 	})();
@@ -239,8 +249,9 @@ function watchStream(source: Readable, bounds: DownloadBounds): { stop: () => vo
 async function fetchOnce(this: DownloadContext, file: MediaFile, scope: FetchScope): Promise<Attempt> {
 	const { itemIndex } = scope;
 	let response: RawResponse;
+	const cut = new AbortController();
 	try {
-		response = await openMedia.call(this, file, scope);
+		response = await openMedia.call(this, file, scope, cut);
 	} catch (error) {
 		const itemError = error instanceof NodeOperationError ? error : undefined;
 		if (itemError) throw itemError;
@@ -254,7 +265,7 @@ async function fetchOnce(this: DownloadContext, file: MediaFile, scope: FetchSco
 		discard(response.body);
 		return { ok: false, statusCode: response.statusCode };
 	}
-	const guard = watchStream(response.body as Readable, scope.bounds);
+	const guard = watchStream(response.body as Readable, scope.bounds, cut);
 	try {
 		const binary = await this.helpers.prepareBinaryData(
 			response.body as Buffer,

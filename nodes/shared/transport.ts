@@ -132,6 +132,12 @@ export async function heyGenRequest<T = IDataObject>(
 	this: HeyGenContext,
 	request: HeyGenRequest,
 ): Promise<HeyGenResponse<T>> {
+	if (/(^|\/)\.{1,2}(\/|$)|[?#\\]/.test(request.path)) {
+		// Callers encode IDs; a dot segment or query character here would send the key to another endpoint.
+		throw new NodeOperationError(this.getNode(), `Refused to call HeyGen at an unsafe path: ${request.path.slice(0, 100)}`, {
+			itemIndex: request.itemIndex,
+		});
+	}
 	const credentials = await this.getCredentials(CREDENTIAL_TYPE);
 	const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...request.retry };
 	const signal = cancelSignal(this);

@@ -7,6 +7,7 @@ import type { IDataObject, INodePropertyOptions, ResourceMapperField } from 'n8n
 
 import type { ApiFamily, NormalizedTemplate, TemplateVariable } from './templates';
 import { isRecord, nonEmptyString } from './json';
+import { privateHostReason } from './publicUrl';
 
 /**
  * HeyGen's documented script limits: 5,000 characters for the v3 API; the legacy template docs say
@@ -273,6 +274,10 @@ export function mediaProperty(name: string, type: string, value: string): { url:
 		}
 		if (!parsed || !parsed.hostname || /\s/.test(text)) {
 			throw new VariableError(`variable "${name}" (${type}) has a malformed URL: "${truncate(text)}"`, name);
+		}
+		const unreachable = privateHostReason(parsed.hostname);
+		if (unreachable) {
+			throw new VariableError(`variable "${name}" (${type}) must be a public URL HeyGen can fetch: ${unreachable}`, name);
 		}
 		return { url: text };
 	}
