@@ -17,6 +17,12 @@ export function idRefusal(id: string): string | undefined {
 
 /** The ID as it may be shown in a message: bounded, control characters made visible. */
 export function showId(id: string): string {
-	const visible = id.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+	const visible = [...id]
+		.map((c) => {
+			const code = c.charCodeAt(0);
+			const control = code < 0x20 || (code >= 0x7f && code <= 0x9f) || code === 0x2028 || code === 0x2029;
+			return control ? `\\u${code.toString(16).padStart(4, '0')}` : c;
+		})
+		.join('');
 	return visible.length > 80 ? `${visible.slice(0, 77)}...` : visible;
 }

@@ -102,4 +102,23 @@ function reportSummary(line) {
 	else process.stdout.write(`${line}\n`);
 }
 
-module.exports = { generateWorkflow, itemOutcomes, keyLeaks, reportSummary, GEN, BIRTHDAY_SCHEMA };
+/** The campaign's seed and size: fixed by default so it never flakes, overridable from the environment. */
+function campaignSettings() {
+	return {
+		seed: Number(process.env.CAMPAIGN_SEED ?? 20261130),
+		runs: Number(process.env.CAMPAIGN_RUNS ?? 80),
+	};
+}
+
+/** Collects unhandled rejections and uncaught exceptions into `list`; returns the function that stops it. */
+function collectUncaught(list) {
+	const collect = (error) => list.push(error);
+	process.on('unhandledRejection', collect);
+	process.on('uncaughtException', collect);
+	return () => {
+		process.off('unhandledRejection', collect);
+		process.off('uncaughtException', collect);
+	};
+}
+
+module.exports = { campaignSettings, collectUncaught, generateWorkflow, itemOutcomes, keyLeaks, reportSummary, GEN, BIRTHDAY_SCHEMA };

@@ -15,10 +15,9 @@ import { DOWNLOAD_LIMITS } from '../../nodes/shared/download';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { setup, WAIT_TYPE, CREDENTIALS } = require('../support/wait-for-video');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { generateWorkflow, keyLeaks, reportSummary } = require('../support/trust');
+const { campaignSettings, collectUncaught, generateWorkflow, keyLeaks, reportSummary } = require('../support/trust');
 
-const SEED = Number(process.env.CAMPAIGN_SEED ?? 20261130);
-const RUNS = Number(process.env.CAMPAIGN_RUNS ?? 80);
+const { seed: SEED, runs: RUNS } = campaignSettings();
 const FAULT_RATE = 0.35;
 
 const API_FAULTS = [
@@ -49,7 +48,7 @@ let sb: any;
 let h: any;
 const logLines: string[] = [];
 const uncaught: unknown[] = [];
-const onUncaught = (error: unknown) => uncaught.push(error);
+let stopCollecting = () => undefined;
 
 beforeAll(async () => {
 	({ sb, h } = await setup({ videoBytes: 20_000, render: { pendingMs: 20, processingMs: 60 } }));
@@ -58,12 +57,10 @@ beforeAll(async () => {
 		logLines.push(`${level} ${message} ${meta === undefined ? '' : safeJson(meta)}`);
 	};
 	LoggerProxy.init({ error: capture('error'), warn: capture('warn'), info: capture('info'), debug: capture('debug'), scoped: () => LoggerProxy } as any);
-	process.on('unhandledRejection', onUncaught);
-	process.on('uncaughtException', onUncaught);
+	stopCollecting = collectUncaught(uncaught);
 });
 afterAll(async () => {
-	process.off('unhandledRejection', onUncaught);
-	process.off('uncaughtException', onUncaught);
+	stopCollecting();
 	DOWNLOAD_LIMITS.idleTimeoutMs = 30_000;
 	await sb?.close();
 	reportSummary(

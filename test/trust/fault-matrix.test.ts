@@ -56,12 +56,13 @@ async function runWait(videoId: string, parameters: any = {}) {
 /** Records one asserted outcome; a failed assertion counts as unexpected and fails the test. */
 async function outcome(fault: string, node: 'generate' | 'wait', check: () => Promise<void>) {
 	faultsRun.add(fault);
+	let asExpected = false;
 	try {
 		await check();
+		asExpected = true;
 		asserted++;
-	} catch (error) {
-		unexpected++;
-		throw error;
+	} finally {
+		if (!asExpected) unexpected++;
 	}
 }
 
