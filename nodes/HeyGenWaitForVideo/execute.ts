@@ -2,6 +2,8 @@ import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData } from '
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { DownloadSettings } from '../shared/download';
+import { DOWNLOAD_LIMITS } from '../shared/download';
+import { idRefusal, showId } from '../shared/ids';
 import type { PollSchedule } from '../shared/polling';
 import { ENGINE_IN_PROCESS_LIMIT_MS, scheduleFromSettings } from '../shared/polling';
 import type { ApiChoice, VideoQuery } from '../shared/videos';
@@ -13,8 +15,6 @@ import { OUTPUT_STILL_RENDERING } from './description';
 import type { InputRef, ItemOutcome } from './items';
 import { errorItem, toOutputs, toResumedOutputs } from './items';
 import type { OutcomeSettings } from './outcomes';
-import { DOWNLOAD_LIMITS } from '../shared/download';
-import { idRefusal, showId } from '../shared/ids';
 import { buildOutcomes } from './outcomes';
 import { pollVideos } from './poll';
 

@@ -116,6 +116,7 @@ export async function webhook(this: IWebhookFunctions): Promise<IWebhookResponse
 	// item to emit, so answer with the error and keep waiting (a later callback or Max Wait can still finish).
 	const unknown = state.pending.find((p) => results.get(p.query.itemIndex)?.error !== undefined);
 	if (unknown && !continuesOnFail.call(this)) {
+		admission.release();
 		return respond.call(this, 500, { error: results.get(unknown.query.itemIndex)?.error?.message ?? 'Error' });
 	}
 
