@@ -74,7 +74,7 @@ export interface GenerateOrigin {
 
 /**
  * `n8n:<instance+workflow hash>:<execution>:<node>:<run>:<item>:<body hash>` within HeyGen's 1–255 chars of
- * [A-Za-z0-9_:.-] (at most 3+17+65+65+11+11+41 = 213). HeyGen replays on the key alone, even when the body
+ * [A-Za-z0-9_:.-] (at most 4+17+65+65+17+17+40 = 225). HeyGen replays on the key alone, even when the body
  * differs, so the key names the instance and workflow too: two n8n instances (or two copies of a workflow)
  * on one HeyGen account have equal execution IDs but never equal keys.
  * The same execution, node run, item and body always give the same key, so a retry (by the transport, or
