@@ -36,6 +36,15 @@ export class HeyGenTemplatesApi implements ICredentialType {
 			description:
 				'Leave as is for HeyGen. Change it only to route through a proxy or to point at a local HeyGen sandbox.',
 		},
+		{
+			displayName: 'Webhook Signing Secret',
+			name: 'webhookSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description:
+				"Optional. The secret HeyGen shows when you add a webhook endpoint (whsec_…). When set, Wait For Video accepts only callbacks with a valid Heygen-Signature and ignores replays of the same event. Never sent anywhere.",
+		},
 	];
 
 	// The key travels only in this header, and only to requests built on this credential (the HeyGen API);

@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { delay } from '../shared/backoff';
+import { idRefusal, showId } from '../shared/ids';
 import type { GenerateSettings } from '../shared/generate';
 import { buildGenerateBody, defaultCallbackId, generateVideo, idempotencyKey } from '../shared/generate';
 import type { ApiVersionChoice, NormalizedTemplate, TemplateSummary } from '../shared/templates';
@@ -237,6 +238,8 @@ async function generateItem(this: IExecuteFunctions, itemIndex: number, state: R
 	const choice = this.getNodeParameter('apiVersion', itemIndex, 'auto') as ApiVersionChoice;
 	const templateId = String(this.getNodeParameter('templateId', itemIndex, '', { extractValue: true }) ?? '').trim();
 	if (!templateId) throw new ItemError(`${item}: no template chosen`);
+	const refusal = idRefusal(templateId);
+	if (refusal) throw new ItemError(`${item}: not a HeyGen template ID: "${showId(templateId)}" (${refusal})`);
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 
 	const template = await templateFor.call(this, state, templateId, choice, itemIndex);
@@ -260,6 +263,8 @@ async function generateItem(this: IExecuteFunctions, itemIndex: number, state: R
 	const key =
 		family === 'v3'
 			? idempotencyKey({
+					instanceId: this.getInstanceId(),
+					workflowId: String(this.getWorkflow().id ?? ''),
 					executionId: this.getExecutionId(),
 					nodeId: this.getNode().id,
 					runIndex: state.runIndex,

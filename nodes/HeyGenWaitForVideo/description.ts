@@ -100,14 +100,23 @@ export const properties: INodeProperties[] = [
 		displayOptions: { show: { waitMode: ['callback'] } },
 	},
 	{
-		displayName: 'Callback Secret',
+		displayName:
+			'Callback Secret (deprecated): set the Webhook Signing Secret in the HeyGen credential instead. A secret here is stored in the workflow and exported with it; it is still used when the credential has none.',
+		name: 'callbackSecretNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { waitMode: ['callback'] }, hide: { callbackSecret: [''] } },
+	},
+	{
+		displayName: 'Callback Secret (Deprecated)',
 		name: 'callbackSecret',
 		type: 'string',
 		typeOptions: { password: true },
 		default: '',
 		description:
-			"Optional. HeyGen's webhook secret: when set, callbacks without a valid Heygen-Signature (HMAC-SHA256 of the body) are refused. Without it, every callback is only a wake-up: the node always reads the real status from the API before emitting anything.",
-		displayOptions: { show: { waitMode: ['callback'] } },
+			"Deprecated: use the Webhook Signing Secret of the HeyGen credential, which is not stored in the workflow. Kept so existing workflows keep verifying callbacks; the credential's secret wins when both are set.",
+		// Shown only where a value is already set (existing workflows); new nodes use the credential.
+		displayOptions: { show: { waitMode: ['callback'] }, hide: { callbackSecret: [''] } },
 	},
 	{
 		displayName: 'Download Video',

@@ -2,6 +2,8 @@ import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData } from '
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { DownloadSettings } from '../shared/download';
+import { DOWNLOAD_LIMITS } from '../shared/download';
+import { idRefusal, showId } from '../shared/ids';
 import type { PollSchedule } from '../shared/polling';
 import { ENGINE_IN_PROCESS_LIMIT_MS, scheduleFromSettings } from '../shared/polling';
 import type { ApiChoice, VideoCheck, VideoQuery } from '../shared/videos';
@@ -85,6 +87,12 @@ function readQueries(this: IExecuteFunctions, items: INodeExecutionData[]) {
 			});
 			continue;
 		}
+		const refusal = idRefusal(videoId);
+		if (refusal) {
+			const message = `Not a HeyGen video ID: "${showId(videoId)}" (${refusal})`;
+			invalid.push({ input, videoId: showId(videoId), error: new NodeOperationError(this.getNode(), message, { itemIndex }) });
+			continue;
+		}
 		const chosen = this.getNodeParameter('apiVersion', itemIndex, 'auto') as ApiChoice;
 		// Auto follows what HeyGen Generate From Template reports for the video it made.
 		const api = chosen === 'auto' ? parseApiChoice(item.json.api_version) ?? 'auto' : chosen;
@@ -116,6 +124,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	);
 	failOnErrors.call(this, invalidOutcomes);
 
+	const started = Date.now();
 	const { results } = await pollVideos.call(
 		this,
 		queries.map((q) => q.query),
@@ -136,7 +145,12 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		return await parkExecution.call(this, settings, done, rendering, unfinished, results);
 	}
 
-	const outcomes = [...invalidOutcomes, ...(await buildOutcomes.call(this, queries, results, settings.outcome))];
+	// Poll mode: downloads end with the node's time budget (but get at least one idle timeout to start).
+	const bounds =
+		settings.mode === 'poll'
+			? { deadlineMs: Math.max(started + settings.schedule.budgetMs, Date.now() + DOWNLOAD_LIMITS.idleTimeoutMs) }
+			: {};
+	const outcomes = [...invalidOutcomes, ...(await buildOutcomes.call(this, queries, results, settings.outcome, bounds))];
 	failOnErrors.call(this, outcomes);
 	return toOutputs(outcomes, usesErrorOutput(this.getNode()));
 }

@@ -5,7 +5,7 @@
 import type { IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { DownloadSettings } from '../shared/download';
+import type { DownloadBounds, DownloadSettings } from '../shared/download';
 import { downloadVideoMedia, mediaRequests } from '../shared/download';
 import type { VideoCheck, VideoQuery } from '../shared/videos';
 import { freshVideo } from '../shared/videos';
@@ -23,6 +23,7 @@ export async function buildOutcomes(
 	entries: Array<{ query: VideoQuery; input: InputRef }>,
 	results: Map<number, VideoCheck>,
 	settings: OutcomeSettings,
+	bounds: DownloadBounds = {},
 ): Promise<ItemOutcome[]> {
 	const checkedAt = new Date().toISOString();
 	const outcomes: ItemOutcome[] = [];
@@ -46,6 +47,7 @@ export async function buildOutcomes(
 				mediaRequests(settings.download),
 				query.itemIndex,
 				async () => await freshVideo.call(this, video, query.itemIndex),
+				bounds,
 			);
 			outcomes.push(videoItem(input, downloaded.video, { ...options, binary: downloaded.binary }));
 		} catch (error) {

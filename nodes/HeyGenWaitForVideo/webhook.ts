@@ -26,6 +26,7 @@ import { toResumedOutputs } from './items';
 import { buildOutcomes } from './outcomes';
 import { claimResume, isClaimed, releaseClaim } from './resumeClaims';
 import { forgetMemory, memoryFor } from './verifiedVideos';
+import { admitCallback, callbackFacts, refuseCallback, signingSecret } from './callbackGuard';
 
 /**
  * HeyGen expects an answer within about 10 s and delivers again otherwise. The status reads before the answer
@@ -56,7 +57,7 @@ export async function webhook(this: IWebhookFunctions): Promise<IWebhookResponse
 		return respond.call(this, 401, { error: 'Invalid resume signature' });
 	}
 
-	const secret = String(this.getNodeParameter('callbackSecret', '') ?? '').trim();
+	const secret = await signingSecret.call(this);
 	if (secret !== '') {
 		const raw = (request as { rawBody?: Buffer }).rawBody ?? JSON.stringify(this.getBodyData());
 		if (!verifyHeyGenSignature(secret, raw, this.getHeaderData() as Record<string, unknown>)) {
@@ -75,6 +76,9 @@ export async function webhook(this: IWebhookFunctions): Promise<IWebhookResponse
 	if (isClaimed(key)) return keepWaiting('Another callback is already resuming this execution');
 	const memory = memoryFor(key, state.waitTill ?? Date.now() + 24 * 3_600_000);
 	const deadlineMs = Date.now() + WEBHOOK_CHECK_LIMIT_MS;
+	const headers = this.getHeaderData() as Record<string, unknown>;
+	const admission = admitCallback(callbackFacts(String(resumeUrl), secret !== '', videoId, this.getBodyData(), headers));
+	if (!admission.admitted) return refuseCallback.call(this, admission);
 
 	try {
 		if (!(await verifyNamedVideo.call(this, memory, named, deadlineMs))) {
@@ -87,6 +91,7 @@ export async function webhook(this: IWebhookFunctions): Promise<IWebhookResponse
 	} catch (error) {
 		if (!isTransientCheckError(error)) throw new NodeOperationError(this.getNode(), error as Error);
 		// HeyGen retries a callback answered with 5xx: the next attempt may find the API healthy.
+		admission.release();
 		return respond.call(this, 503, { error: `Could not read the video status: ${error.message}` });
 	}
 
@@ -94,6 +99,7 @@ export async function webhook(this: IWebhookFunctions): Promise<IWebhookResponse
 	// emit, so answer with the error and keep waiting (a later callback or Max Wait can still finish).
 	const unknown = state.pending.find((p) => isAnswerError(memory.verified.get(p.query.videoId)?.check.error));
 	if (unknown && !continuesOnFail.call(this)) {
+		admission.release();
 		return respond.call(this, 500, { error: memory.verified.get(unknown.query.videoId)?.check.error?.message ?? 'Error' });
 	}
 

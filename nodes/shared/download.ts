@@ -6,11 +6,28 @@
  *   functions use the plain `httpRequest` helper and never read the credential. Fresh URLs come from the
  *   caller's `resign` callback (a status call through the transport).
  * - A 403/404 from the media host usually means an expired or not-yet-published link: re-sign once, retry once.
+ * - Only from HeyGen's media hosts (./mediaHosts), every redirect hop checked again; a download that sends no
+ *   bytes for DOWNLOAD_LIMITS.idleTimeoutMs, or outlives the caller's deadline, is cut and is an item error.
  */
 import type { IBinaryData, IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError, sleep } from 'n8n-workflow';
 
+import { CREDENTIAL_TYPE } from './constants';
+import { mediaUrlRefusal } from './mediaHosts';
+import { normalizeBaseUrl } from './transport';
 import type { NormalizedVideo } from './videoStatus';
+
+/** Mutable so tests can shorten the idle timeout instead of sleeping 30 s. */
+export const DOWNLOAD_LIMITS = {
+	/** No byte from the media host for this long: the download is cut. */
+	idleTimeoutMs: 30_000,
+	maxRedirects: 5,
+};
+
+export interface DownloadBounds {
+	/** Epoch ms after which a download still running is cut (Poll mode: the node's time budget). */
+	deadlineMs?: number;
+}
 
 export type DownloadContext = IExecuteFunctions | IWebhookFunctions;
 
@@ -108,23 +125,147 @@ function chooseMimeType(fallback: string, headers: Record<string, unknown> | und
 
 type Attempt = { ok: true; binary: IBinaryData } | { ok: false; statusCode: number };
 
+interface FetchScope {
+	itemIndex: number;
+	baseUrl: string;
+	bounds: DownloadBounds;
+}
+
+interface RawResponse {
+	statusCode: number;
+	headers: Record<string, unknown>;
+	body: unknown;
+}
+
+function refused(this: DownloadContext, file: MediaFile, url: string, reason: string, itemIndex: number) {
+	let host = url;
+	try {
+		host = new URL(url).host;
+	} catch {
+		host = url.slice(0, 80);
+	}
+	return new NodeOperationError(this.getNode(), `The download URL for ${file.fileName} was refused: ${reason}`, {
+		itemIndex,
+		description: `Host: ${host}. Media is downloaded only over https from HeyGen's media hosts (or the Base URL's own host for a proxy or sandbox), so a status answer cannot make n8n fetch anything else.`,
+	});
+}
+
+/**
+ * The request's abort signal: the execution's cancellation, the deadline, and `cut` (the stall watchdog). Aborting
+ * is the only way to stop a stalled body: axios hands out a wrapper stream whose destroy() waits for the next
+ * chunk of the underlying response, which never comes; the abort closes the connection underneath.
+ */
+function requestSignal(context: DownloadContext, deadlineMs: number | undefined, cut: AbortController): AbortSignal {
+	const cancel = 'getExecutionCancelSignal' in context ? context.getExecutionCancelSignal() : undefined;
+	const signals: AbortSignal[] = [cut.signal];
+	if (cancel) signals.push(cancel);
+	if (deadlineMs !== undefined) signals.push(AbortSignal.timeout(Math.max(1, deadlineMs - Date.now())));
+	return signals.length === 1 ? signals[0] : AbortSignal.any(signals);
+}
+
+/** GETs `file.url`, following redirects by hand so every hop is checked against the media hosts. */
+async function openMedia(this: DownloadContext, file: MediaFile, scope: FetchScope, cut: AbortController): Promise<RawResponse> {
+	let url = file.url;
+	for (let hop = 0; ; hop++) {
+		const refusal = mediaUrlRefusal(url, scope.baseUrl);
+		if (refusal) throw refused.call(this, file, url, refusal, scope.itemIndex);
+		const signal = requestSignal(this, scope.bounds.deadlineMs, cut);
+		const response = (await this.helpers.httpRequest({
+			method: 'GET',
+			url,
+			encoding: 'stream',
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			disableFollowRedirect: true,
+			timeout: DOWNLOAD_LIMITS.idleTimeoutMs,
+			abortSignal: signal,
+		})) as RawResponse;
+		const location = response.headers?.location;
+		if (response.statusCode >= 300 && response.statusCode < 400 && typeof location === 'string' && location !== '') {
+			discard(response.body);
+			if (hop >= DOWNLOAD_LIMITS.maxRedirects) {
+				throw new NodeOperationError(this.getNode(), `Too many redirects while downloading ${file.fileName}`, {
+					itemIndex: scope.itemIndex,
+				});
+			}
+			url = new URL(location, url).href;
+			continue;
+		}
+		return response;
+	}
+}
+
+interface Readable {
+	on(event: string, listener: (...args: unknown[]) => void): unknown;
+	pause(): void;
+	destroy(error?: Error): void;
+}
+
+/**
+ * Watches the response stream: it is cut with an error when no byte arrived for the idle timeout or the
+ * deadline passed (n8n's request timeout covers only the wait for the response headers). The stream is paused
+ * before the byte counter listens, so the counter does not start the flow: the binary store's reader does.
+ */
+function watchStream(
+	source: Readable,
+	bounds: DownloadBounds,
+	cut: AbortController,
+): { stop: () => void; tripped: () => string | undefined } {
+	let lastByte = Date.now();
+	let done = false;
+	let reason: string | undefined;
+	source.pause();
+	source.on('data', () => {
+		lastByte = Date.now();
+	});
+	const finish = () => {
+		done = true;
+	};
+	source.on('end', finish);
+	source.on('close', finish);
+	const idle = DOWNLOAD_LIMITS.idleTimeoutMs;
+	const step = Math.max(20, Math.min(1000, Math.floor(idle / 4)));
+	void (async () => {
+		while (!done) {
+			await sleep(step);
+			if (done) return;
+			const now = Date.now();
+			if (now - lastByte >= idle) reason = `no data arrived for ${Math.round(idle / 1000)} s`;
+			else if (bounds.deadlineMs !== undefined && now >= bounds.deadlineMs) {
+				reason = "it ran past the node's time budget (Max Time in Node)";
+			}
+			if (reason) {
+				done = true;
+				const error = new Error(`download cut: ${reason}`);
+				cut.abort(error);
+				source.destroy(error);
+			}
+		}
+	})();
+	return { stop: finish, tripped: () => reason };
+}
+
 /** One streamed GET of a pre-signed URL. */
-async function fetchOnce(this: DownloadContext, file: MediaFile, itemIndex: number): Promise<Attempt> {
-	const signal = 'getExecutionCancelSignal' in this ? this.getExecutionCancelSignal() : undefined;
-	const response = (await this.helpers.httpRequest({
-		method: 'GET',
-		url: file.url,
-		encoding: 'stream',
-		returnFullResponse: true,
-		ignoreHttpStatusErrors: true,
-		timeout: 600_000,
-		...(signal ? { abortSignal: signal } : {}),
-	})) as { statusCode: number; headers: Record<string, unknown>; body: unknown };
+async function fetchOnce(this: DownloadContext, file: MediaFile, scope: FetchScope): Promise<Attempt> {
+	const { itemIndex } = scope;
+	let response: RawResponse;
+	const cut = new AbortController();
+	try {
+		response = await openMedia.call(this, file, scope, cut);
+	} catch (error) {
+		const itemError = error instanceof NodeOperationError ? error : undefined;
+		if (itemError) throw itemError;
+		throw new NodeOperationError(this.getNode(), error as Error, {
+			itemIndex,
+			message: `Downloading ${file.fileName} from HeyGen failed: ${(error as Error).message}`,
+		});
+	}
 
 	if (response.statusCode < 200 || response.statusCode >= 300) {
 		discard(response.body);
 		return { ok: false, statusCode: response.statusCode };
 	}
+	const guard = watchStream(response.body as Readable, scope.bounds, cut);
 	try {
 		const binary = await this.helpers.prepareBinaryData(
 			response.body as Buffer,
@@ -134,10 +275,16 @@ async function fetchOnce(this: DownloadContext, file: MediaFile, itemIndex: numb
 		return { ok: true, binary };
 	} catch (error) {
 		discard(response.body);
+		const reason = guard.tripped();
 		throw new NodeOperationError(this.getNode(), error as Error, {
 			itemIndex,
-			message: `Downloading ${file.fileName} from HeyGen failed: ${(error as Error).message}`,
+			message: reason
+				? `Downloading ${file.fileName} from HeyGen was stopped: ${reason}`
+				: `Downloading ${file.fileName} from HeyGen failed: ${(error as Error).message}`,
+			description: reason ? "The media host stopped sending data or was too slow. The video itself is fine: run the item again to download it with a fresh link." : undefined,
 		});
+	} finally {
+		guard.stop();
 	}
 }
 
@@ -151,7 +298,10 @@ export async function downloadVideoMedia(
 	requests: MediaRequest[],
 	itemIndex: number,
 	resign: () => Promise<NormalizedVideo>,
+	bounds: DownloadBounds = {},
 ): Promise<DownloadResult> {
+	const credentials = await this.getCredentials(CREDENTIAL_TYPE);
+	const scope: FetchScope = { itemIndex, baseUrl: normalizeBaseUrl(credentials.baseUrl), bounds };
 	let current = await resign();
 	let resigned = false;
 	const binary: Record<string, IBinaryData> = {};
@@ -169,12 +319,12 @@ export async function downloadVideoMedia(
 			skipped.push(request.kind);
 			continue;
 		}
-		let attempt = await fetchOnce.call(this, file, itemIndex);
+		let attempt = await fetchOnce.call(this, file, scope);
 		if (!attempt.ok && (attempt.statusCode === 403 || attempt.statusCode === 404) && !resigned) {
 			resigned = true;
 			current = await resign();
 			file = mediaFile(current, request.kind);
-			if (file) attempt = await fetchOnce.call(this, file, itemIndex);
+			if (file) attempt = await fetchOnce.call(this, file, scope);
 		}
 		if (!attempt.ok) {
 			if (!request.required) {

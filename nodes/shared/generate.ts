@@ -63,6 +63,9 @@ const KEY_UNSAFE = /[^A-Za-z0-9_:.-]/g;
 
 /** Which generate call of a workflow execution this is: n8n runs a node again in loops (run index). */
 export interface GenerateOrigin {
+	/** n8n's instance ID and the workflow's ID: executions of two instances (or two workflows) never share a key. */
+	instanceId?: string;
+	workflowId?: string;
 	executionId: string;
 	nodeId: string;
 	runIndex: number;
@@ -70,7 +73,10 @@ export interface GenerateOrigin {
 }
 
 /**
- * `n8n:<execution>:<node>:<run>:<item>:<body hash>` within HeyGen's 1–255 chars of [A-Za-z0-9_:.-].
+ * `n8n:<instance+workflow hash>:<execution>:<node>:<run>:<item>:<body hash>` within HeyGen's 1–255 chars of
+ * [A-Za-z0-9_:.-] (at most 4+17+65+65+17+17+40 = 225). HeyGen replays on the key alone, even when the body
+ * differs, so the key names the instance and workflow too: two n8n instances (or two copies of a workflow)
+ * on one HeyGen account have equal execution IDs but never equal keys.
  * The same execution, node run, item and body always give the same key, so a retry (by the transport, or
  * the same execution run again after a crash) replays HeyGen's first answer instead of rendering and
  * charging again; any change to what is sent gives a new key. The run index keeps a workflow loop that
@@ -83,7 +89,10 @@ export function idempotencyKey(parts: GenerateOrigin & { body: IDataObject }) {
 		return safe.length <= max ? safe : sha256(value).slice(0, max);
 	};
 	const bodyHash = sha256(canonicalJson(parts.body)).slice(0, 40);
-	return `n8n:${clean(parts.executionId || 'manual', 64)}:${clean(parts.nodeId || 'node', 64)}:${parts.runIndex}:${parts.itemIndex}:${bodyHash}`;
+	const scope = sha256(`${parts.instanceId ?? ''}\n${parts.workflowId ?? ''}`).slice(0, 16);
+	const run = Number.isSafeInteger(parts.runIndex) ? parts.runIndex : 0;
+	const item = Number.isSafeInteger(parts.itemIndex) ? parts.itemIndex : 0;
+	return `n8n:${scope}:${clean(parts.executionId || 'manual', 64)}:${clean(parts.nodeId || 'node', 64)}:${run}:${item}:${bodyHash}`;
 }
 
 /**

@@ -9,3 +9,25 @@ export function isRecord(value: unknown): value is IDataObject {
 export function nonEmptyString(value: unknown): string | undefined {
 	return typeof value === 'string' && value.trim() !== '' ? value : undefined;
 }
+
+/** Largest raw HeyGen record copied into an item's `heygen` field (a status record is ~2 KB). */
+export const MAX_RAW_FIELD_CHARS = 64 * 1024;
+
+/**
+ * The raw record as it is when small; otherwise a copy without its oversized values, marked truncated. Items
+ * are copied through every later node, so one huge answer must not become thousands of huge items.
+ */
+export function boundedRaw(record: Record<string, unknown>): Record<string, unknown> {
+	const size = JSON.stringify(record)?.length ?? 0;
+	if (size <= MAX_RAW_FIELD_CHARS) return record;
+	const kept: Record<string, unknown> = { _truncated: true, _original_size: size };
+	let budget = MAX_RAW_FIELD_CHARS / 2;
+	for (const [key, value] of Object.entries(record)) {
+		const length = JSON.stringify(value)?.length ?? 0;
+		if (length <= 2048 && length <= budget && key.length <= 200) {
+			kept[key] = value;
+			budget -= length;
+		}
+	}
+	return kept;
+}

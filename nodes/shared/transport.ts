@@ -6,6 +6,11 @@
  *   network errors, timeouts, 5xx and 409 request_in_progress;
  * - any other POST is never repeated once it may have reached HeyGen, since a second generate call can
  *   create a second paid video.
+ *
+ * Trust boundaries: redirects are never followed by n8n's helper (it re-sends custom headers such as
+ * X-Api-Key to any host; it strips only Authorization and Cookie). A redirect to the Base URL's own origin is
+ * followed here (GETs only); any other is an error naming the host, and nothing is sent there. Answers are
+ * read as streams and refused past MAX_API_RESPONSE_BYTES.
  */
 import type {
 	IDataObject,
@@ -22,6 +27,7 @@ import { backoffDelay, delay } from './backoff';
 import { CREDENTIAL_TYPE, DEFAULT_BASE_URL } from './constants';
 import type { HeyGenErrorInfo } from './errors';
 import { describeHeyGenError, readHeyGenError } from './errors';
+import { discardBody, parseBody, readBoundedText, ResponseTooLargeError } from './responseBody';
 
 export type HeyGenContext = IExecuteFunctions | ILoadOptionsFunctions | IWebhookFunctions;
 
@@ -135,19 +141,28 @@ export async function heyGenRequest<T = IDataObject>(
 	this: HeyGenContext,
 	request: HeyGenRequest,
 ): Promise<HeyGenResponse<T>> {
+	if (/(^|\/)\.{1,2}(\/|$)|[?#\\]/.test(request.path)) {
+		// Callers encode IDs; a dot segment or query character here would send the key to another endpoint.
+		throw new NodeOperationError(this.getNode(), `Refused to call HeyGen at an unsafe path: ${request.path.slice(0, 100)}`, {
+			itemIndex: request.itemIndex,
+		});
+	}
 	const credentials = await this.getCredentials(CREDENTIAL_TYPE);
 	const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...request.retry };
 	const signal = cancelSignal(this);
 	const headers: IDataObject = { Accept: 'application/json' };
 	if (request.idempotencyKey) headers['Idempotency-Key'] = request.idempotencyKey;
 
+	const baseURL = normalizeBaseUrl(credentials.baseUrl);
 	const options: IHttpRequestOptions = {
 		method: request.method,
-		baseURL: normalizeBaseUrl(credentials.baseUrl),
+		baseURL,
 		url: request.path,
 		qs: request.qs,
 		headers,
 		json: true,
+		encoding: 'stream',
+		disableFollowRedirect: true,
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
 		timeout: request.timeoutMs ?? 60_000,
@@ -164,8 +179,10 @@ export async function heyGenRequest<T = IDataObject>(
 		const canRetry = attempt < policy.maxAttempts;
 		let response: { statusCode: number; headers: Record<string, unknown>; body: unknown };
 		try {
-			response = await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, options);
+			response = await sendWithinOrigin.call(this, options, request);
 		} catch (error) {
+			const boundary = boundaryViolation(error);
+			if (boundary) throw boundary;
 			if (isAbort(error, signal)) {
 				throw new NodeOperationError(this.getNode(), error as Error, {
 					message: 'The execution was cancelled while waiting for HeyGen',
@@ -177,7 +194,8 @@ export async function heyGenRequest<T = IDataObject>(
 			continue;
 		}
 
-		const info = readHeyGenError(response.statusCode, response.body, response.headers);
+		const info =
+			readHeyGenError(response.statusCode, response.body, response.headers) ?? unreadableSuccess(response);
 		if (!info) {
 			return { statusCode: response.statusCode, headers: response.headers, body: response.body as T };
 		}
@@ -199,4 +217,81 @@ export async function heyGenRequest<T = IDataObject>(
 		}
 		throw new HeyGenApiError(this, info, response.body, request.itemIndex);
 	}
+}
+
+const REDIRECT_CODES = new Set([301, 302, 303, 307, 308]);
+const MAX_SAME_ORIGIN_REDIRECTS = 3;
+
+/** A redirect or size refusal: final, never retried and never reported as a network failure. */
+function boundaryViolation(error: unknown): NodeApiError | undefined {
+	return error instanceof NodeApiError && (error as { heyGenBoundary?: boolean }).heyGenBoundary ? error : undefined;
+}
+
+function boundaryError(error: NodeApiError): NodeApiError {
+	(error as { heyGenBoundary?: boolean }).heyGenBoundary = true;
+	return error;
+}
+
+function redirectRefused(context: HeyGenContext, request: HeyGenRequest, target: URL, base: URL): NodeApiError {
+	return boundaryError(
+		new NodeApiError(
+			context.getNode(),
+			{ message: `redirect to ${target.host}` },
+			{
+				message: `HeyGen's API answered with a redirect to ${target.host}; the request was not sent there`,
+				description: `The API key goes only to ${base.host}, so redirects to other hosts are never followed. Check the Base URL in the HeyGen credential (a proxy may be redirecting).`,
+				httpCode: 'redirect',
+				itemIndex: request.itemIndex,
+			},
+		),
+	);
+}
+
+/**
+ * One request, read whole (bounded), following redirects only within the Base URL's origin and only for GETs.
+ * Network failures are thrown as they come (the caller decides on retries); boundary violations are marked.
+ */
+async function sendWithinOrigin(
+	this: HeyGenContext,
+	first: IHttpRequestOptions,
+	request: HeyGenRequest,
+): Promise<{ statusCode: number; headers: Record<string, unknown>; body: unknown }> {
+	const base = new URL(`${first.baseURL}/`);
+	let options = first;
+	for (let hop = 0; ; hop++) {
+		const response = (await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, options)) as {
+			statusCode: number;
+			headers: Record<string, unknown>;
+			body: unknown;
+		};
+		const location = response.headers?.location;
+		if (REDIRECT_CODES.has(response.statusCode) && typeof location === 'string' && location !== '') {
+			discardBody(response.body);
+			const current = new URL(String(options.url), `${options.baseURL ?? first.baseURL}/`);
+			const target = new URL(location, current);
+			const sameOrigin = target.origin === base.origin;
+			if (!sameOrigin || request.method !== 'GET' || hop >= MAX_SAME_ORIGIN_REDIRECTS) {
+				throw redirectRefused(this, request, target, base);
+			}
+			options = { ...first, baseURL: undefined, url: target.href, qs: undefined };
+			continue;
+		}
+		const read = await readBoundedText(response.body);
+		if (!read.ok) throw boundaryError(new ResponseTooLargeError(this.getNode(), read.tooLarge, request.itemIndex));
+		return { statusCode: response.statusCode, headers: response.headers ?? {}, body: parseBody(read.text) };
+	}
+}
+
+/** A 2xx whose body is not a JSON object (cut off, an HTML page from a proxy): HeyGen's answer is unknown. */
+function unreadableSuccess(response: { statusCode: number; headers: Record<string, unknown>; body: unknown }) {
+	if (typeof response.body === 'object' && response.body !== null) return undefined;
+	if (response.statusCode === 204) return undefined;
+	const text = typeof response.body === 'string' ? response.body.trim().slice(0, 200) : '';
+	const info: HeyGenErrorInfo = {
+		httpCode: response.statusCode,
+		kind: 'server',
+		code: 'unreadable_response',
+		message: `HeyGen answered HTTP ${response.statusCode} with a body that is not JSON${text ? `: ${text}` : ''}`,
+	};
+	return info;
 }

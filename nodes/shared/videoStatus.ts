@@ -4,7 +4,7 @@
  * into one flat record, the shape the Wait For Video node emits. Pure: no I/O, no clock except `nowMs`
  * parameters.
  */
-import { isRecord } from './json';
+import { boundedRaw, isRecord } from './json';
 
 export type ApiFamily = 'v3' | 'legacy';
 
@@ -238,7 +238,7 @@ export function fromV1(body: unknown, requestedId: string): NormalizedVideo {
 		callback_id: text(data.callback_id),
 		api_version: 'legacy',
 		error: failed ? (readError(data.error) ?? { code: null, message: 'Video rendering failed', detail: null }) : null,
-		heygen: data,
+		heygen: boundedRaw(data),
 	});
 }
 
@@ -274,7 +274,7 @@ export function fromV3Detail(body: unknown, requestedId: string): NormalizedVide
 		callback_id: text(data.callback_id),
 		api_version: 'v3',
 		error,
-		heygen: data,
+		heygen: boundedRaw(data),
 	});
 }
 
@@ -303,7 +303,7 @@ export function fromV3Bulk(entry: unknown, requestedId: string): NormalizedVideo
 		error: failed
 			? (readError(data.error, data.failure_message) ?? { code: null, message: 'Video rendering failed', detail: null })
 			: null,
-		heygen: { status: data },
+		heygen: boundedRaw({ status: data }),
 	});
 }
 

@@ -118,8 +118,8 @@ describe('a loop that sends a failed render back to Generate', () => {
 		expect(generatePosts()).toHaveLength(2);
 		expect(secondPost.body).toEqual(firstPost.body);
 		expect(secondPost.headers['idempotency-key']).not.toBe(firstPost.headers['idempotency-key']);
-		expect(firstPost.headers['idempotency-key']).toMatch(/^n8n:exec-loop:[^:]+:0:0:/);
-		expect(secondPost.headers['idempotency-key']).toMatch(/^n8n:exec-loop:[^:]+:1:0:/);
+		expect(firstPost.headers['idempotency-key']).toMatch(/^n8n:[0-9a-f]{16}:exec-loop:[^:]+:0:0:/);
+		expect(secondPost.headers['idempotency-key']).toMatch(/^n8n:[0-9a-f]{16}:exec-loop:[^:]+:1:0:/);
 		expect(sb.charges).toBe(2);
 
 		// The second round's output describes the new video only: no status or error left from the failed one.

@@ -5,6 +5,8 @@
 const support = require('../support/wait-for-video');
 
 
+import { CALLBACK_GUARD, resetCallbackGuard } from '../../nodes/HeyGenWaitForVideo/callbackGuard';
+
 const { setup, makeVideo, waitWorkflow, startReceiver, statusCalls, sha256, expectedVideoBytes } = support;
 
 const callbackFor = (videoId: string, eventType = 'avatar_video.success') => ({
@@ -27,6 +29,9 @@ describe('HeyGen Wait For Video: resume on HeyGen callback', () => {
 	});
 	beforeEach(() => {
 		sb.reset();
+		// These tests send several unsigned callbacks per video on purpose; the flood bound has its own tests.
+		resetCallbackGuard();
+		CALLBACK_GUARD.unsignedIntervalMs = 0;
 		receiver.received.length = 0;
 		sb.setConcurrency(50);
 		sb.setRender({ pendingMs: 20, processingMs: 600_000 });

@@ -4,7 +4,11 @@
  *   spec: { method?, path? (exact string, prefix ending in '*', RegExp, or "regex:..." string), times? (default 1,
  *           Infinity allowed), server? ('api' default | 'cdn'), type, ...type options }
  * Types: rate_limit, trial_limit, insufficient_credit, server_error, drop, drop_after_processing, slow,
- *        fail_after_processing (performed, then answered with `status`, default 502), envelope_error, unauthorized, and for the CDN also truncate (send part of the body, then cut).
+ *        fail_after_processing (performed, then answered with `status`, default 502),
+ *        envelope_error, unauthorized, redirect (status 302 default, `location`; default: another origin),
+ *        malformed_json (HTTP 200, cut-off JSON), html_error (502 HTML page from a proxy), oversize (HTTP 200,
+ *        `bytes` of JSON, default 6 MB), stall (headers and `afterBytes` bytes, default 1024, then nothing until
+ *        the client gives up), and for the CDN also truncate (send part of the body, then cut).
  */
 
 const TYPES = new Set([
@@ -19,6 +23,11 @@ const TYPES = new Set([
 	'envelope_error',
 	'unauthorized',
 	'truncate',
+	'redirect',
+	'malformed_json',
+	'html_error',
+	'oversize',
+	'stall',
 ]);
 
 /** Normalise a spec that may come from JSON (control API): "regex:..." paths, "Infinity"/null times. */

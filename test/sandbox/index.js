@@ -441,6 +441,16 @@ class Sandbox {
 				const e = over('unauthorized', 'Unauthorized');
 				return errorResponse(family, status || 401, e.code, e.message);
 			}
+			case 'redirect':
+				return { status: status || 302, body: '', headers: { location: fault.location || `${this.cdnUrl.replace('127.0.0.1', 'localhost')}/elsewhere` } };
+			case 'malformed_json':
+				return { status: status || 200, body: '{"error":null,"data":{"video_id":"vid_', headers: { 'content-type': 'application/json' } };
+			case 'html_error':
+				return {
+					status: status || 502,
+					body: '<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>',
+					headers: { 'content-type': 'text/html' },
+				};
 			case 'envelope_error': {
 				// HTTP 200 carrying the family's error envelope: clients must check `error` / `code` on 2xx.
 				const e = over('internal_error', 'Something went wrong while processing the request (sandbox envelope_error)');
@@ -505,6 +515,8 @@ class Sandbox {
 		if (fault) {
 			entry.fault = fault.type;
 			if (fault.type === 'drop') return drop();
+			if (fault.type === 'stall') return this._stall(res, entry, fault, 'application/json', '{"data":');
+			if (fault.type === 'oversize') return this._oversize(res, entry, fault);
 			const immediate = this._faultResponse(family, fault);
 			const afterProcessing = fault.type === 'drop_after_processing' || fault.type === 'fail_after_processing';
 			if (immediate && fault.type !== 'slow' && !afterProcessing) return send(immediate);
@@ -564,6 +576,14 @@ class Sandbox {
 				this.changed();
 				return;
 			}
+			if (fault.type === 'stall') return this._stall(res, entry, fault, 'video/mp4', '');
+			if (fault.type === 'redirect') {
+				const location = fault.location || `${this.url.replace('127.0.0.1', 'localhost')}/elsewhere${path}`;
+				writeResponse(res, { status: fault.status || 302, body: '', headers: { location } });
+				entry.status = fault.status || 302;
+				this.changed();
+				return;
+			}
 			if (fault.type === 'slow') {
 				const ok = await sleep(fault.delayMs ?? this.options.slowDefaultMs, this.slowTimers);
 				if (!ok || this.closed) return;
@@ -577,6 +597,37 @@ class Sandbox {
 			}
 		}
 		entry.status = serveCdn(this, req, res, { path, query, fault });
+		this.changed();
+	}
+
+	/** Headers and a few bytes, then silence: the connection stays open until the client gives up. */
+	_stall(res, entry, fault, contentType, prefix) {
+		const bytes = Buffer.alloc(fault.afterBytes ?? 1024, 0x20);
+		res.writeHead(fault.status || 200, { 'content-type': contentType, 'content-length': String(10 * 1024 * 1024) });
+		res.write(prefix);
+		res.write(bytes);
+		entry.status = fault.status || 200;
+		entry.stalled = true;
+		this.changed();
+	}
+
+	/** An HTTP 200 JSON answer of `bytes` bytes (default 6 MB), streamed in 64 KB chunks. */
+	_oversize(res, entry, fault) {
+		const total = fault.bytes ?? 6 * 1024 * 1024;
+		res.writeHead(200, { 'content-type': 'application/json' });
+		res.write('{"error":null,"data":{"padding":"');
+		const chunk = Buffer.alloc(64 * 1024, 0x61);
+		let sent = 0;
+		const pump = () => {
+			while (sent < total) {
+				sent += chunk.length;
+				if (!res.write(chunk)) return res.once('drain', pump);
+			}
+			res.end('"}}');
+		};
+		res.on('error', () => {});
+		pump();
+		entry.status = 200;
 		this.changed();
 	}
 

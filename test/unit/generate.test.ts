@@ -58,7 +58,8 @@ describe('idempotencyKey', () => {
 	const origin = { executionId: '123', nodeId: 'node-1', runIndex: 0, itemIndex: 0 };
 	it('is stable, HeyGen-valid, and changes with execution, node, run, item and body', () => {
 		const key = idempotencyKey({ ...origin, body });
-		expect(key).toBe(`n8n:123:node-1:0:0:${sha256(canonicalJson(body)).slice(0, 40)}`);
+		const scope = sha256('\n').slice(0, 16);
+		expect(key).toBe(`n8n:${scope}:123:node-1:0:0:${sha256(canonicalJson(body)).slice(0, 40)}`);
 		expect(idempotencyKey({ ...origin, body: { variables: body.variables, title: 'T' } })).toBe(key);
 		const others = [
 			idempotencyKey({ ...origin, executionId: '124', body }),
@@ -71,16 +72,27 @@ describe('idempotencyKey', () => {
 		expect(new Set([key, ...others]).size).toBe(6);
 	});
 
+	it('differs between n8n instances and workflows that share execution IDs', () => {
+		const a = idempotencyKey({ ...origin, instanceId: 'instance-a', workflowId: 'wf-1', body });
+		const b = idempotencyKey({ ...origin, instanceId: 'instance-b', workflowId: 'wf-1', body });
+		const c = idempotencyKey({ ...origin, instanceId: 'instance-a', workflowId: 'wf-2', body });
+		expect(new Set([a, b, c]).size).toBe(3);
+		expect(a).not.toContain('instance-a');
+		expect(idempotencyKey({ ...origin, instanceId: 'instance-a', workflowId: 'wf-1', body })).toBe(a);
+	});
+
 	it('stays within 255 characters of [A-Za-z0-9_:.-] whatever the IDs look like', () => {
 		const key = idempotencyKey({
 			executionId: 'x'.repeat(500),
 			nodeId: 'nöde with spaces/✓'.repeat(20),
 			runIndex: 99999,
 			itemIndex: 99999,
+			instanceId: 'i'.repeat(1000),
+			workflowId: 'w/../?,%2F'.repeat(100),
 			body,
 		});
 		expect(key).toMatch(/^[A-Za-z0-9_:.-]{1,255}$/);
-		expect(idempotencyKey({ executionId: '', nodeId: '', runIndex: 0, itemIndex: 0, body })).toMatch(/^n8n:manual:node:0:0:/);
+		expect(idempotencyKey({ executionId: '', nodeId: '', runIndex: 0, itemIndex: 0, body })).toMatch(/^n8n:[0-9a-f]{16}:manual:node:0:0:/);
 	});
 
 	it('canonical JSON sorts keys and drops undefined', () => {

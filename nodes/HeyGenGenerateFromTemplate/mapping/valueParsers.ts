@@ -1,5 +1,6 @@
 /** Checks and conversions of single field values into HeyGen's variable properties. */
 import type { CharacterKind } from './editorFields';
+import { privateHostReason } from '../../shared/publicUrl';
 import { VariableError, describe, truncate } from './values';
 
 /** http(s) URL → url; an ID-shaped string → asset_id; anything else is refused. */
@@ -14,6 +15,10 @@ export function mediaProperty(name: string, type: string, value: string): { url:
 		}
 		if (!parsed || !parsed.hostname || /\s/.test(text)) {
 			throw new VariableError(`variable "${name}" (${type}) has a malformed URL: "${truncate(text)}"`, name);
+		}
+		const unreachable = privateHostReason(parsed.hostname);
+		if (unreachable) {
+			throw new VariableError(`variable "${name}" (${type}) must be a public URL HeyGen can fetch: ${unreachable}`, name);
 		}
 		return { url: text };
 	}
