@@ -12,9 +12,8 @@ import type { NormalizedVideo } from '../shared/videoStatus';
 import { fetchVideoDetails } from './details';
 import type { HeyGenDelivery } from './events';
 import { deliveryKey, isVideoEvent, matchesCallbackPrefix, normalizeEvents, readDelivery } from './events';
-import { WEBHOOK_NAME } from './registration';
 import type { WebhookApiChoice } from './state';
-import { alreadySeen, claimInFlight, registrationFor, releaseInFlight, rememberSeen } from './state';
+import { allRegistrations, alreadySeen, claimInFlight, releaseInFlight, rememberSeen } from './state';
 
 function respond(this: IWebhookFunctions, statusCode: number, body: IDataObject): IWebhookResponseData {
 	this.getResponseObject().status(statusCode).json(body);
@@ -75,17 +74,18 @@ export function deliveryItem(delivery: HeyGenDelivery, details: NormalizedVideo 
 }
 
 export async function handleDelivery(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-	const url = this.getNodeWebhookUrl(WEBHOOK_NAME) as string;
 	const staticData = this.getWorkflowStaticData('node');
-	const registration = registrationFor(staticData, url);
-	if (!registration?.secret) {
-		return respond.call(this, 401, { error: 'This trigger holds no HeyGen signing secret for this URL; publish the workflow again' });
+	// The production and the test URL each have their endpoint and secret. n8n's webhook context does not say
+	// which URL was called (its getNodeWebhookUrl always gives the production one), so any of this node's own
+	// secrets proves the delivery comes from HeyGen for this node.
+	const registrations = allRegistrations(staticData);
+	if (registrations.length === 0) {
+		return respond.call(this, 401, { error: 'This trigger holds no HeyGen signing secret; publish the workflow again' });
 	}
 	const headers = this.getHeaderData() as Record<string, unknown>;
 	const rawBody = await rawBodyOf.call(this);
-	if (!rawBody || !verifyHeyGenSignature(registration.secret, rawBody, headers)) {
-		return respond.call(this, 401, { error: 'Missing or invalid Heygen-Signature' });
-	}
+	const endpoint = rawBody && registrations.find((r) => verifyHeyGenSignature(r.secret, rawBody, headers));
+	if (!endpoint) return respond.call(this, 401, { error: 'Missing or invalid Heygen-Signature' });
 
 	const delivery = readDelivery(this.getBodyData(), headerValue(headers, 'heygen-event-id'));
 	if (!delivery) return ignored('Not a HeyGen event');
@@ -96,9 +96,11 @@ export async function handleDelivery(this: IWebhookFunctions): Promise<IWebhookR
 	const prefix = String(this.getNodeParameter('options.callbackIdPrefix', '') ?? '');
 	if (!matchesCallbackPrefix(delivery.callback_id, prefix)) return ignored('Callback ID does not match the prefix');
 
-	const key = deliveryKey(delivery);
+	// HeyGen sends one event to every endpoint with the same event id: deduplicate per endpoint.
+	const eventKey = deliveryKey(delivery);
+	const key = eventKey === undefined ? undefined : `${endpoint.endpointId}/${eventKey}`;
 	const now = Date.now();
-	const claim = key === undefined ? undefined : `${this.getWorkflow().id ?? ''}:${this.getNode().name}:${url}:${key}`;
+	const claim = key === undefined ? undefined : `${this.getWorkflow().id ?? ''}:${this.getNode().name}:${key}`;
 	if (key !== undefined && alreadySeen(staticData, key, now)) return ignored('Duplicate delivery');
 	if (claim !== undefined && !claimInFlight(claim, now)) return ignored('Duplicate delivery');
 

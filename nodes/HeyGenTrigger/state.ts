@@ -45,6 +45,13 @@ export function registrationFor(staticData: IDataObject, url: string): Registrat
 	};
 }
 
+/** Every registration this node holds (production and, while listening for a test event, test). */
+export function allRegistrations(staticData: IDataObject): Registration[] {
+	return Object.keys(registrations(staticData))
+		.map((url) => registrationFor(staticData, url))
+		.filter((r): r is Registration => r !== undefined && r.secret !== '');
+}
+
 // Whole objects are assigned (never mutated in place) so n8n's change tracking always sees the write.
 export function saveRegistration(staticData: IDataObject, url: string, registration: Registration): void {
 	staticData.registrations = { ...registrations(staticData), [url]: { ...registration } };
