@@ -1,6 +1,8 @@
 /* Test data comes from plain-JS support modules (sandbox, harness): untyped on purpose. */
 /* eslint-disable @typescript-eslint/no-explicit-any */
 /* HeyGen Trigger in n8n-core's engine: registration at the sandbox, signed deliveries over real HTTP. */
+import { createHmac } from 'crypto';
+
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const support = require('../support/trigger');
 
@@ -11,11 +13,10 @@ const ENDPOINTS_V1 = /^\/v1\/webhook\/endpoint\./;
 
 describe('HeyGen Trigger', () => {
 	let sb: any;
-	let h: any;
 	let server: any;
 
 	beforeAll(async () => {
-		({ sb, h, server } = await setupTrigger());
+		({ sb, server } = await setupTrigger());
 	});
 	afterAll(async () => {
 		await server.close();
@@ -137,7 +138,7 @@ describe('HeyGen Trigger', () => {
 			await sb.sendDelivery(wf.url(), payload, {
 				secret: endpoint.secret,
 				rawBody: JSON.stringify(payload),
-				signature: require('node:crypto').createHmac('sha256', endpoint.secret).update('{"other":1}').digest('hex'),
+				signature: createHmac('sha256', endpoint.secret).update('{"other":1}').digest('hex'),
 			}),
 		];
 		expect(answers.map((a: any) => a.status)).toEqual([401, 401, 401, 401, 401]);
