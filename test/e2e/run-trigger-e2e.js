@@ -103,6 +103,10 @@ async function main() {
 		webhookProbe: true,
 		webhookDuplicates: 1,
 		webhookDuplicateDelayMs: 400,
+		// HeyGen-like: 10 s to answer, then retries. On a busy machine n8n can be slower than that: the retries of a
+		// delivery that n8n did handle must then start nothing.
+		callbackTimeoutMs: 10000,
+		callbackRetry: { attempts: 6, delaysMs: [1000, 2000, 4000, 8000, 8000] },
 	});
 	cleanups.push(() => sb.close());
 	const stub = await startOpenAiStub({ port: 0, apiKey: 'sk-e2e-stub' });
@@ -141,12 +145,17 @@ async function main() {
 	const manual = { execution: await rest.waitForExecution(runId, { timeoutMs: 180000, until: (e) => ['success', 'error', 'crashed', 'canceled'].includes(e.status) }) };
 	check('start half: the manual run succeeds and ends without waiting', manual.execution.status === 'success', ex.executionError(manual.execution));
 	check(`start half: ${RENDERS} renders charged`, sb.charges - charges === RENDERS, sb.charges - charges);
-	await sb.waitFor(() => endpointDeliveries(sb).filter((c) => c.status !== undefined || c.error).length >= RENDERS * 2, { timeoutMs: 120000 });
+	// Every delivery (each event twice, plus HeyGen's retries of any attempt n8n answered too slowly) is over.
+	await sb.waitFor(() => endpointDeliveries(sb).length >= RENDERS * 2 && sb._core.deliverer.inFlight === 0 && sb._core.slowTimers.size === 0, { timeoutMs: 240000 });
 	const deliveries = endpointDeliveries(sb);
 	const events = new Set(deliveries.map((d) => d.eventId));
-	check(`HeyGen delivered ${RENDERS} events twice each, n8n answered every delivery 200`, deliveries.length === RENDERS * 2 && events.size === RENDERS && deliveries.every((d) => d.status === 200), deliveries.map((d) => `${d.eventId} ${d.status || d.error}`));
+	const finalAnswers = new Map();
+	for (const d of deliveries) finalAnswers.set(`${d.eventId}/${d.duplicate || 0}`, d);
+	const retries = deliveries.length - finalAnswers.size;
+	log(`${deliveries.length} delivery attempts for ${events.size} events (${finalAnswers.size} deliveries, ${retries} retries after a slow or failed answer)`);
+	check(`HeyGen delivered ${RENDERS} events twice each; every delivery ended with n8n's 200`, events.size === RENDERS && finalAnswers.size === RENDERS * 2 && [...finalAnswers.values()].every((d) => d.status === 200), deliveries.map((d) => `${d.eventId}#${d.duplicate || 0}.${d.attempt} ${d.status || d.error}`));
 	const startedAnswers = deliveries.filter((d) => /"started":true/.test(d.responseBody || ''));
-	check('exactly one delivery per event started an execution', startedAnswers.length === RENDERS && new Set(startedAnswers.map((d) => d.eventId)).size === RENDERS, startedAnswers.length);
+	check('no event got two "started" answers', new Set(startedAnswers.map((d) => d.eventId)).size === startedAnswers.length, startedAnswers.length);
 	let execs = await triggerExecutions(rest, id);
 	check(`exactly ${RENDERS} trigger executions`, execs.length === RENDERS, execs.length);
 	const rows = [];
