@@ -153,7 +153,16 @@ export async function checkExists(this: IHookFunctions): Promise<boolean> {
 	const saved = registrationFor(staticData, url);
 
 	if (saved?.secret && saved.endpointId) {
-		const endpoints = await listEndpoints.call(this, saved.api);
+		let endpoints: RemoteEndpoint[];
+		try {
+			endpoints = await listEndpoints.call(this, saved.api);
+		} catch (error) {
+			// HeyGen unreachable or failing while n8n starts: keep the endpoint we hold the secret of rather than
+			// leave the workflow inactive; a rejected key is a real problem and is raised.
+			const kind = error instanceof HeyGenApiError ? error.heyGen.kind : undefined;
+			if (kind === 'unauthorized' || kind === 'forbidden') throw new NodeOperationError(this.getNode(), error as Error);
+			return sameEvents(saved.events, selectedEvents.call(this));
+		}
 		const remote = endpoints.find((e) => e.endpointId === saved.endpointId);
 		if (remote && sameEvents(saved.events, selectedEvents.call(this)) && (remote.url === null || remote.url === url)) {
 			return true;

@@ -65,7 +65,7 @@ const apiCalls = (sb, method, re) => sb.requests.filter((q) => q.server === 'api
 const endpointDeliveries = (sb) => sb.callbacks.filter((c) => c.kind === 'webhook');
 
 async function triggerExecutions(rest, workflowId) {
-	const list = await rest.listExecutions({ workflowId, limit: 200 });
+	const list = await rest.listExecutions({ workflowId, limit: 100 });
 	return list.filter((e) => e.mode !== 'manual');
 }
 

@@ -198,6 +198,20 @@ describe('HeyGen Trigger', () => {
 		expect(wf.executions).toHaveLength(1);
 	});
 
+	test('n8n starting while HeyGen fails keeps the known endpoint; a rejected key fails the activation', async () => {
+		const wf = server.add(triggerWorkflow({ fetchDetails: false }));
+		await wf.publish();
+		sb.fault({ method: 'GET', path: '/v3/webhooks/endpoints', type: 'server_error', status: 503, times: Infinity });
+		await wf.publish({ activation: 'init' });
+		expect(sb.webhooks).toHaveLength(1);
+		expect(webhookCalls(sb, 'POST', ENDPOINTS_V3)).toHaveLength(1);
+		sb.reset();
+		const again = server.add(triggerWorkflow({}, { id: 'wf-key', webhookId: '7f1e0f6a-3333-4c2b-8a55-6b0f6a1c0003' }));
+		await again.publish();
+		sb.fault({ method: 'GET', path: '/v3/webhooks/endpoints', type: 'unauthorized', times: Infinity });
+		await expect(again.publish({ activation: 'init' })).rejects.toThrow(/401|unauthori|key/i);
+	});
+
 	test('a lost secret or a vanished endpoint is registered anew, never twice', async () => {
 		const wf = server.add(triggerWorkflow());
 		await wf.publish();
