@@ -124,8 +124,9 @@ export async function handleDelivery(this: IWebhookFunctions): Promise<IWebhookR
 		throw new NodeOperationError(this.getNode(), error as Error);
 	}
 	if (key !== undefined) rememberSeen(staticData, key, now);
-	return {
-		webhookResponse: { received: true, started: true },
-		workflowData: [[{ json }]],
-	};
+	// Answered here, before n8n starts the execution: n8n 2.x saves the static data written above only when the
+	// answer is sent before the execution's own Workflow is built (that resets the change flag; n8n 2.41
+	// webhook-helpers executeWebhook + live-webhooks). HeyGen gets its 200 sooner, too.
+	this.getResponseObject().status(200).json({ received: true, started: true });
+	return { noWebhookResponse: true, workflowData: [[{ json }]] };
 }

@@ -155,7 +155,7 @@ async function main() {
 	log(`${deliveries.length} delivery attempts for ${events.size} events (${finalAnswers.size} deliveries, ${retries} retries after a slow or failed answer)`);
 	check(`HeyGen delivered ${RENDERS} events twice each; every delivery ended with n8n's 200`, events.size === RENDERS && finalAnswers.size === RENDERS * 2 && [...finalAnswers.values()].every((d) => d.status === 200), deliveries.map((d) => `${d.eventId}#${d.duplicate || 0}.${d.attempt} ${d.status || d.error}`));
 	const startedAnswers = deliveries.filter((d) => /"started":true/.test(d.responseBody || ''));
-	check('no event got two "started" answers', new Set(startedAnswers.map((d) => d.eventId)).size === startedAnswers.length, startedAnswers.length);
+	check('no event got two "started" answers (a started answer can be lost to a timeout, never doubled)', startedAnswers.length >= 1 && new Set(startedAnswers.map((d) => d.eventId)).size === startedAnswers.length, startedAnswers.length);
 	let execs = await triggerExecutions(rest, id);
 	check(`exactly ${RENDERS} trigger executions`, execs.length === RENDERS, execs.length);
 	const rows = [];
@@ -186,6 +186,14 @@ async function main() {
 	i = await inst.startN8n({ userFolder, n8n, log, port: i.port });
 	rest = await i.rest();
 	await rest.waitForPublished(id, { timeoutMs: 60000 });
+	// The URL is served again once n8n answers an unsigned delivery with the trigger's 401 (not n8n's 404).
+	let probe;
+	for (let k = 0; k < 60; k++) {
+		probe = await sb.sendDelivery(expectedUrl, sample.body, {});
+		if (probe.status !== 404) break;
+		await new Promise((r) => setTimeout(r, 1000));
+	}
+	check('after the restart the trigger serves its URL and still refuses unsigned deliveries (401)', probe.status === 401, probe.status || probe.error);
 	check('after an n8n restart: still one endpoint, no second registration', sb.webhooks.length === 1 && sb.webhooks[0].endpoint_id === endpoint.endpoint_id && apiCalls(sb, 'POST', /^\/v3\/webhooks\/endpoints$/).length === 1, { endpoints: sb.webhooks.length, posts: apiCalls(sb, 'POST', /^\/v3\/webhooks\/endpoints$/).length });
 	const afterRestart = await sb.sendDelivery(expectedUrl, sample.body, { secret: endpoint.secret, eventId: sample.eventId });
 	check('after the restart an old event delivered again starts nothing (remembered in static data)', afterRestart.status === 200 && /"started":false/.test(afterRestart.responseBody || ''), afterRestart.responseBody);

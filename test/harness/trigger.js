@@ -10,7 +10,7 @@
  *   starts an execution.
  * - deliveries (LiveWebhooks / TestWebhooks + webhook-helpers): every request builds a fresh Workflow from the
  *   saved static data, runs webhook() in n8n-core's real WebhookContext with the raw body on the request, saves
- *   the static data afterwards, answers like n8n (webhookResponse as JSON, or whatever webhook() wrote itself)
+ *   the static data when n8n would (see handle()), answers like n8n (webhookResponse as JSON, or whatever webhook() wrote itself)
  *   and, with workflowData, runs the workflow from the trigger with those items in the real WorkflowExecute.
  * - a small HTTP server plays n8n's webhook endpoint: OPTIONS → 204 for any path (WebhookRequestHandler answers
  *   it before looking anything up), POST /webhook/<path> and /webhook-test/<path> → the trigger, else 404.
@@ -197,7 +197,12 @@ class TriggerWorkflow {
 			// webhook-helpers: an error in webhook() still starts the workflow with an empty item, which then fails.
 			result = { noWebhookResponse: false, workflowData: [[{ json: {} }]], error };
 		}
-		if (!isTest) this.saveStaticData(workflow);
+		// n8n 2.41 (webhook-helpers executeWebhook, live-webhooks): the static data is saved in the response
+		// callback. When webhook() answered itself (noWebhookResponse), that happens before the execution starts;
+		// otherwise the execution's Workflow, built first from the same static data object, resets its change flag,
+		// and what webhook() wrote is not saved.
+		const savedByN8n = !result.workflowData || result.noWebhookResponse === true;
+		if (!isTest && savedByN8n) this.saveStaticData(workflow);
 		if (!response.written) {
 			response.statusCode = 200;
 			response.body = result.webhookResponse ?? { message: 'Workflow was started' };
