@@ -13,7 +13,7 @@ import { fetchVideoDetails } from './details';
 import type { HeyGenDelivery } from './events';
 import { deliveryKey, isVideoEvent, matchesCallbackPrefix, normalizeEvents, readDelivery } from './events';
 import type { WebhookApiChoice } from './state';
-import { allRegistrations, alreadySeen, claimInFlight, releaseInFlight, rememberSeen } from './state';
+import { allRegistrations, alreadySeen, claimDelivery, releaseDelivery, rememberSeen } from './state';
 
 function respond(this: IWebhookFunctions, statusCode: number, body: IDataObject): IWebhookResponseData {
 	this.getResponseObject().status(statusCode).json(body);
@@ -100,9 +100,9 @@ export async function handleDelivery(this: IWebhookFunctions): Promise<IWebhookR
 	const eventKey = deliveryKey(delivery);
 	const key = eventKey === undefined ? undefined : `${endpoint.endpointId}/${eventKey}`;
 	const now = Date.now();
-	const claim = key === undefined ? undefined : `${this.getWorkflow().id ?? ''}:${this.getNode().name}:${key}`;
+	const scope = `${this.getWorkflow().id ?? ''}/${this.getNode().name}`;
 	if (key !== undefined && alreadySeen(staticData, key, now)) return ignored('Duplicate delivery');
-	if (claim !== undefined && !claimInFlight(claim, now)) return ignored('Duplicate delivery');
+	if (key !== undefined && !claimDelivery(scope, key, now)) return ignored('Duplicate delivery');
 
 	let json: IDataObject;
 	try {
@@ -120,10 +120,10 @@ export async function handleDelivery(this: IWebhookFunctions): Promise<IWebhookR
 		}
 		json = deliveryItem(delivery, details, extra);
 	} catch (error) {
-		if (claim !== undefined) releaseInFlight(claim);
+		if (key !== undefined) releaseDelivery(scope, key);
 		throw new NodeOperationError(this.getNode(), error as Error);
 	}
-	if (key !== undefined) rememberSeen(staticData, key, now);
+	if (key !== undefined) rememberSeen(staticData, scope, key, now);
 	// Answered here, before n8n starts the execution: n8n 2.x saves the static data written above only when the
 	// answer is sent before the execution's own Workflow is built (that resets the change flag; n8n 2.41
 	// webhook-helpers executeWebhook + live-webhooks). HeyGen gets its 200 sooner, too.

@@ -83,30 +83,42 @@ export function prunedSeen(seen: Record<string, number>, nowMs: number, limit = 
 	return Object.fromEntries(fresh.slice(0, limit));
 }
 
-export function rememberSeen(staticData: IDataObject, key: string, nowMs: number, limit = SEEN_LIMIT): void {
-	staticData.seen = prunedSeen({ ...seenMap(staticData), [key]: nowMs }, nowMs, limit);
+/**
+ * What this process handled lately, per trigger (workflow + node). n8n loads the static data when a delivery
+ * arrives and saves the whole object after it, so deliveries handled at the same time overwrite each other's
+ * additions; writing this process's own memory back with every save keeps the saved list complete. It also
+ * answers a retry that arrives while the first delivery is still being handled (not saved yet).
+ */
+const recent = new Map<string, Map<string, number>>();
+const SCOPE_LIMIT = 1000;
+
+function recentFor(scope: string): Map<string, number> {
+	let keys = recent.get(scope);
+	if (!keys) {
+		if (recent.size >= SCOPE_LIMIT) recent.delete(recent.keys().next().value as string);
+		keys = new Map();
+		recent.set(scope, keys);
+	}
+	return keys;
 }
 
-/**
- * Deliveries being handled right now in this process. Static data is saved only after webhook() returns, so
- * a retry arriving meanwhile (HeyGen gives up after ~10 s) would not find the first one in it yet.
- */
-const inFlight = new Map<string, number>();
-const IN_FLIGHT_LIMIT = 10_000;
-const IN_FLIGHT_TTL_MS = 10 * 60 * 1000;
-
-/** Claims a delivery key for this process; false when another call holds it. */
-export function claimInFlight(key: string, nowMs: number): boolean {
-	const held = inFlight.get(key);
-	if (held !== undefined && nowMs - held < IN_FLIGHT_TTL_MS) return false;
-	if (inFlight.size >= IN_FLIGHT_LIMIT) {
-		for (const [k, at] of inFlight) if (nowMs - at >= IN_FLIGHT_TTL_MS) inFlight.delete(k);
-		if (inFlight.size >= IN_FLIGHT_LIMIT) inFlight.delete(inFlight.keys().next().value as string);
-	}
-	inFlight.set(key, nowMs);
+/** Claims a delivery key in this process; false when it was handled (or is being handled) already. */
+export function claimDelivery(scope: string, key: string, nowMs: number, limit = SEEN_LIMIT): boolean {
+	const keys = recentFor(scope);
+	const at = keys.get(key);
+	if (at !== undefined && nowMs - at < SEEN_TTL_MS) return false;
+	keys.delete(key);
+	keys.set(key, nowMs);
+	while (keys.size > limit) keys.delete(keys.keys().next().value as string);
 	return true;
 }
 
-export function releaseInFlight(key: string): void {
-	inFlight.delete(key);
+export function releaseDelivery(scope: string, key: string): void {
+	recent.get(scope)?.delete(key);
+}
+
+/** Records the delivery in the static data, together with everything else this process handled lately. */
+export function rememberSeen(staticData: IDataObject, scope: string, key: string, nowMs: number, limit = SEEN_LIMIT): void {
+	const mine = Object.fromEntries(recent.get(scope) ?? []);
+	staticData.seen = prunedSeen({ ...seenMap(staticData), ...mine, [key]: nowMs }, nowMs, limit);
 }

@@ -190,7 +190,7 @@ describe('HeyGen Trigger', () => {
 		const [delivery] = endpointDeliveries(sb);
 		// Saved as n8n saves it (the in-process memory is gone after a restart; the static data is not).
 		const seen = wf.savedStaticData['node:HeyGen Trigger'].seen;
-		expect(Object.keys(seen)).toEqual([`${sb.webhooks[0].endpoint_id}/id:${delivery.eventId}`]);
+		expect(Object.keys(seen)).toContain(`${sb.webhooks[0].endpoint_id}/id:${delivery.eventId}`);
 		await wf.publish({ activation: 'init' });
 		await wf.publish({ activation: 'init' });
 		expect(sb.webhooks).toHaveLength(1);

@@ -5,11 +5,11 @@ import { deliveryKey, isVideoEvent, matchesCallbackPrefix, normalizeEvents, read
 import {
 	allRegistrations,
 	alreadySeen,
-	claimInFlight,
+	claimDelivery,
 	forgetRegistration,
 	prunedSeen,
 	registrationFor,
-	releaseInFlight,
+	releaseDelivery,
 	rememberSeen,
 	saveRegistration,
 	SEEN_TTL_MS,
@@ -116,7 +116,7 @@ describe('trigger state (nodes/HeyGenTrigger/state)', () => {
 
 	test('seen deliveries: remembered, expire after the TTL, bounded to the newest', () => {
 		const data: Record<string, unknown> = {};
-		rememberSeen(data as never, 'k1', 1000);
+		rememberSeen(data as never, 'scope-a', 'k1', 1000);
 		expect(alreadySeen(data as never, 'k1', 2000)).toBe(true);
 		expect(alreadySeen(data as never, 'k1', 1000 + SEEN_TTL_MS)).toBe(false);
 		const many: Record<string, number> = {};
@@ -125,14 +125,23 @@ describe('trigger state (nodes/HeyGenTrigger/state)', () => {
 		expect(Object.keys(kept)).toHaveLength(10);
 		expect(kept.k49).toBe(10_049);
 		expect(kept.k0).toBeUndefined();
-		for (let i = 0; i < 30; i++) rememberSeen(data as never, `n${i}`, 5000 + i, 20);
+		for (let i = 0; i < 30; i++) rememberSeen(data as never, 'scope-a', `n${i}`, 5000 + i, 20);
 		expect(Object.keys(data.seen as object)).toHaveLength(20);
 	});
 
-	test('in-flight claims: one holder per key until released', () => {
-		expect(claimInFlight('wf:node:k', 1)).toBe(true);
-		expect(claimInFlight('wf:node:k', 2)).toBe(false);
-		releaseInFlight('wf:node:k');
-		expect(claimInFlight('wf:node:k', 3)).toBe(true);
+	test('claims: one per key and trigger until released; saves carry every key this process handled', () => {
+		expect(claimDelivery('wf/node', 'k', 1)).toBe(true);
+		expect(claimDelivery('wf/node', 'k', 2)).toBe(false);
+		expect(claimDelivery('wf/other', 'k', 2)).toBe(true);
+		releaseDelivery('wf/node', 'k');
+		expect(claimDelivery('wf/node', 'k', 3)).toBe(true);
+		// Two deliveries handled at the same time each loaded the static data before the other saved.
+		expect(claimDelivery('wf/x', 'a', 10)).toBe(true);
+		expect(claimDelivery('wf/x', 'b', 11)).toBe(true);
+		const loadedByA: Record<string, unknown> = {};
+		const loadedByB: Record<string, unknown> = {};
+		rememberSeen(loadedByB as never, 'wf/x', 'b', 11);
+		rememberSeen(loadedByA as never, 'wf/x', 'a', 10); // saved last: still holds b
+		expect(Object.keys(loadedByA.seen as object).sort()).toEqual(['a', 'b']);
 	});
 });
