@@ -41,6 +41,7 @@ const PACKAGE_NODES = {
 			.HeyGenGenerateFromTemplate,
 	[`${PACKAGE}.heyGenWaitForVideo`]: () =>
 		require(path.join(REPO_ROOT, 'nodes/HeyGenWaitForVideo/HeyGenWaitForVideo.node')).HeyGenWaitForVideo,
+	[`${PACKAGE}.heyGenTrigger`]: () => require(path.join(REPO_ROOT, 'nodes/HeyGenTrigger/HeyGenTrigger.node')).HeyGenTrigger,
 };
 
 const CREDENTIAL_TYPES = {
@@ -556,4 +557,4 @@ function createHarness(options) {
 	return new EngineHarness(options);
 }
 
-module.exports = { createHarness, EngineHarness, PACKAGE, applyGenericAuth };
+module.exports = { createHarness, EngineHarness, PACKAGE, applyGenericAuth, additionalDataFor, normaliseWorkflow, binaryStore };

@@ -11,6 +11,7 @@
  *   POST /__sandbox/concurrency  body {concurrency}
  *   POST /__sandbox/quota        body {quota}
  *   POST /__sandbox/webhooks     body {url, events?, secret?} → {endpoint_id, secret}
+ *   POST /__sandbox/deliver      body {url, payload, secret?, signature? (null = none), eventId?} → {status, responseBody} | {error}
  */
 
 const { publicRecord } = require('./videos');
@@ -34,6 +35,7 @@ function handleControl(core, { method, path, body }) {
 				requests: core.requests,
 				callbacks: core.callbacks,
 				webhooks: core.webhooks.list(),
+				probes: core.probes,
 				faults: core.faults.pending,
 			});
 		}
@@ -60,6 +62,9 @@ function handleControl(core, { method, path, body }) {
 		}
 		if (method === 'POST' && path === '/__sandbox/webhooks') {
 			return ok(core.registerWebhook(b.url, { events: b.events, secret: b.secret }));
+		}
+		if (method === 'POST' && path === '/__sandbox/deliver') {
+			return core.sendDelivery(b.url, b.payload, { secret: b.secret, signature: b.signature, eventId: b.eventId }).then((r) => ok(r));
 		}
 		const m = /^\/__sandbox\/videos\/([^/]+)\/(complete|fail|stick)$/.exec(path);
 		if (method === 'POST' && m) {

@@ -50,6 +50,13 @@ const DEFAULTS = {
 	callbackTimeoutMs: 10000,
 	// SIM CHOICE: the OPTIONS probe on webhook registration (1 s timeout) is off by default; true = enforce.
 	webhookProbe: false,
+	// SIM CHOICE: HeyGen delivers events more than once (reference §5.4). Each endpoint delivery of an event is
+	// repeated this many times (same Heygen-Event-Id, same body), `webhookDuplicateDelayMs` after the first.
+	webhookDuplicates: 0,
+	webhookDuplicateDelayMs: 300,
+	// SIM CHOICE: with true, a render with include_gif / caption also fires avatar_video_gif.success /
+	// avatar_video_caption.success (same payload shape) to subscribed endpoints.
+	companionEvents: false,
 	slowDefaultMs: 5000,
 	// Oldest entries of sb.requests / sb.callbacks are dropped past this many (long-running demo processes).
 	logLimit: 10000,
@@ -84,6 +91,7 @@ class Sandbox {
 		this._charges = 0;
 		this.faults = new FaultQueue();
 		this.webhooks = new WebhookStore();
+		this.probes = [];
 		this.slowTimers = new Set();
 		this.sockets = new Set();
 		this.closed = false;
@@ -265,9 +273,57 @@ class Sandbox {
 		if (r.callbackUrl) {
 			this.deliverer.deliver(r.callbackUrl, payload, this.callbackSecret, { kind: 'callback_url', videoId: r.id }, eventId);
 		}
-		for (const ep of this.webhooks.subscribers(payload.event_type)) {
-			this.deliverer.deliver(ep.url, payload, ep.secret, { kind: 'webhook', endpointId: ep.endpoint_id, videoId: r.id }, eventId);
+		this._deliverToEndpoints(payload, r.id, eventId);
+		if (this.options.companionEvents && r.status === 'completed') {
+			for (const [flag, type] of [['includeGif', 'avatar_video_gif.success'], ['caption', 'avatar_video_caption.success']]) {
+				if (!r[flag]) continue;
+				const companion = { ...payload, event_type: type, event_data: { ...payload.event_data } };
+				this._deliverToEndpoints(companion, r.id, `evt_${crypto.randomBytes(12).toString('hex')}`);
+			}
 		}
+	}
+
+	_deliverToEndpoints(payload, videoId, eventId) {
+		for (const ep of this.webhooks.subscribers(payload.event_type)) {
+			const meta = { kind: 'webhook', endpointId: ep.endpoint_id, videoId };
+			this.deliverer.deliver(ep.url, payload, ep.secret, meta, eventId);
+			for (let k = 1; k <= this.options.webhookDuplicates; k++) {
+				const t = setTimeout(() => {
+					this.slowTimers.delete(t);
+					if (!this.closed) this.deliverer.deliver(ep.url, payload, ep.secret, { ...meta, duplicate: k }, eventId);
+				}, this.options.webhookDuplicateDelayMs * k);
+				t.unref();
+				this.slowTimers.add(t);
+			}
+		}
+	}
+
+	/**
+	 * Send one delivery to `url` outside the render flow, e.g. a forged or unsigned one, or HeyGen redelivering an
+	 * event: signed with `secret` unless `signature` is given (null = no signature header). Recorded in
+	 * `callbacks` with kind 'manual'. Resolves {status, responseBody} or {error}.
+	 */
+	async sendDelivery(url, payload, { secret, signature, eventId = `evt_${crypto.randomBytes(12).toString('hex')}`, rawBody } = {}) {
+		const body = rawBody ?? JSON.stringify(payload);
+		const headers = {
+			'content-type': 'application/json',
+			'content-length': String(Buffer.byteLength(body)),
+			'user-agent': 'HeyGen-Webhook/1.0 (sandbox)',
+			'heygen-timestamp': String(Math.floor(Date.now() / 1000)),
+			'heygen-event-id': eventId,
+		};
+		const sig = signature !== undefined ? signature : secret ? signBody(secret, body) : null;
+		if (sig !== null) headers['heygen-signature'] = sig;
+		const record = { url, body: payload, rawBody: body, headers, attempt: 1, eventId, eventType: payload && payload.event_type, time: Date.now(), kind: 'manual' };
+		try {
+			const { status, responseBody } = await this.deliverer._post(url, headers, body);
+			Object.assign(record, { status, responseBody });
+		} catch (e) {
+			record.error = e.code || e.message;
+		}
+		this.callbacks.push(record);
+		this.changed();
+		return record;
 	}
 
 	/** OPTIONS probe of a webhook URL (only when options.webhookProbe). Resolves an error message or null. */
@@ -282,14 +338,22 @@ class Sandbox {
 				return;
 			}
 			const mod = u.protocol === 'https:' ? require('node:https') : http;
+			const probe = { url, time: Date.now(), status: null };
+			this.probes.push(probe);
 			const req = mod.request(u, { method: 'OPTIONS', timeout: 1000, agent: false }, (res) => {
 				res.resume();
-				res.on('end', () =>
-					resolve(res.statusCode < 400 ? null : `Webhook URL answered the OPTIONS probe with ${res.statusCode}`),
-				);
+				res.on('end', () => {
+					probe.status = res.statusCode;
+					this.changed();
+					resolve(res.statusCode < 400 ? null : `Webhook URL answered the OPTIONS probe with ${res.statusCode}`);
+				});
 			});
 			req.on('timeout', () => req.destroy(new Error('timeout')));
-			req.on('error', (e) => resolve(`Webhook URL did not answer the OPTIONS probe (${e.message})`));
+			req.on('error', (e) => {
+				probe.error = e.message;
+				this.changed();
+				resolve(`Webhook URL did not answer the OPTIONS probe (${e.message})`);
+			});
 			req.end();
 		});
 	}
@@ -336,6 +400,7 @@ class Sandbox {
 		this.quota = this.options.quota;
 		this.faults.clear();
 		this.webhooks.clear();
+		this.probes.length = 0;
 		this.changed();
 	}
 
@@ -488,7 +553,7 @@ class Sandbox {
 		const parsed = parseBody(raw);
 
 		if (path.startsWith('/__sandbox/') || path === '/__sandbox') {
-			writeResponse(res, handleControl(this, { method: req.method, path, body: parsed.value }));
+			writeResponse(res, await handleControl(this, { method: req.method, path, body: parsed.value }));
 			return;
 		}
 
@@ -738,6 +803,10 @@ function facade(core) {
 		get webhooks() {
 			return core.webhooks.list();
 		},
+		/** OPTIONS probes made on webhook registration: {url, time, status | error}. */
+		get probes() {
+			return core.probes;
+		},
 		get templates() {
 			return core.templates;
 		},
@@ -753,6 +822,7 @@ function facade(core) {
 		setVideoBytes: (n) => core.setVideoBytes(n),
 		waitFor: (pred, opts) => core.waitFor(Object.assign(() => pred(sb), { toString: () => String(pred) }), opts),
 		registerWebhook: (url, opts) => core.registerWebhook(url, opts),
+		sendDelivery: (url, payload, opts) => core.sendDelivery(url, payload, opts),
 		reset: () => core.reset(),
 		close: () => core.close(),
 		/** Sign a CDN path like the API does (e.g. to build an expired or tampered URL in a test). */

@@ -1,0 +1,61 @@
+/**
+ * Fetch Video Details: one status read that confirms the event and signs the media links afresh, turned into
+ * the same record Wait For Video emits (../shared/videoStatus). v3 first; with Auto, a video v3 does not know is
+ * read from the legacy v1 status endpoint (videos generated through the legacy route exist only there).
+ * HeyGen waits about 10 s for the answer to its delivery, so the whole read is cut well before that.
+ */
+import type { IWebhookFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { HeyGenApiError, heyGenRequest } from '../shared/transport';
+import type { NormalizedVideo } from '../shared/videoStatus';
+import { fromV1, fromV3Detail } from '../shared/videoStatus';
+import type { WebhookApiChoice } from './state';
+
+export const DETAILS_BUDGET_MS = 7000;
+const RETRY = { maxAttempts: 2, maxRetryAfterMs: 1000, baseDelayMs: 300, maxDelayMs: 1000 };
+
+/** Per attempt: half of what is left, so both attempts fit in the budget. */
+function remaining(deadline: number): number {
+	return Math.max(500, Math.floor((deadline - Date.now()) / 2));
+}
+
+async function readV3(this: IWebhookFunctions, videoId: string, deadline: number): Promise<NormalizedVideo> {
+	const response = await heyGenRequest.call(this, {
+		method: 'GET',
+		path: `/v3/videos/${encodeURIComponent(videoId)}`,
+		idempotent: true,
+		timeoutMs: remaining(deadline),
+		retry: RETRY,
+	});
+	return fromV3Detail(response.body, videoId);
+}
+
+async function readV1(this: IWebhookFunctions, videoId: string, deadline: number): Promise<NormalizedVideo> {
+	const response = await heyGenRequest.call(this, {
+		method: 'GET',
+		path: '/v1/video_status.get',
+		qs: { video_id: videoId },
+		idempotent: true,
+		timeoutMs: remaining(deadline),
+		retry: RETRY,
+	});
+	return fromV1(response.body, videoId);
+}
+
+export async function fetchVideoDetails(
+	this: IWebhookFunctions,
+	videoId: string,
+	api: WebhookApiChoice,
+): Promise<NormalizedVideo> {
+	const deadline = Date.now() + DETAILS_BUDGET_MS;
+	if (api === 'legacy') return await readV1.call(this, videoId, deadline);
+	try {
+		return await readV3.call(this, videoId, deadline);
+	} catch (error) {
+		if (api === 'v3' || !(error instanceof HeyGenApiError) || error.heyGen.kind !== 'not_found') {
+			throw new NodeOperationError(this.getNode(), error as Error);
+		}
+		return await readV1.call(this, videoId, deadline);
+	}
+}
