@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { CREDENTIAL_TYPE } from '../shared/constants';
-import { listSearch, loadOptions, resourceMapping } from '../shared/methods';
+import { listSearch, loadOptions, resourceMapping } from './methods';
 import { properties } from './description';
 import { execute } from './execute';
 

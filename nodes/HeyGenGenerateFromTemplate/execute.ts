@@ -3,10 +3,10 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { delay } from '../shared/backoff';
 import { idRefusal, showId } from '../shared/ids';
-import type { GenerateSettings } from '../shared/generate';
-import { buildGenerateBody, defaultCallbackId, generateVideo, idempotencyKey } from '../shared/generate';
-import type { ApiVersionChoice, NormalizedTemplate, TemplateSummary } from '../shared/templates';
-import { fetchTemplate, listLegacyTemplates } from '../shared/templates';
+import type { GenerateSettings } from './generate';
+import { buildGenerateBody, defaultCallbackId, generateVideo, idempotencyKey } from './generate';
+import type { ApiVersionChoice, NormalizedTemplate, TemplateSummary } from './templates';
+import { fetchTemplate, listLegacyTemplates } from './templates';
 import { HeyGenApiError } from '../shared/transport';
 import { isRecord } from '../shared/json';
 import { autoMapValues } from './mapping/autoMapSources';

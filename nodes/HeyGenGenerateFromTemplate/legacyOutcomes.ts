@@ -11,7 +11,7 @@
  */
 import type { IContextObject, IDataObject } from 'n8n-workflow';
 
-import { canonicalJson, sha256 } from '../shared/generate';
+import { canonicalJson, sha256 } from './generate';
 
 export interface LegacyOutcome {
 	videoId?: string;

@@ -8,7 +8,7 @@ import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-w
 import { NodeOperationError } from 'n8n-workflow';
 
 import { headerValue, verifyHeyGenSignature } from '../shared/signature';
-import type { NormalizedVideo } from '../shared/videoStatus';
+import type { NormalizedVideo } from '../shared/videoRecord';
 import { fetchVideoDetails } from './details';
 import type { HeyGenDelivery } from './events';
 import { deliveryKey, isVideoEvent, matchesCallbackPrefix, normalizeEvents, readDelivery } from './events';

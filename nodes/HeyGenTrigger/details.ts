@@ -1,6 +1,6 @@
 /**
  * Fetch Video Details: one status read that confirms the event and signs the media links afresh, turned into
- * the same record Wait For Video emits (../shared/videoStatus). v3 first; with Auto, a video v3 does not know is
+ * the same record Wait For Video emits (../shared/videoRecord). v3 first; with Auto, a video v3 does not know is
  * read from the legacy v1 status endpoint (videos generated through the legacy route exist only there).
  * HeyGen waits about 10 s for the answer to its delivery, so the whole read is cut well before that.
  */
@@ -8,8 +8,8 @@ import type { IWebhookFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { HeyGenApiError, heyGenRequest } from '../shared/transport';
-import type { NormalizedVideo } from '../shared/videoStatus';
-import { fromV1, fromV3Detail } from '../shared/videoStatus';
+import type { NormalizedVideo } from '../shared/videoRecord';
+import { fromV1, fromV3Detail } from '../shared/videoRecord';
 import type { WebhookApiChoice } from './state';
 
 export const DETAILS_BUDGET_MS = 7000;

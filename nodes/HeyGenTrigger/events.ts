@@ -6,7 +6,7 @@
 import type { IDataObject, INodePropertyOptions } from 'n8n-workflow';
 
 import { isRecord } from '../shared/json';
-import { text } from '../shared/videoStatus';
+import { text } from '../shared/videoRecord';
 
 export const EVENT_OPTIONS: INodePropertyOptions[] = [
 	{ name: 'Avatar Video Failed', value: 'avatar_video.fail', description: 'A video render failed' },

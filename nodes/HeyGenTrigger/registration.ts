@@ -15,7 +15,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { isRecord } from '../shared/json';
 import type { HeyGenContext } from '../shared/transport';
 import { HeyGenApiError, heyGenRequest } from '../shared/transport';
-import { text } from '../shared/videoStatus';
+import { text } from '../shared/videoRecord';
 import { normalizeEvents } from './events';
 import type { WebhookApi, WebhookApiChoice } from './state';
 import { forgetRegistration, registrationFor, saveRegistration } from './state';

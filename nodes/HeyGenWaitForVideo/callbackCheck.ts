@@ -9,10 +9,10 @@
 import type { IWebhookFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { VideoCheck, VideoQuery } from '../shared/videos';
-import { BULK_LIMIT, checkVideos, isAnswerError, readVideo } from '../shared/videos';
-import { isFinal } from '../shared/videoStatus';
-import type { InputRef } from './items';
+import type { VideoCheck, VideoQuery } from './statusApi';
+import { BULK_LIMIT, checkVideos, isAnswerError, readVideo } from './statusApi';
+import { isFinal } from '../shared/videoRecord';
+import type { InputRef } from './outputs';
 import type { WaitingMemory } from './verifiedVideos';
 
 export interface PendingVideo {

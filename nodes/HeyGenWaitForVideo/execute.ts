@@ -1,22 +1,22 @@
 import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { DownloadSettings } from '../shared/download';
-import { DOWNLOAD_LIMITS } from '../shared/download';
+import type { DownloadSettings } from './download';
+import { DOWNLOAD_LIMITS } from './download';
 import { idRefusal, showId } from '../shared/ids';
-import type { PollSchedule } from '../shared/polling';
-import { ENGINE_IN_PROCESS_LIMIT_MS, scheduleFromSettings } from '../shared/polling';
-import type { ApiChoice, VideoCheck, VideoQuery } from '../shared/videos';
-import { parseApiChoice } from '../shared/videos';
-import { isFinal } from '../shared/videoStatus';
-import type { StoredFinalItem, WaitingState } from './callbackState';
-import { saveState } from './callbackState';
+import type { PollSchedule } from './pollSchedule';
+import { ENGINE_IN_PROCESS_LIMIT_MS, scheduleFromSettings } from './pollSchedule';
+import type { ApiChoice, VideoCheck, VideoQuery } from './statusApi';
+import { parseApiChoice } from './statusApi';
+import { isFinal } from '../shared/videoRecord';
+import type { StoredFinalItem, WaitingState } from './waitingState';
+import { saveState } from './waitingState';
 import { OUTPUT_STILL_RENDERING } from './description';
-import type { InputRef, ItemOutcome } from './items';
-import { errorItem, toOutputs, toResumedOutputs } from './items';
-import type { OutcomeSettings } from './outcomes';
-import { buildOutcomes } from './outcomes';
-import { pollVideos } from './poll';
+import type { InputRef, ItemOutcome } from './outputs';
+import { errorItem, toOutputs, toResumedOutputs } from './outputs';
+import type { OutcomeSettings } from './finishing';
+import { buildOutcomes } from './finishing';
+import { pollVideos } from './polling';
 
 interface NodeSettings {
 	mode: 'poll' | 'callback';

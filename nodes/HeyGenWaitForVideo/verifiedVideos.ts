@@ -12,7 +12,7 @@
  * process in queue mode, a restart) costs status reads, never a wrong decision.
  */
 import { delay } from '../shared/backoff';
-import type { VideoCheck } from '../shared/videos';
+import type { VideoCheck } from './statusApi';
 
 export interface VerifiedVideo {
 	/** HeyGen's final answer for the video (completed, failed, or an item error such as an unknown ID). */

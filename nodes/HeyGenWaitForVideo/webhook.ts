@@ -12,18 +12,13 @@
 import type { IDataObject, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { isAnswerError, isValidVideoId } from '../shared/videos';
+import { isAnswerError, isValidVideoId } from './statusApi';
 import { findUnfinished, finalChecks, isTransientCheckError, verifyNamedVideo } from './callbackCheck';
-import {
-	callbackVideoId,
-	parseState,
-	resumeTokenMatches,
-	stateExpression,
-	verifyHeyGenSignature,
-} from './callbackState';
-import type { ItemOutcome } from './items';
-import { toResumedOutputs } from './items';
-import { buildOutcomes } from './outcomes';
+import { resumeTokenMatches, verifyHeyGenSignature } from './callbackAuth';
+import { callbackVideoId, parseState, stateExpression } from './waitingState';
+import type { ItemOutcome } from './outputs';
+import { toResumedOutputs } from './outputs';
+import { buildOutcomes } from './finishing';
 import { claimResume, isClaimed, releaseClaim } from './resumeClaims';
 import { forgetMemory, memoryFor } from './verifiedVideos';
 import { admitCallback, callbackFacts, refuseCallback, signingSecret } from './callbackGuard';

@@ -2,5 +2,5 @@ export const CREDENTIAL_TYPE = 'heyGenTemplatesApi';
 
 export const DEFAULT_BASE_URL = 'https://api.heygen.com';
 
-/** Everything this package sends to HeyGen identifies itself, so HeyGen support can tell it apart. */
-export const USER_AGENT = 'n8n-nodes-heygen-templates';
+/** HeyGen's two API families: v3, and the legacy v1/v2 routes some templates and videos exist only in. */
+export type ApiFamily = 'v3' | 'legacy';

@@ -5,21 +5,14 @@
  */
 import { createHmac, timingSafeEqual } from 'crypto';
 
+import { headerValue } from './headers';
+
+export { headerValue };
+
 export const SIGNATURE_HEADERS = ['heygen-signature', 'signature'] as const;
 
 export function signatureOf(secret: string, rawBody: Buffer | string): string {
 	return createHmac('sha256', secret).update(rawBody).digest('hex');
-}
-
-/** One header's value, whatever the case of its name and whether n8n hands it over as a list. */
-export function headerValue(headers: Record<string, unknown>, name: string): string | undefined {
-	const wanted = name.toLowerCase();
-	for (const [key, value] of Object.entries(headers)) {
-		if (key.toLowerCase() !== wanted) continue;
-		const first: unknown = Array.isArray(value) ? value[0] : value;
-		if (typeof first === 'string') return first;
-	}
-	return undefined;
 }
 
 /** The signature the delivery claims, lower-cased, or undefined when it carries none. */

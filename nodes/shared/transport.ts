@@ -24,6 +24,7 @@ import type {
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { backoffDelay, delay } from './backoff';
+import { cancelSignal, isAbort } from './cancel';
 import { CREDENTIAL_TYPE, DEFAULT_BASE_URL } from './constants';
 import type { HeyGenErrorInfo } from './errors';
 import { describeHeyGenError, readHeyGenError } from './errors';
@@ -90,16 +91,6 @@ function toJsonObject(body: unknown, info: HeyGenErrorInfo): JsonObject {
 export function normalizeBaseUrl(value: unknown): string {
 	const text = typeof value === 'string' && value.trim() !== '' ? value.trim() : DEFAULT_BASE_URL;
 	return text.replace(/\/+$/, '');
-}
-
-function cancelSignal(context: HeyGenContext): AbortSignal | undefined {
-	return 'getExecutionCancelSignal' in context ? context.getExecutionCancelSignal() : undefined;
-}
-
-function isAbort(error: unknown, signal: AbortSignal | undefined): boolean {
-	if (signal?.aborted) return true;
-	const name = (error as { name?: string } | undefined)?.name;
-	return name === 'AbortError' || name === 'CanceledError';
 }
 
 function networkFailure(context: HeyGenContext, request: HeyGenRequest, error: unknown): NodeApiError {

@@ -11,7 +11,7 @@
 import fc from 'fast-check';
 import { LoggerProxy } from 'n8n-workflow';
 
-import { DOWNLOAD_LIMITS } from '../../nodes/shared/download';
+import { DOWNLOAD_LIMITS } from '../../nodes/HeyGenWaitForVideo/download';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { setup, WAIT_TYPE, CREDENTIALS } = require('../support/wait-for-video');
 // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -4,7 +4,7 @@
  * fault-matrix: every fault the sandbox injects, against both nodes, in n8n's real engine over real HTTP.
  * Outcomes are asserted as classes and key fields (retried and succeeded / item error / which output), not wording.
  */
-import { DOWNLOAD_LIMITS } from '../../nodes/shared/download';
+import { DOWNLOAD_LIMITS } from '../../nodes/HeyGenWaitForVideo/download';
 import { CALLBACK_GUARD, resetCallbackGuard } from '../../nodes/HeyGenWaitForVideo/callbackGuard';
 import { signBody } from '../sandbox/signing';
 // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -6,7 +6,7 @@ import {
 	idempotencyKey,
 	readGenerateResponse,
 	sha256,
-} from '../../nodes/shared/generate';
+} from '../../nodes/HeyGenGenerateFromTemplate/generate';
 import {
 	normalizeLegacyDetail,
 	normalizeLegacyList,
@@ -14,7 +14,7 @@ import {
 	normalizeV3List,
 	readVariables,
 	templateLabel,
-} from '../../nodes/shared/templates';
+} from '../../nodes/HeyGenGenerateFromTemplate/templates';
 
 describe('buildGenerateBody', () => {
 	it('sends only what is set; no dimension unless given', () => {

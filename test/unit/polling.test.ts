@@ -8,7 +8,7 @@ import {
 	pollDelay,
 	roundDeadline,
 	scheduleFromSettings,
-} from '../../nodes/shared/polling';
+} from '../../nodes/HeyGenWaitForVideo/pollSchedule';
 
 describe('poll schedule', () => {
 	test('grows from 2 s by half each round and stops growing at 15 s', () => {

@@ -15,7 +15,7 @@ import {
 	SEEN_TTL_MS,
 } from '../../nodes/HeyGenTrigger/state';
 import { deliveryItem } from '../../nodes/HeyGenTrigger/delivery';
-import { fromV3Detail } from '../../nodes/shared/videoStatus';
+import { fromV3Detail } from '../../nodes/shared/videoRecord';
 
 const SECRET = 'whsec_abc123';
 const BODY = '{"event_type":"avatar_video.success","event_data":{"video_id":"v1"}}';

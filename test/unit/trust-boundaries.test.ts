@@ -2,8 +2,8 @@
 import { admitCallback, CALLBACK_GUARD, callbackFacts, resetCallbackGuard } from '../../nodes/HeyGenWaitForVideo/callbackGuard';
 import { idRefusal, showId } from '../../nodes/shared/ids';
 import { boundedRaw, MAX_RAW_FIELD_CHARS } from '../../nodes/shared/json';
-import { mediaUrlRefusal } from '../../nodes/shared/mediaHosts';
-import { privateHostReason } from '../../nodes/shared/publicUrl';
+import { mediaUrlRefusal } from '../../nodes/HeyGenWaitForVideo/mediaHosts';
+import { privateHostReason } from '../../nodes/HeyGenGenerateFromTemplate/mapping/publicUrl';
 import { parseBody, readBoundedText } from '../../nodes/shared/responseBody';
 
 describe('mediaUrlRefusal', () => {

@@ -1,4 +1,4 @@
-import type { NormalizedTemplate } from '../../nodes/shared/templates';
+import type { NormalizedTemplate } from '../../nodes/HeyGenGenerateFromTemplate/templates';
 import { autoMapSources, autoMapValues, parseJsonObject } from '../../nodes/HeyGenGenerateFromTemplate/mapping/autoMapSources';
 import { aspectRatioValue, dimensionProblem } from '../../nodes/HeyGenGenerateFromTemplate/mapping/dimensions';
 import { staleSchemaProblem, templateFields } from '../../nodes/HeyGenGenerateFromTemplate/mapping/editorFields';

@@ -1,6 +1,6 @@
 import { CoalescedRun, forgetMemory, memoryFor } from '../../nodes/HeyGenWaitForVideo/verifiedVideos';
 import { legacyOutcomeKey, mayHaveStarted, recallLegacyOutcome, rememberLegacyOutcome } from '../../nodes/HeyGenGenerateFromTemplate/legacyOutcomes';
-import { isValidVideoId } from '../../nodes/shared/videos';
+import { isValidVideoId } from '../../nodes/HeyGenWaitForVideo/statusApi';
 
 describe('CoalescedRun: callbacks arriving together share one check', () => {
 	test('callers that ask before a run starts share it; a caller asking while it runs gets the next run', async () => {

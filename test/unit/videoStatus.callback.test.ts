@@ -1,12 +1,7 @@
 import { createHmac } from 'crypto';
 
-import {
-	callbackVideoId,
-	parseState,
-	resumeTokenMatches,
-	stateExpression,
-	verifyHeyGenSignature,
-} from '../../nodes/HeyGenWaitForVideo/callbackState';
+import { resumeTokenMatches, verifyHeyGenSignature } from '../../nodes/HeyGenWaitForVideo/callbackAuth';
+import { callbackVideoId, parseState, stateExpression } from '../../nodes/HeyGenWaitForVideo/waitingState';
 import { claimResume } from '../../nodes/HeyGenWaitForVideo/resumeClaims';
 
 describe('HeyGen callback helpers', () => {

@@ -11,9 +11,9 @@ import {
 	outcomeOf,
 	toIsoTime,
 	urlExpiryMs,
-} from '../../nodes/shared/videoStatus';
+} from '../../nodes/shared/videoRecord';
 import type { HeyGenContext } from '../../nodes/shared/transport';
-import { isVideoNotFound, notFoundError, StatusDeadlineError } from '../../nodes/shared/videos';
+import { isVideoNotFound, notFoundError, StatusDeadlineError } from '../../nodes/HeyGenWaitForVideo/statusApi';
 
 const EXPIRES = 1_900_000_000; // 2030-03-17T17:46:40Z
 const signed = (file: string, expires = EXPIRES) =>

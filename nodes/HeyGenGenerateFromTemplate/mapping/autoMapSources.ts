@@ -6,7 +6,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import type { NormalizedTemplate } from '../../shared/templates';
+import type { NormalizedTemplate } from '../templates';
 import { isRecord } from '../../shared/json';
 import { templateFields } from './editorFields';
 import { describe, hasOwn, isBlank, setOwn } from './values';

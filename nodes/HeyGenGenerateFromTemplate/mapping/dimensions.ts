@@ -1,5 +1,5 @@
 /** Width and height against HeyGen's limits and the template's aspect ratio, checked before sending. */
-import type { NormalizedTemplate } from '../../shared/templates';
+import type { NormalizedTemplate } from '../templates';
 import { hasOwn } from './values';
 
 const NAMED_RATIOS: Record<string, number> = { landscape: 16 / 9, portrait: 9 / 16, square: 1 };

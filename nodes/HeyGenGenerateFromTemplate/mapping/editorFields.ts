@@ -4,7 +4,7 @@
  */
 import type { INodePropertyOptions, ResourceMapperField } from 'n8n-workflow';
 
-import type { NormalizedTemplate, TemplateVariable, VariableType } from '../../shared/templates';
+import type { NormalizedTemplate, TemplateVariable, VariableType } from '../templates';
 import { nonEmptyString } from '../../shared/json';
 import { quoteList } from './values';
 

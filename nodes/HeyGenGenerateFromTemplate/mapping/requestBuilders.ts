@@ -11,7 +11,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import type { ApiFamily, NormalizedTemplate, TemplateVariable } from '../../shared/templates';
+import type { ApiFamily, NormalizedTemplate, TemplateVariable } from '../templates';
 import { nonEmptyString } from '../../shared/json';
 import {
 	FITS,

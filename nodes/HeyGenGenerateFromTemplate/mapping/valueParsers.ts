@@ -1,6 +1,6 @@
 /** Checks and conversions of single field values into HeyGen's variable properties. */
 import type { CharacterKind } from './editorFields';
-import { privateHostReason } from '../../shared/publicUrl';
+import { privateHostReason } from './publicUrl';
 import { VariableError, describe, truncate } from './values';
 
 /** http(s) URL → url; an ID-shaped string → asset_id; anything else is refused. */

@@ -1,6 +1,6 @@
 /**
  * The in-node polling loop: every round checks all unfinished videos together (v3 bulk), waits by the
- * schedule in ../shared/polling, and stops when every video is final, when the budget is spent, or at once
+ * schedule in pollSchedule.ts, and stops when every video is final, when the budget is spent, or at once
  * when the execution is cancelled. The budget also bounds the status requests themselves, so a slow or
  * rate-limiting HeyGen cannot keep the node (and its worker) past it.
  */
@@ -8,11 +8,11 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { delay } from '../shared/backoff';
-import type { PollSchedule } from '../shared/polling';
-import { DEFAULT_POLL_SCHEDULE, ENGINE_IN_PROCESS_LIMIT_MS, nextPollDelay, roundDeadline } from '../shared/polling';
-import type { VideoCheck, VideoQuery } from '../shared/videos';
-import { checkVideos, StatusDeadlineError } from '../shared/videos';
-import { isFinal } from '../shared/videoStatus';
+import type { PollSchedule } from './pollSchedule';
+import { DEFAULT_POLL_SCHEDULE, ENGINE_IN_PROCESS_LIMIT_MS, nextPollDelay, roundDeadline } from './pollSchedule';
+import type { VideoCheck, VideoQuery } from './statusApi';
+import { checkVideos, StatusDeadlineError } from './statusApi';
+import { isFinal } from '../shared/videoRecord';
 
 export interface PollResult {
 	results: Map<number, VideoCheck>;

@@ -7,9 +7,9 @@ import { createHash } from 'crypto';
 import type { IDataObject } from 'n8n-workflow';
 
 import type { ApiFamily } from './templates';
-import type { HeyGenContext } from './transport';
-import { heyGenRequest } from './transport';
-import { isRecord } from './json';
+import type { HeyGenContext } from '../shared/transport';
+import { heyGenRequest } from '../shared/transport';
+import { isRecord } from '../shared/json';
 
 export interface GenerateSettings {
 	title: string;

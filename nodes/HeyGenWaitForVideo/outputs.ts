@@ -6,8 +6,8 @@
  */
 import type { IBinaryData, IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import type { NormalizedVideo, VideoOutcome } from '../shared/videoStatus';
-import { outcomeOf } from '../shared/videoStatus';
+import type { NormalizedVideo, VideoOutcome } from '../shared/videoRecord';
+import { outcomeOf } from '../shared/videoRecord';
 import { OUTPUT_COMPLETED, OUTPUT_FAILED, OUTPUT_STILL_RENDERING } from './description';
 
 

@@ -1,8 +1,8 @@
 import type { ILoadOptionsFunctions, ResourceMapperFields } from 'n8n-workflow';
 
 import { fetchTemplate } from '../templates';
-import type { ChoiceLists } from '../../HeyGenGenerateFromTemplate/mapping/editorFields';
-import { templateFields } from '../../HeyGenGenerateFromTemplate/mapping/editorFields';
+import type { ChoiceLists } from '../mapping/editorFields';
+import { templateFields } from '../mapping/editorFields';
 import { characterOptions, voiceOptions } from './loadOptions';
 import { apiVersionChoice } from './listSearch';
 

@@ -7,12 +7,12 @@
  * (`this.getContext('node')`) is stored with the execution's data, so it survives the wait, in queue mode
  * too, and webhook() reads it back through the `$node[<name>].context` expression.
  */
-import { createHmac, timingSafeEqual } from 'crypto';
 import type { IBinaryData, IContextObject, IDataObject } from 'n8n-workflow';
 
-import type { VideoQuery } from '../shared/videos';
-import type { InputRef } from './items';
-import type { OutcomeSettings } from './outcomes';
+import { isRecord } from '../shared/json';
+import type { VideoQuery } from './statusApi';
+import type { InputRef } from './outputs';
+import type { OutcomeSettings } from './finishing';
 
 export const CONTEXT_KEY = 'heyGenWaitForVideo';
 
@@ -62,52 +62,10 @@ export function parseState(value: unknown): WaitingState | undefined {
 	}
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** The video a HeyGen callback is about: `{event_type, event_data: {video_id}}`, tolerating flat bodies. */
 export function callbackVideoId(body: unknown): string | undefined {
 	if (!isRecord(body)) return undefined;
 	const data = isRecord(body.event_data) ? body.event_data : isRecord(body.data) ? body.data : body;
 	const id = data.video_id ?? data.id;
 	return typeof id === 'string' && id.trim() !== '' ? id.trim() : undefined;
-}
-
-function header(headers: Record<string, unknown>, name: string): string | undefined {
-	const value = headers[name.toLowerCase()];
-	if (Array.isArray(value)) return typeof value[0] === 'string' ? value[0] : undefined;
-	return typeof value === 'string' ? value : undefined;
-}
-
-/**
- * Checks HeyGen's `Heygen-Signature` (hex HMAC-SHA256 of the raw body with the secret, taken literally incl.
- * any `whsec_` prefix); `Signature` is accepted as the older header name. Constant-time comparison.
- */
-export function verifyHeyGenSignature(secret: string, rawBody: Buffer | string, headers: Record<string, unknown>): boolean {
-	const given = (header(headers, 'heygen-signature') ?? header(headers, 'signature'))?.trim().toLowerCase();
-	if (!given || !/^[0-9a-f]{64}$/.test(given)) return false;
-	const expected = createHmac('sha256', secret).update(rawBody).digest();
-	const actual = Buffer.from(given, 'hex');
-	return actual.length === expected.length && timingSafeEqual(actual, expected);
-}
-
-/**
- * Whether the request carries this execution's resume token. n8n checks it for its own waiting nodes
- * only in some versions, so the node checks it as well. No token in the execution (older n8n): true.
- */
-export function resumeTokenMatches(resumeUrl: unknown, query: Record<string, unknown>): boolean {
-	if (typeof resumeUrl !== 'string') return true;
-	let expected: string | null;
-	try {
-		expected = new URL(resumeUrl).searchParams.get('signature');
-	} catch {
-		return true;
-	}
-	if (!expected) return true;
-	const given = query.signature;
-	if (typeof given !== 'string') return false;
-	const a = Buffer.from(given);
-	const b = Buffer.from(expected);
-	return a.length === b.length && timingSafeEqual(a, b);
 }

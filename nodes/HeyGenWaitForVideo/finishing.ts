@@ -5,13 +5,14 @@
 import type { IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { DownloadBounds, DownloadSettings } from '../shared/download';
-import { downloadVideoMedia, mediaRequests } from '../shared/download';
-import type { VideoCheck, VideoQuery } from '../shared/videos';
-import { freshVideo } from '../shared/videos';
-import { outcomeOf } from '../shared/videoStatus';
-import type { InputRef, ItemOutcome } from './items';
-import { errorItem, videoItem } from './items';
+import type { DownloadBounds, DownloadSettings } from './download';
+import { downloadVideoMedia, mediaRequests } from './download';
+import type { VideoCheck, VideoQuery } from './statusApi';
+import { freshVideo } from './statusApi';
+import { cancelSignal } from '../shared/cancel';
+import { outcomeOf } from '../shared/videoRecord';
+import type { InputRef, ItemOutcome } from './outputs';
+import { errorItem, videoItem } from './outputs';
 
 export interface OutcomeSettings {
 	keepInput: boolean;
@@ -51,7 +52,7 @@ export async function buildOutcomes(
 			);
 			outcomes.push(videoItem(input, downloaded.video, { ...options, binary: downloaded.binary }));
 		} catch (error) {
-			const signal = 'getExecutionCancelSignal' in this ? this.getExecutionCancelSignal() : undefined;
+			const signal = cancelSignal(this);
 			if (signal?.aborted) throw new NodeOperationError(this.getNode(), error as Error, { itemIndex: query.itemIndex });
 			outcomes.push(errorItem(input, query.videoId, error as Error, options));
 		}

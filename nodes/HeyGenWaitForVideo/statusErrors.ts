@@ -5,9 +5,9 @@
 import type { JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import type { HeyGenContext } from './transport';
-import type { VideoQuery } from './videos';
-import type { UnreadableStatusError } from './videoStatus';
+import type { HeyGenContext } from '../shared/transport';
+import type { VideoQuery } from './statusApi';
+import type { UnreadableStatusError } from '../shared/videoRecord';
 
 /** The same failure, attributed to one item (a bulk call's failure concerns every item in it). */
 export function errorForItem(context: HeyGenContext, error: unknown, itemIndex: number): Error {

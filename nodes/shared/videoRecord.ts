@@ -4,9 +4,10 @@
  * into one flat record, the shape the Wait For Video node emits. Pure: no I/O, no clock except `nowMs`
  * parameters.
  */
+import type { ApiFamily } from './constants';
 import { boundedRaw, isRecord } from './json';
 
-export type ApiFamily = 'v3' | 'legacy';
+export type { ApiFamily };
 
 /** Where an item leaves the node. */
 export type VideoOutcome = 'completed' | 'failed' | 'rendering' | 'not_found';
@@ -43,17 +44,6 @@ export interface NormalizedVideo {
 	heygen: Record<string, unknown>;
 }
 
-const KNOWN_STATUSES = new Set([
-	'waiting',
-	'pending',
-	'queued',
-	'processing',
-	'rendering',
-	'completed',
-	'failed',
-	'not_found',
-]);
-
 /** Where a status sends the item. Unknown statuses are treated as still rendering, never as an error. */
 export function outcomeOf(status: string): VideoOutcome {
 	switch (status) {
@@ -69,10 +59,6 @@ export function outcomeOf(status: string): VideoOutcome {
 		default:
 			return 'rendering';
 	}
-}
-
-export function isKnownStatus(status: string): boolean {
-	return KNOWN_STATUSES.has(status);
 }
 
 export function isFinal(status: string): boolean {
@@ -210,7 +196,7 @@ function describeBody(body: unknown): string {
 }
 
 /** Unwraps `{code:100, data:{…}}` / `{data:{…}}` envelopes; accepts the bare data object too. Needs a status. */
-function dataOf(body: unknown): Record<string, unknown> {
+function statusPayloadOf(body: unknown): Record<string, unknown> {
 	const data = isRecord(body) && isRecord(body.data) ? body.data : isRecord(body) ? body : undefined;
 	if (!data || text(data.status) === null) throw new UnreadableStatusError(describeBody(body));
 	return data;
@@ -218,7 +204,7 @@ function dataOf(body: unknown): Record<string, unknown> {
 
 /** v1 `GET /v1/video_status.get` (legacy family). */
 export function fromV1(body: unknown, requestedId: string): NormalizedVideo {
-	const data = dataOf(body);
+	const data = statusPayloadOf(body);
 	const status = normalizeStatus(data.status);
 	const failed = outcomeOf(status) === 'failed';
 	return withExpiry({
@@ -244,7 +230,7 @@ export function fromV1(body: unknown, requestedId: string): NormalizedVideo {
 
 /** v3 video object `GET /v3/videos/{id}`. */
 export function fromV3Detail(body: unknown, requestedId: string): NormalizedVideo {
-	const data = dataOf(body);
+	const data = statusPayloadOf(body);
 	const status = normalizeStatus(data.status);
 	const failed = outcomeOf(status) === 'failed';
 	let error: VideoError | null = null;

@@ -10,18 +10,19 @@
  */
 import { NodeOperationError } from 'n8n-workflow';
 
-import { chunk } from './polling';
+import { chunk } from './pollSchedule';
 import {
 	errorForItem,
 	invalidIdError,
 	isValidVideoId,
 	notFoundError,
 	unreadableError,
-} from './videoErrors';
-import type { HeyGenContext } from './transport';
-import { HeyGenApiError, heyGenRequest } from './transport';
-import type { ApiFamily, NormalizedVideo } from './videoStatus';
-import { UnreadableStatusError, bulkEntries, fromV1, fromV3Bulk, fromV3Detail, isFinal, outcomeOf } from './videoStatus';
+} from './statusErrors';
+import { cancelSignal, isAbort } from '../shared/cancel';
+import type { HeyGenContext } from '../shared/transport';
+import { HeyGenApiError, heyGenRequest } from '../shared/transport';
+import type { ApiFamily, NormalizedVideo } from '../shared/videoRecord';
+import { UnreadableStatusError, bulkEntries, fromV1, fromV3Bulk, fromV3Detail, isFinal, outcomeOf } from '../shared/videoRecord';
 
 export type ApiChoice = 'auto' | ApiFamily;
 
@@ -44,7 +45,7 @@ export {
 	unreadableError,
 	VIDEO_ID_PATTERN,
 	VideoNotFoundError,
-} from './videoErrors';
+} from './statusErrors';
 
 export const BULK_LIMIT = 100;
 const LEGACY_CONCURRENCY = 5;
@@ -68,7 +69,7 @@ export class StatusDeadlineError extends NodeOperationError {}
  */
 function boundedContext(context: HeyGenContext, deadlineMs: number): { context: HeyGenContext; expired: AbortSignal } {
 	const expired = AbortSignal.timeout(Math.max(0, deadlineMs - Date.now()));
-	const cancel = 'getExecutionCancelSignal' in context ? context.getExecutionCancelSignal() : undefined;
+	const cancel = cancelSignal(context);
 	const signal = cancel ? AbortSignal.any([cancel, expired]) : expired;
 	const bounded = Object.create(context, {
 		getExecutionCancelSignal: { value: () => signal },
@@ -86,25 +87,18 @@ export function parseApiChoice(value: unknown): ApiChoice | undefined {
 	return undefined;
 }
 
-function isAbort(context: HeyGenContext, error: unknown): boolean {
-	const signal = 'getExecutionCancelSignal' in context ? context.getExecutionCancelSignal() : undefined;
-	if (signal?.aborted) return true;
-	const name = (error as { name?: string } | undefined)?.name;
-	return name === 'AbortError' || name === 'CanceledError';
-}
-
 /**
  * Cancellation must end the run, and an expired deadline the check, never an item error. `context` is the
  * caller's own (unbounded) context, `expired` the deadline's signal.
  */
 function rethrowIfAborted(context: HeyGenContext, error: unknown, expired?: AbortSignal): void {
-	const cancel = 'getExecutionCancelSignal' in context ? context.getExecutionCancelSignal() : undefined;
+	const cancel = cancelSignal(context);
 	if (expired?.aborted && !cancel?.aborted) {
 		throw new StatusDeadlineError(context.getNode(), 'HeyGen did not answer the status check in time', {
 			description: (error as Error | undefined)?.message,
 		});
 	}
-	if (isAbort(context, error)) {
+	if (isAbort(error, cancelSignal(context))) {
 		throw new NodeOperationError(context.getNode(), 'The execution was cancelled', {
 			description: (error as Error | undefined)?.message,
 		});

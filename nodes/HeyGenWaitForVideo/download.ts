@@ -12,10 +12,11 @@
 import type { IBinaryData, IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
 import { NodeOperationError, sleep } from 'n8n-workflow';
 
-import { CREDENTIAL_TYPE } from './constants';
+import { CREDENTIAL_TYPE } from '../shared/constants';
+import { headerValue } from '../shared/headers';
 import { mediaUrlRefusal } from './mediaHosts';
-import { normalizeBaseUrl } from './transport';
-import type { NormalizedVideo } from './videoStatus';
+import { normalizeBaseUrl } from '../shared/transport';
+import type { NormalizedVideo } from '../shared/videoRecord';
 
 /** Mutable so tests can shorten the idle timeout instead of sleeping 30 s. */
 export const DOWNLOAD_LIMITS = {
@@ -108,11 +109,6 @@ interface StreamLike {
 function discard(body: unknown): void {
 	const stream = body as StreamLike | undefined;
 	if (stream && typeof stream.destroy === 'function') stream.destroy();
-}
-
-function headerValue(headers: Record<string, unknown> | undefined, name: string): string | undefined {
-	const value = headers?.[name];
-	return typeof value === 'string' ? value : undefined;
 }
 
 /** The media host's content type when it is specific; ours otherwise. */

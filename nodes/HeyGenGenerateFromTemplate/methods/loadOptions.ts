@@ -1,12 +1,12 @@
 import type { IDataObject, ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 
-import type { HeyGenContext } from '../transport';
-import { heyGenRequest } from '../transport';
-import { isRecord, nonEmptyString } from '../json';
+import type { HeyGenContext } from '../../shared/transport';
+import { heyGenRequest } from '../../shared/transport';
+import { isRecord, nonEmptyString } from '../../shared/json';
 
 const MAX_VOICE_PAGES = 10;
 
-function dataOf(body: unknown): unknown {
+function envelopeData(body: unknown): unknown {
 	return isRecord(body) ? body.data : undefined;
 }
 
@@ -49,13 +49,13 @@ export async function voiceOptions(this: HeyGenContext): Promise<INodePropertyOp
 			let token: string | undefined;
 			for (let page = 0; page < MAX_VOICE_PAGES; page++) {
 				const body = await get.call(this, '/v3/voices', token ? { limit: 100, token } : { limit: 100 });
-				all.push(...listIn(dataOf(body)));
+				all.push(...listIn(envelopeData(body)));
 				token = isRecord(body) && body.has_more === true ? nonEmptyString(body.next_token) : undefined;
 				if (!token) break;
 			}
 			return all;
 		},
-		async () => listIn(dataOf(await get.call(this, '/v2/voices')), 'voices'),
+		async () => listIn(envelopeData(await get.call(this, '/v2/voices')), 'voices'),
 	])) as IDataObject[];
 	return voices
 		.filter((voice) => nonEmptyString(voice.voice_id))
@@ -64,7 +64,7 @@ export async function voiceOptions(this: HeyGenContext): Promise<INodePropertyOp
 
 /** Avatars and talking photos in one list; the value carries the kind HeyGen's character variable needs. */
 export async function characterOptions(this: HeyGenContext): Promise<INodePropertyOptions[]> {
-	const data = dataOf(await get.call(this, '/v2/avatars'));
+	const data = envelopeData(await get.call(this, '/v2/avatars'));
 	const options: INodePropertyOptions[] = [];
 	for (const avatar of listIn(data, 'avatars')) {
 		const id = nonEmptyString(avatar.avatar_id);
@@ -88,7 +88,7 @@ export async function getCharacters(this: ILoadOptionsFunctions): Promise<INodeP
 }
 
 export async function getFolders(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
-	const folders = listIn(dataOf(await get.call(this, '/v1/folders', { limit: 100 })), 'folders', 'list');
+	const folders = listIn(envelopeData(await get.call(this, '/v1/folders', { limit: 100 })), 'folders', 'list');
 	const names = new Map(folders.map((folder) => [String(folder.id), nonEmptyString(folder.name) ?? String(folder.id)]));
 	return folders
 		.filter((folder) => nonEmptyString(folder.id) && folder.is_trash !== true)
@@ -100,7 +100,7 @@ export async function getFolders(this: ILoadOptionsFunctions): Promise<INodeProp
 }
 
 export async function getBrandVoices(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
-	const list = listIn(dataOf(await get.call(this, '/v1/brand_voice/list', { limit: 100 })), 'list', 'brand_voices');
+	const list = listIn(envelopeData(await get.call(this, '/v1/brand_voice/list', { limit: 100 })), 'list', 'brand_voices');
 	return list
 		.map((entry) => ({ id: nonEmptyString(entry.id) ?? nonEmptyString(entry.brand_voice_id), name: nonEmptyString(entry.name) }))
 		.filter((entry): entry is { id: string; name: string | undefined } => entry.id !== undefined)

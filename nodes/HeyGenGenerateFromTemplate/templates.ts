@@ -8,11 +8,12 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import type { HeyGenContext } from './transport';
-import { HeyGenApiError, heyGenRequest } from './transport';
-import { isRecord, nonEmptyString } from './json';
+import type { ApiFamily } from '../shared/constants';
+import type { HeyGenContext } from '../shared/transport';
+import { HeyGenApiError, heyGenRequest } from '../shared/transport';
+import { isRecord, nonEmptyString } from '../shared/json';
 
-export type ApiFamily = 'v3' | 'legacy';
+export type { ApiFamily };
 /** The node parameter: Auto tries v3 first and falls back to legacy for templates v3 does not know. */
 export type ApiVersionChoice = 'auto' | 'v3' | 'legacy';
 
@@ -86,13 +87,13 @@ function readDimension(raw: unknown): NormalizedTemplate['dimension'] {
 	return width > 0 && height > 0 ? { width, height } : undefined;
 }
 
-function dataOf(body: unknown): IDataObject {
+function templateDataOf(body: unknown): IDataObject {
 	return isRecord(body) && isRecord(body.data) ? body.data : {};
 }
 
 /** GET /v3/templates/{id} → normalised template. */
 export function normalizeV3Detail(id: string, body: unknown): NormalizedTemplate {
-	const data = dataOf(body);
+	const data = templateDataOf(body);
 	return {
 		id: nonEmptyString(data.id) ?? id,
 		name: nonEmptyString(data.name) ?? id,
@@ -110,7 +111,7 @@ export function normalizeLegacyDetail(
 	body: unknown,
 	summary?: TemplateSummary,
 ): NormalizedTemplate {
-	const data = dataOf(body);
+	const data = templateDataOf(body);
 	return {
 		id,
 		name: summary?.name ?? nonEmptyString(data.name) ?? id,
