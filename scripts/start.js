@@ -122,7 +122,7 @@ async function main() {
 		template = await realTemplate(baseUrl, heygen.apiKey);
 		log(`HeyGen: real API ${baseUrl}, template ${template.id}`);
 	} else {
-		const { startSandbox } = require('../test/sandbox');
+		const { startSandbox } = require('../tools/heygen-sandbox');
 		const sb = await startSandbox({ port: 0, render: { pendingMs: 1000, processingMs: 4000 } });
 		stopList.push(() => sb.close());
 		heygen = { apiKey: sb.apiKey, baseUrl: sb.url };
@@ -133,7 +133,7 @@ async function main() {
 		openai = { apiKey: process.env.OPENAI_API_KEY, url: process.env.OPENAI_BASE_URL || 'https://api.openai.com/v1' };
 		log(`OpenAI: real API ${openai.url}`);
 	} else {
-		const { startOpenAiStub } = require('../test/openai-stub');
+		const { startOpenAiStub } = require('../tools/openai-stub');
 		const stub = await startOpenAiStub({ port: 0, apiKey: 'sk-demo-stub' });
 		stopList.push(() => stub.close());
 		openai = { apiKey: 'sk-demo-stub', url: stub.url };

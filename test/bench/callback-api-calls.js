@@ -63,7 +63,7 @@ async function startSandboxProcess({ concurrency, pendingMs, processingMs }) {
 	const { spawn } = require('node:child_process');
 	const child = spawn(
 		process.execPath,
-		[path.join(__dirname, '..', 'sandbox', 'cli.js'), '--concurrency', String(concurrency), '--pending-ms', String(pendingMs), '--processing-ms', String(processingMs), '--video-bytes', '1024'],
+		[path.join(__dirname, '..', '..', 'tools', 'heygen-sandbox', 'cli.js'), '--concurrency', String(concurrency), '--pending-ms', String(pendingMs), '--processing-ms', String(processingMs), '--video-bytes', '1024'],
 		{ stdio: ['ignore', 'pipe', 'inherit'] },
 	);
 	const info = await new Promise((resolve, reject) => {

@@ -4,7 +4,7 @@
  */
 const crypto = require('node:crypto');
 const http = require('node:http');
-const { startSandbox, videoSha256 } = require('../sandbox');
+const { startSandbox, videoSha256 } = require('../../tools/heygen-sandbox');
 
 const SIZE = 500 * 1024 * 1024;
 // A third of the file: garbage that GC has not yet returned shows in RSS, buffering would show the whole file.

@@ -23,8 +23,8 @@ const { ensureN8n } = require('../../scripts/lib/n8n-install');
 const inst = require('../../scripts/lib/n8n-instance');
 const { nodeOutput } = require('../../scripts/lib/n8n-rest');
 const ex = require('../../scripts/lib/examples');
-const { startSandbox, expectedVideoBytes } = require('../sandbox');
-const { startOpenAiStub } = require('../openai-stub');
+const { startSandbox, expectedVideoBytes } = require('../../tools/heygen-sandbox');
+const { startOpenAiStub } = require('../../tools/openai-stub');
 const openAiV1 = require('./birthday-openai-v1');
 const { prepareCallbackBatch, runCallbackBatch } = require('./callback-batch');
 

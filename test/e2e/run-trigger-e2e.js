@@ -29,8 +29,8 @@ const { ensureN8n } = require('../../scripts/lib/n8n-install');
 const inst = require('../../scripts/lib/n8n-instance');
 const { nodeOutput } = require('../../scripts/lib/n8n-rest');
 const ex = require('../../scripts/lib/examples');
-const { startSandbox } = require('../sandbox');
-const { startOpenAiStub } = require('../openai-stub');
+const { startSandbox } = require('../../tools/heygen-sandbox');
+const { startOpenAiStub } = require('../../tools/openai-stub');
 
 const ROOT = ex.REPO_ROOT;
 const EXAMPLE = path.join(ex.EXAMPLES_DIR, 'fire-and-forget.json');

@@ -1,5 +1,5 @@
 import { createHarness } from '../harness/engine';
-import { startSandbox } from '../sandbox';
+import { startSandbox } from '../../tools/heygen-sandbox';
 
 describe('HeyGen API credential', () => {
 	let sandbox: Awaited<ReturnType<typeof startSandbox>>;

@@ -7,7 +7,7 @@ import birthdayVideo from '../../examples/birthday-video.json';
 import personalizedVideos from '../../examples/personalized-videos.json';
 import pollingLoop from '../../examples/polling-loop.json';
 import { createHarness, PACKAGE } from '../harness/engine';
-import { startSandbox } from '../sandbox';
+import { startSandbox } from '../../tools/heygen-sandbox';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Loose = any;

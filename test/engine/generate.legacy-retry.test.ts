@@ -4,7 +4,7 @@
  * Real engine, real HTTP, HeyGen sandbox.
  */
 import { createHarness, PACKAGE } from '../harness/engine';
-import { startSandbox } from '../sandbox';
+import { startSandbox } from '../../tools/heygen-sandbox';
 
 /** JSON from the plain-JS sandbox and engine harness, which carry no types. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -3,7 +3,7 @@
  * a workflow loop that sends a failed render back to Generate, and stopping an execution mid-batch.
  */
 import { createHarness, PACKAGE } from '../harness/engine';
-import { startSandbox } from '../sandbox';
+import { startSandbox } from '../../tools/heygen-sandbox';
 
 /** JSON from the plain-JS sandbox and engine harness, which carry no types. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

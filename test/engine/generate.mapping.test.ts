@@ -6,7 +6,7 @@
  * variables and stale variable fields.
  */
 import { createHarness, PACKAGE } from '../harness/engine';
-import { startSandbox } from '../sandbox';
+import { startSandbox } from '../../tools/heygen-sandbox';
 import capturedOpenAi from '../fixtures/openai/outputs.json';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -3,8 +3,8 @@
  * run in n8n-core's real LoadOptionsContext against the HeyGen sandbox.
  */
 import { createHarness, PACKAGE } from '../harness/engine';
-import { startSandbox } from '../sandbox';
-import * as fixtures from '../sandbox/templates';
+import { startSandbox } from '../../tools/heygen-sandbox';
+import * as fixtures from '../../tools/heygen-sandbox/templates';
 
 /** JSON from the plain-JS sandbox and engine harness, which carry no types. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -4,7 +4,7 @@
  * expression. Run unchanged in n8n-core's engine against the HeyGen sandbox.
  */
 import { createHarness } from '../harness/engine';
-import { startSandbox } from '../sandbox';
+import { startSandbox } from '../../tools/heygen-sandbox';
 import birthday from '../workflows/birthday.json';
 
 /** JSON from the plain-JS sandbox and engine harness, which carry no types. */

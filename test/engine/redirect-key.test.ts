@@ -7,7 +7,7 @@
  * helper, then the nodes' behaviour on the same fault.
  */
 import { createHarness, PACKAGE } from '../harness/engine';
-import { startSandbox } from '../sandbox';
+import { startSandbox } from '../../tools/heygen-sandbox';
 
 class Probe {
 	description = {

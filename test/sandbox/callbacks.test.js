@@ -6,8 +6,8 @@
  */
 
 const crypto = require('node:crypto');
-const { startSandbox, verifyBodySignature } = require('./index');
-const { api, rawRequest, textVar, birthdayBody, generateV3, generateLegacy, startReceiver } = require('./helpers');
+const { startSandbox, verifyBodySignature } = require('../../tools/heygen-sandbox');
+const { api, rawRequest, textVar, birthdayBody, generateV3, generateLegacy, startReceiver } = require('../../tools/heygen-sandbox/helpers');
 
 let sb;
 const receivers = [];

@@ -3,9 +3,9 @@
 
 const path = require('node:path');
 const { spawn } = require('node:child_process');
-const { startSandbox } = require('./index');
-const { api, birthdayBody, generateV3, generateLegacy } = require('./helpers');
-const { parseArgs } = require('./cli');
+const { startSandbox } = require('../../tools/heygen-sandbox');
+const { api, birthdayBody, generateV3, generateLegacy } = require('../../tools/heygen-sandbox/helpers');
+const { parseArgs } = require('../../tools/heygen-sandbox/cli');
 
 const control = (sb, method, p, body) =>
 	fetch(`${sb.url}/__sandbox${p}`, {
@@ -109,7 +109,7 @@ test('close() stops servers and timers; ports can be fixed', async () => {
 });
 
 describe('CLI', () => {
-	const cli = path.join(__dirname, 'cli.js');
+	const cli = path.join(__dirname, '../../tools/heygen-sandbox/cli.js');
 
 	function run(args, env = {}) {
 		const child = spawn(process.execPath, [cli, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -4,8 +4,8 @@
  * matching request, with method / exact / prefix / RegExp matching, and on the media host.
  */
 
-const { startSandbox } = require('./index');
-const { api, rawRequest, birthdayBody, generateV3 } = require('./helpers');
+const { startSandbox } = require('../../tools/heygen-sandbox');
+const { api, rawRequest, birthdayBody, generateV3 } = require('../../tools/heygen-sandbox/helpers');
 
 let sb;
 beforeAll(async () => {

@@ -7,8 +7,8 @@
 
 const http = require('node:http');
 const crypto = require('node:crypto');
-const { startSandbox, expectedVideoBytes, videoSha256 } = require('./index');
-const { api, rawRequest, birthdayBody, generateV3, generateLegacy } = require('./helpers');
+const { startSandbox, expectedVideoBytes, videoSha256 } = require('../../tools/heygen-sandbox');
+const { api, rawRequest, birthdayBody, generateV3, generateLegacy } = require('../../tools/heygen-sandbox/helpers');
 
 let sb;
 beforeAll(async () => {

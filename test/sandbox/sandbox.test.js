@@ -5,8 +5,8 @@
  * Behaviour marked SIM CHOICE is invented by the sandbox (see README.md), not confirmed HeyGen behaviour.
  */
 
-const { startSandbox, fixtures, videoDuration } = require('./index');
-const { api, rawRequest, textVar, birthdayBody, generateV3, generateLegacy, startReceiver } = require('./helpers');
+const { startSandbox, fixtures, videoDuration } = require('../../tools/heygen-sandbox');
+const { api, rawRequest, textVar, birthdayBody, generateV3, generateLegacy, startReceiver } = require('../../tools/heygen-sandbox/helpers');
 
 let sb;
 beforeAll(async () => {

@@ -1,6 +1,6 @@
 /* Sandbox: webhook endpoint deliveries, duplicates, manual (forged/unsigned) deliveries, the OPTIONS probe. */
-const { startSandbox, verifyBodySignature } = require('.');
-const { api, generateV3, birthdayBody, startReceiver } = require('./helpers');
+const { startSandbox, verifyBodySignature } = require('../../tools/heygen-sandbox');
+const { api, generateV3, birthdayBody, startReceiver } = require('../../tools/heygen-sandbox/helpers');
 
 describe('sandbox webhook endpoints and deliveries', () => {
 	let sb;

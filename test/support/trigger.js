@@ -2,7 +2,7 @@
  * Support for the HeyGen Trigger tests: sandbox (OPTIONS probe on, duplicate deliveries configurable) + engine
  * harness + a local stand-in for n8n's webhook server, and a workflow builder. Plain JS: Node APIs.
  */
-const { startSandbox } = require('../sandbox');
+const { startSandbox } = require('../../tools/heygen-sandbox');
 const { createHarness, PACKAGE } = require('../harness/engine');
 const { startTriggerServer } = require('../harness/trigger');
 const { makeVideo, makeVideos, statusCalls } = require('./wait-for-video');

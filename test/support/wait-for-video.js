@@ -2,8 +2,8 @@
  * Support for the HeyGen Wait For Video tests: a sandbox + engine harness pair, videos generated straight
  * through the sandbox API (independent of the Generate node), and workflow builders. Plain JS: Node APIs.
  */
-const { startSandbox, expectedVideoBytes, videoSha256 } = require('../sandbox');
-const { generateV3, generateLegacy, birthdayBody, textVar, api, startReceiver } = require('../sandbox/helpers');
+const { startSandbox, expectedVideoBytes, videoSha256 } = require('../../tools/heygen-sandbox');
+const { generateV3, generateLegacy, birthdayBody, textVar, api, startReceiver } = require('../../tools/heygen-sandbox/helpers');
 const { createHarness, PACKAGE } = require('../harness/engine');
 
 const WAIT_TYPE = `${PACKAGE}.heyGenWaitForVideo`;

@@ -6,7 +6,7 @@
  */
 import { DOWNLOAD_LIMITS } from '../../nodes/HeyGenWaitForVideo/download';
 import { CALLBACK_GUARD, resetCallbackGuard } from '../../nodes/HeyGenWaitForVideo/callbackGuard';
-import { signBody } from '../sandbox/signing';
+import { signBody } from '../../tools/heygen-sandbox/signing';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { setup, makeVideo, waitWorkflow, statusCalls } = require('../support/wait-for-video');
 // eslint-disable-next-line @typescript-eslint/no-require-imports

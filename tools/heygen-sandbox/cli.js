@@ -3,7 +3,7 @@
 /**
  * Run the HeyGen sandbox standalone (npm run sandbox).
  *
- *   node test/sandbox/cli.js [--port N] [--cdn-port N] [--api-key K] [--restricted-api-key K]
+ *   node tools/heygen-sandbox/cli.js [--port N] [--cdn-port N] [--api-key K] [--restricted-api-key K]
  *                            [--pending-ms MS] [--processing-ms MS] [--concurrency N] [--video-bytes N]
  *                            [--url-ttl S] [--quota N] [--callback-secret S]
  *   env: SANDBOX_PORT, SANDBOX_CDN_PORT, SANDBOX_API_KEY
@@ -29,7 +29,7 @@ const FLAGS = {
 };
 
 function usage() {
-	return `usage: node test/sandbox/cli.js ${Object.keys(FLAGS)
+	return `usage: node tools/heygen-sandbox/cli.js ${Object.keys(FLAGS)
 		.map((f) => `[${f} V]`)
 		.join(' ')}`;
 }

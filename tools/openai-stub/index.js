@@ -2,7 +2,7 @@
 /**
  * Deterministic OpenAI-compatible stub (no dependencies, Node >= 20).
  *
- *   const { startOpenAiStub } = require('./test/openai-stub');
+ *   const { startOpenAiStub } = require('./tools/openai-stub');
  *   const stub = await startOpenAiStub({ port: 0, apiKey: 'sk-test' });
  *   stub.url        // 'http://127.0.0.1:<port>/v1'  → OpenAI SDK `baseURL`, n8n credential `openAiApi.url`
  *   stub.requests   // [{ method, path, headers, body, status, at }]

@@ -2,7 +2,7 @@
 'use strict';
 /**
  * Run the OpenAI-compatible stub standalone:
- *   node test/openai-stub/cli.js [--port 8788] [--api-key sk-stub-key] [--quiet]
+ *   node tools/openai-stub/cli.js [--port 8788] [--api-key sk-stub-key] [--quiet]
  * Prints the base URL (ends in /v1) and logs each request. Ctrl-C stops it.
  */
 const { startOpenAiStub } = require('./index');
