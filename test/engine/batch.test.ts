@@ -3,12 +3,9 @@
  * Nothing lost (every contact leaves Wait For Video exactly once, carrying its own fields and its own video),
  * nothing paid twice (one charged render per contact, even when the same execution is run again).
  */
-import { createHarness, PACKAGE } from '../harness/engine';
-import { startSandbox } from '../../tools/heygen-sandbox';
-
-/** JSON from the plain-JS sandbox and engine harness, which carry no types. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Loose = any;
+import { PACKAGE } from '../harness/engine';
+import type { Loose } from '../support/loose';
+import { withSandboxEngine } from '../support/sandbox-engine';
 
 const CREDS = { heyGenTemplatesApi: { id: '1', name: 'HeyGen' } };
 const CONTACTS = 500;
@@ -17,14 +14,8 @@ const FAILING = new Set([7, 123, 499]);
 let sb: Loose;
 let h: Loose;
 
-beforeAll(async () => {
-	// Renders finish fast and all at once here: the job's shape is under test, not HeyGen's queue.
-	sb = await startSandbox({ port: 0, render: { pendingMs: 20, processingMs: 60 }, concurrency: CONTACTS, videoBytes: 1024 });
-	h = createHarness({ credentials: { heyGenTemplatesApi: { apiKey: sb.apiKey, baseUrl: sb.url } } });
-});
-afterAll(async () => {
-	await sb.close();
-});
+// Renders finish fast and all at once here: the job's shape is under test, not HeyGen's queue.
+withSandboxEngine({ sandbox: { render: { pendingMs: 20, processingMs: 60 }, concurrency: CONTACTS, videoBytes: 1024 }, reset: false }, (pair) => ({ sb, h } = pair));
 
 function contacts() {
 	return Array.from({ length: CONTACTS }, (_, i) => ({

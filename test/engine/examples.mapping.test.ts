@@ -6,11 +6,9 @@
 import birthdayVideo from '../../examples/birthday-video.json';
 import personalizedVideos from '../../examples/personalized-videos.json';
 import pollingLoop from '../../examples/polling-loop.json';
-import { createHarness, PACKAGE } from '../harness/engine';
-import { startSandbox } from '../../tools/heygen-sandbox';
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Loose = any;
+import { PACKAGE } from '../harness/engine';
+import type { Loose } from '../support/loose';
+import { withSandboxEngine } from '../support/sandbox-engine';
 
 const GEN_TYPE = 'n8n-nodes-heygen-templates.heyGenGenerateFromTemplate';
 const examples: Array<[string, Loose]> = [
@@ -21,13 +19,7 @@ const examples: Array<[string, Loose]> = [
 
 let sb: Loose;
 let h: Loose;
-beforeAll(async () => {
-	sb = await startSandbox({ port: 0 });
-	h = createHarness({ credentials: { heyGenTemplatesApi: { apiKey: sb.apiKey, baseUrl: sb.url } } });
-});
-afterAll(async () => {
-	await sb.close();
-});
+withSandboxEngine({ reset: false }, (pair) => ({ sb, h } = pair));
 
 function expressions(value: unknown, out: string[] = []): string[] {
 	if (typeof value === 'string' && value.startsWith('=')) out.push(value);

@@ -3,26 +3,16 @@
  * route has no idempotency, so the node remembers each item's outcome and never sends an item twice.
  * Real engine, real HTTP, HeyGen sandbox.
  */
-import { createHarness, PACKAGE } from '../harness/engine';
-import { startSandbox } from '../../tools/heygen-sandbox';
-
-/** JSON from the plain-JS sandbox and engine harness, which carry no types. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Loose = any;
+import { PACKAGE } from '../harness/engine';
+import type { Loose } from '../support/loose';
+import { withSandboxEngine } from '../support/sandbox-engine';
 
 const GEN = `${PACKAGE}.heyGenGenerateFromTemplate`;
 type Json = Record<string, Loose>;
 let sb: Loose;
 let h: Loose;
 
-beforeAll(async () => {
-	sb = await startSandbox({ port: 0 });
-	h = createHarness({ credentials: { heyGenTemplatesApi: { apiKey: sb.apiKey, baseUrl: sb.url } } });
-});
-afterAll(async () => {
-	await sb.close();
-});
-beforeEach(() => sb.reset());
+withSandboxEngine({}, (pair) => ({ sb, h } = pair));
 
 const SCHEMA = {
 	tpl_birthday: [

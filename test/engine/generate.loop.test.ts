@@ -2,12 +2,9 @@
  * HeyGen Generate From Template inside longer jobs, in n8n-core's real engine against the sandbox:
  * a workflow loop that sends a failed render back to Generate, and stopping an execution mid-batch.
  */
-import { createHarness, PACKAGE } from '../harness/engine';
-import { startSandbox } from '../../tools/heygen-sandbox';
-
-/** JSON from the plain-JS sandbox and engine harness, which carry no types. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Loose = any;
+import { PACKAGE } from '../harness/engine';
+import type { Loose } from '../support/loose';
+import { withSandboxEngine } from '../support/sandbox-engine';
 
 const GEN = `${PACKAGE}.heyGenGenerateFromTemplate`;
 const WAIT = `${PACKAGE}.heyGenWaitForVideo`;
@@ -15,14 +12,7 @@ const CREDS = { heyGenTemplatesApi: { id: '1', name: 'HeyGen' } };
 let sb: Loose;
 let h: Loose;
 
-beforeAll(async () => {
-	sb = await startSandbox({ port: 0 });
-	h = createHarness({ credentials: { heyGenTemplatesApi: { apiKey: sb.apiKey, baseUrl: sb.url } } });
-});
-afterAll(async () => {
-	await sb.close();
-});
-beforeEach(() => sb.reset());
+withSandboxEngine({}, (pair) => ({ sb, h } = pair));
 
 function generateNode(options: Record<string, unknown> = {}) {
 	return {

@@ -5,12 +5,11 @@
  * {{name}}, as HeyGen v3 does), no paid video for unmatched data, W:H aspect ratios, JavaScript-named
  * variables and stale variable fields.
  */
-import { createHarness, PACKAGE } from '../harness/engine';
-import { startSandbox } from '../../tools/heygen-sandbox';
+import { PACKAGE } from '../harness/engine';
 import capturedOpenAi from '../fixtures/openai/outputs.json';
+import type { Loose } from '../support/loose';
+import { withSandboxEngine } from '../support/sandbox-engine';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Loose = any;
 type Json = Record<string, Loose>;
 
 const GEN = `${PACKAGE}.heyGenGenerateFromTemplate`;
@@ -19,13 +18,7 @@ const CREDS = { heyGenTemplatesApi: { id: '1', name: 'HeyGen' } };
 let sb: Loose;
 let h: Loose;
 
-beforeAll(async () => {
-	sb = await startSandbox({ port: 0 });
-	h = createHarness({ credentials: { heyGenTemplatesApi: { apiKey: sb.apiKey, baseUrl: sb.url } } });
-});
-afterAll(async () => {
-	await sb.close();
-});
+withSandboxEngine({ reset: false }, (pair) => ({ sb, h } = pair));
 
 const locator = (value: string) => ({ __rl: true, mode: 'id', value });
 

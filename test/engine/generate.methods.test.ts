@@ -5,10 +5,7 @@
 import { createHarness, PACKAGE } from '../harness/engine';
 import { startSandbox } from '../../tools/heygen-sandbox';
 import * as fixtures from '../../tools/heygen-sandbox/templates';
-
-/** JSON from the plain-JS sandbox and engine harness, which carry no types. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Loose = any;
+import type { Loose } from '../support/loose';
 
 const GEN = `${PACKAGE}.heyGenGenerateFromTemplate`;
 let sb: Loose;

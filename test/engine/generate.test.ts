@@ -2,12 +2,9 @@
  * HeyGen Generate From Template in n8n-core's real engine, over real HTTP to the HeyGen sandbox:
  * variable types, options, expressions, Map Automatically, pre-flight validation, API families, caching.
  */
-import { createHarness, PACKAGE } from '../harness/engine';
-import { startSandbox } from '../../tools/heygen-sandbox';
-
-/** JSON from the plain-JS sandbox and engine harness, which carry no types. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Loose = any;
+import { PACKAGE } from '../harness/engine';
+import type { Loose } from '../support/loose';
+import { withSandboxEngine } from '../support/sandbox-engine';
 
 const GEN = `${PACKAGE}.heyGenGenerateFromTemplate`;
 const CREDS = { heyGenTemplatesApi: { id: '1', name: 'HeyGen' } };
@@ -17,14 +14,7 @@ let sb: Loose;
 let h: Loose;
 const schemas = new Map<string, Loose[]>();
 
-beforeAll(async () => {
-	sb = await startSandbox({ port: 0 });
-	h = createHarness({ credentials: { heyGenTemplatesApi: { apiKey: sb.apiKey, baseUrl: sb.url } } });
-});
-afterAll(async () => {
-	await sb.close();
-});
-beforeEach(() => sb.reset());
+withSandboxEngine({}, (pair) => ({ sb, h } = pair));
 
 function locator(value: string, mode = 'id') {
 	return { __rl: true, mode, value };

@@ -6,10 +6,7 @@
 import { createHarness } from '../harness/engine';
 import { startSandbox } from '../../tools/heygen-sandbox';
 import birthday from '../workflows/birthday.json';
-
-/** JSON from the plain-JS sandbox and engine harness, which carry no types. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Loose = any;
+import type { Loose } from '../support/loose';
 
 let sb: Loose;
 

@@ -6,8 +6,8 @@
  * follow-redirects strips only Authorization, Cookie and Proxy-Authorization). Shown here with n8n-core's real
  * helper, then the nodes' behaviour on the same fault.
  */
-import { createHarness, PACKAGE } from '../harness/engine';
-import { startSandbox } from '../../tools/heygen-sandbox';
+import { PACKAGE } from '../harness/engine';
+import { withSandboxEngine } from '../support/sandbox-engine';
 
 class Probe {
 	description = {
@@ -37,17 +37,7 @@ class Probe {
 
 let sb: any;
 let h: any;
-beforeAll(async () => {
-	sb = await startSandbox({ port: 0 });
-	h = createHarness({
-		credentials: { heyGenTemplatesApi: { apiKey: sb.apiKey, baseUrl: sb.url } },
-		nodeTypes: { 'test.probe': () => Probe },
-	});
-});
-afterAll(async () => {
-	await sb.close();
-});
-beforeEach(() => sb.reset());
+withSandboxEngine({ harness: { nodeTypes: { 'test.probe': () => Probe } } }, (pair) => ({ sb, h } = pair));
 
 const probe = (disable: boolean) => ({
 	nodes: [

@@ -8,7 +8,7 @@
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const support = require('../support/wait-for-video');
 
-const { setup, makeVideos, waitWorkflow, statusCalls } = support;
+const { withWaitEngine, makeVideos, waitWorkflow, statusCalls } = support;
 
 const callbackFor = (videoId: string) => ({
 	event_type: 'avatar_video.success',
@@ -19,12 +19,7 @@ describe('HeyGen Wait For Video: the cost of a callback', () => {
 	let sb: any;
 	let h: any;
 
-	beforeAll(async () => {
-		({ sb, h } = await setup());
-	});
-	afterAll(async () => {
-		await sb.close();
-	});
+	withWaitEngine({}, (pair: any) => ({ sb, h } = pair));
 	beforeEach(() => {
 		sb.reset();
 		sb.setConcurrency(50);

@@ -4,10 +4,9 @@
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const support = require('../support/wait-for-video');
 
-
 import { CALLBACK_GUARD, resetCallbackGuard } from '../../nodes/HeyGenWaitForVideo/callbackGuard';
 
-const { setup, makeVideo, waitWorkflow, startReceiver, statusCalls, sha256, expectedVideoBytes } = support;
+const { withWaitEngine, makeVideo, waitWorkflow, startReceiver, statusCalls, sha256, expectedVideoBytes } = support;
 
 const callbackFor = (videoId: string, eventType = 'avatar_video.success') => ({
 	event_type: eventType,
@@ -19,13 +18,12 @@ describe('HeyGen Wait For Video: resume on HeyGen callback', () => {
 	let h: any;
 	let receiver: any;
 
+	withWaitEngine({}, (pair: any) => ({ sb, h } = pair));
 	beforeAll(async () => {
-		({ sb, h } = await setup());
 		receiver = await startReceiver([200]);
 	});
 	afterAll(async () => {
 		await receiver.close();
-		await sb.close();
 	});
 	beforeEach(() => {
 		sb.reset();

@@ -4,20 +4,13 @@
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const support = require('../support/wait-for-video');
 
-
-const { setup, makeVideo, waitWorkflow, statusCalls, expectedVideoBytes, sha256 } = support;
+const { withWaitEngine, makeVideo, waitWorkflow, statusCalls, expectedVideoBytes, sha256 } = support;
 
 describe('HeyGen Wait For Video: download', () => {
 	let sb: any;
 	let h: any;
 
-	beforeAll(async () => {
-		({ sb, h } = await setup({ videoBytes: 300_000 }));
-	});
-	afterAll(async () => {
-		await sb.close();
-	});
-	beforeEach(() => sb.reset());
+	withWaitEngine({ videoBytes: 300_000 }, (pair: any) => ({ sb, h } = pair), { reset: true });
 
 	const cdnRequests = () => sb.requests.filter((r: any) => r.server === 'cdn');
 

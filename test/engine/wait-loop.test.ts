@@ -6,19 +6,13 @@ const support = require('../support/wait-for-video');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const loop = require('../workflows/poll-loop.json');
 
-
-const { setup, makeVideo, statusCalls } = support;
+const { withWaitEngine, makeVideo, statusCalls } = support;
 
 describe('poll loop through a Wait node', () => {
 	let sb: any;
 	let h: any;
 
-	beforeAll(async () => {
-		({ sb, h } = await setup({ render: { pendingMs: 20, processingMs: 600_000 } }));
-	});
-	afterAll(async () => {
-		await sb.close();
-	});
+	withWaitEngine({ render: { pendingMs: 20, processingMs: 600_000 } }, (pair: any) => ({ sb, h } = pair));
 
 	test('first pass leaves on Still Rendering, the Wait parks, the resumed loop finds the video completed', async () => {
 		const workflow = structuredClone(loop);

@@ -4,8 +4,7 @@
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const support = require('../support/wait-for-video');
 
-
-const { setup, makeVideo, waitWorkflow, statusCalls } = support;
+const { withWaitEngine, makeVideo, waitWorkflow, statusCalls } = support;
 
 function idsOf(call: { query: Record<string, string | undefined> }): string[] {
 	return String(call.query.video_ids ?? call.query.video_id ?? '').split(',').filter(Boolean);
@@ -15,12 +14,7 @@ describe('HeyGen Wait For Video: poll mode', () => {
 	let sb: any;
 	let h: any;
 
-	beforeAll(async () => {
-		({ sb, h } = await setup());
-	});
-	afterAll(async () => {
-		await sb.close();
-	});
+	withWaitEngine({}, (pair: any) => ({ sb, h } = pair));
 	beforeEach(() => {
 		sb.reset();
 		sb.setConcurrency(200);
@@ -274,13 +268,7 @@ describe('HeyGen Wait For Video: unknown video IDs and n8n error handling', () =
 	let sb: any;
 	let h: any;
 
-	beforeAll(async () => {
-		({ sb, h } = await setup());
-	});
-	afterAll(async () => {
-		await sb.close();
-	});
-	beforeEach(() => sb.reset());
+	withWaitEngine({}, (pair: any) => ({ sb, h } = pair), { reset: true });
 
 	test('without continue-on-fail the node fails with a clear, item-attributed error', async () => {
 		const good = await makeVideo(sb);

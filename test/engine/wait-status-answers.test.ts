@@ -7,18 +7,13 @@
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const support = require('../support/wait-for-video');
 
-const { setup, makeVideo, makeVideos, waitWorkflow, statusCalls } = support;
+const { withWaitEngine, makeVideo, makeVideos, waitWorkflow, statusCalls } = support;
 
 describe('HeyGen Wait For Video: status answers', () => {
 	let sb: any;
 	let h: any;
 
-	beforeAll(async () => {
-		({ sb, h } = await setup());
-	});
-	afterAll(async () => {
-		await sb.close();
-	});
+	withWaitEngine({}, (pair: any) => ({ sb, h } = pair));
 	beforeEach(() => {
 		sb.reset();
 		sb.setConcurrency(200);

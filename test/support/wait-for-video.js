@@ -4,15 +4,23 @@
  */
 const { startSandbox, expectedVideoBytes, videoSha256 } = require('../../tools/heygen-sandbox');
 const { generateV3, generateLegacy, birthdayBody, textVar, api, startReceiver } = require('../../tools/heygen-sandbox/helpers');
-const { createHarness, PACKAGE } = require('../harness/engine');
+const { PACKAGE } = require('../harness/engine');
+const { harnessFor, withSandboxEngine } = require('./sandbox-engine');
 
 const WAIT_TYPE = `${PACKAGE}.heyGenWaitForVideo`;
 const CREDENTIALS = { heyGenTemplatesApi: { id: '1', name: 'HeyGen' } };
 
+/** Renders quick enough for a test, concurrency high enough that a batch is not queued. */
+const WAIT_SANDBOX = { render: { pendingMs: 50, processingMs: 150 }, concurrency: 50 };
+
 async function setup(options = {}) {
-	const sb = await startSandbox({ render: { pendingMs: 50, processingMs: 150 }, concurrency: 50, ...options });
-	const h = createHarness({ credentials: { heyGenTemplatesApi: { apiKey: sb.apiKey, baseUrl: sb.url } } });
-	return { sb, h };
+	const sb = await startSandbox({ ...WAIT_SANDBOX, ...options });
+	return { sb, h: harnessFor(sb) };
+}
+
+/** The file's sandbox + harness pair with Wait For Video's sandbox defaults (see sandbox-engine.js). */
+function withWaitEngine(options, ready, { reset = false } = {}) {
+	withSandboxEngine({ sandbox: { ...WAIT_SANDBOX, ...options }, reset }, ready);
 }
 
 /** A birthday video via v3 (or legacy), optionally with magic text and a callback URL. */
@@ -74,6 +82,7 @@ function sha256(buffer) {
 
 module.exports = {
 	setup,
+	withWaitEngine,
 	makeVideo,
 	makeVideos,
 	waitWorkflow,
