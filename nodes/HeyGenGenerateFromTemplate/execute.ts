@@ -29,16 +29,6 @@ class ItemError extends Error {
 }
 
 /** Short, actionable words for the failures a user must act on outside n8n. */
-const ACTION: Partial<Record<string, string>> = {
-	trial_limit:
-		'The daily trial/test video limit is used up: wait until it resets (24 h after the first video) or upgrade the HeyGen plan.',
-	insufficient_credit: 'Not enough HeyGen credits: top up or upgrade the plan, then run the item again.',
-	unauthorized: 'Check the API key in the HeyGen credential.',
-	forbidden: 'The API key lacks permission for this template or call.',
-	rate_limited:
-		'HeyGen still refused after the allowed waits (too many requests or renders at once). Run the item again later, or spread the batch with Options → Delay Between Items.',
-};
-
 /**
  * Every field this node writes. With Keep Input Fields they replace input fields of the same name even when
  * this video has no value for them (a legacy video has no status), so a contact sent round again after a
@@ -306,12 +296,7 @@ function failure(this: IExecuteFunctions, error: unknown, itemIndex: number): No
 	if (error instanceof ItemError) {
 		return new NodeOperationError(node, error.message, { itemIndex, description: error.description });
 	}
-	if (error instanceof HeyGenApiError) {
-		const action = ACTION[error.heyGen.kind];
-		// A Retry-After beyond the bound was not waited for: the message already says what HeyGen asked.
-		const waited = !error.message.includes('(Retry-After)');
-		if (action && waited && !error.message.includes(action)) error.message = `${error.message.replace(/[.\s]+$/, '')}. ${action}`;
-	}
+	if (error instanceof HeyGenApiError) error.withNextStep();
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
 		error.context.itemIndex ??= itemIndex;
 		return error;

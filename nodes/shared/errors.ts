@@ -137,33 +137,92 @@ export function readHeyGenError(
 	};
 }
 
-const ADVICE: Record<HeyGenErrorKind, string> = {
-	unauthorized:
-		'HeyGen rejected the API key. Check the HeyGen credential (HeyGen → Settings → API).',
-	forbidden:
-		'The API key is valid but lacks permission for this call, or the resource belongs to another account or plan.',
-	insufficient_credit:
-		'The HeyGen account has too few credits for this video. Top up or upgrade the plan, then run the item again.',
-	rate_limited:
-		'HeyGen is rate limiting this account: too many requests or renders at once. Retry later or send fewer items at a time.',
-	trial_limit:
-		"The account's daily trial/test video limit is used up. It resets 24 hours after the first video of the window; upgrade the plan to lift it.",
-	not_found: 'HeyGen does not know this ID for this API key (wrong ID, deleted, or another account).',
-	invalid_request: 'HeyGen rejected the request as invalid.',
-	in_progress: 'An identical request is still being processed by HeyGen.',
-	server: 'HeyGen had an internal error.',
-	unknown: 'HeyGen returned an unexpected answer.',
+/**
+ * The one advice table: for each kind of failure, what it means for the user (the error's description) and,
+ * where the user can act on the item, the next step (added to the message by nodes whose items are run again).
+ */
+const ADVICE: Record<HeyGenErrorKind, { advice: string; nextStep?: string }> = {
+	unauthorized: {
+		advice: 'HeyGen rejected the API key. Check the HeyGen credential (HeyGen → Settings → API).',
+		nextStep: 'Check the API key in the HeyGen credential.',
+	},
+	forbidden: {
+		advice: 'The API key is valid but lacks permission for this call, or the resource belongs to another account or plan.',
+		nextStep: 'The API key lacks permission for this template or call.',
+	},
+	insufficient_credit: {
+		advice: 'The HeyGen account has too few credits for this video. Top up or upgrade the plan, then run the item again.',
+		nextStep: 'Not enough HeyGen credits: top up or upgrade the plan, then run the item again.',
+	},
+	rate_limited: {
+		advice: 'HeyGen is rate limiting this account: too many requests or renders at once. Retry later or send fewer items at a time.',
+		nextStep:
+			'HeyGen still refused after the allowed waits (too many requests or renders at once). Run the item again later, or spread the batch with Options → Delay Between Items.',
+	},
+	trial_limit: {
+		advice: "The account's daily trial/test video limit is used up. It resets 24 hours after the first video of the window; upgrade the plan to lift it.",
+		nextStep:
+			'The daily trial/test video limit is used up: wait until it resets (24 h after the first video) or upgrade the HeyGen plan.',
+	},
+	not_found: { advice: 'HeyGen does not know this ID for this API key (wrong ID, deleted, or another account).' },
+	invalid_request: { advice: 'HeyGen rejected the request as invalid.' },
+	in_progress: { advice: 'An identical request is still being processed by HeyGen.' },
+	server: { advice: 'HeyGen had an internal error.' },
+	unknown: { advice: 'HeyGen returned an unexpected answer.' },
 };
 
+/** Why a request that may have started a paid video was not repeated, and what to check. */
+export const UNPROTECTED_SEND_ADVICE =
+	'This request has no idempotency protection, so it was not repeated: repeating it could create and charge a second video. Check the HeyGen dashboard for a new video before running this item again.';
+
+/**
+ * When the failure happened, where that changes what the user is told: a plain answer; an answer to a request
+ * that may have started a video and was not repeated; a 429 whose Retry-After exceeds what the node waits.
+ */
+export type ErrorCircumstance =
+	| { kind: 'answer' }
+	| { kind: 'unprotectedSend' }
+	| { kind: 'retryAfterTooLong'; maxWaitMs: number };
+
 /** A message and a description for an n8n error, with the advice that helps a user act on it. */
-export function describeHeyGenError(info: HeyGenErrorInfo): { message: string; description: string } {
-	const code = info.code ? ` [${info.code}]` : '';
-	const message = `HeyGen error${code}: ${info.message}`;
-	const parts = [ADVICE[info.kind]];
+export function describeHeyGenError(
+	info: HeyGenErrorInfo,
+	circumstance: ErrorCircumstance = { kind: 'answer' },
+): { message: string; description: string } {
+	if (circumstance.kind === 'unprotectedSend') {
+		return {
+			message: `HeyGen answered HTTP ${info.httpCode} after the request was sent: the video may or may not have started`,
+			description: UNPROTECTED_SEND_ADVICE,
+		};
+	}
+	const parts = [ADVICE[info.kind].advice];
 	if (info.detail && info.detail !== info.message) parts.push(`Detail: ${info.detail}`);
 	if (info.param) parts.push(`Parameter: ${info.param}`);
 	if (info.docUrl) parts.push(`See ${info.docUrl}`);
 	if (info.requestId) parts.push(`HeyGen request ID: ${info.requestId}`);
 	parts.push(`HTTP ${info.httpCode}`);
-	return { message, description: parts.join(' ') };
+	const description = parts.join(' ');
+	if (circumstance.kind === 'retryAfterTooLong') {
+		const asked = Math.ceil((info.retryAfterMs ?? 0) / 1000);
+		return {
+			message: `HeyGen refused the request (HTTP 429) and asked to wait ${asked} s (Retry-After) before trying again, longer than the ${Math.round(circumstance.maxWaitMs / 1000)} s the node waits`,
+			description: `${description} Nothing was retried. Run the item again after that time, or send fewer items at a time.`,
+		};
+	}
+	const code = info.code ? ` [${info.code}]` : '';
+	return { message: `HeyGen error${code}: ${info.message}`, description };
+}
+
+/**
+ * The message with the table's next step for this kind appended, or undefined when there is none to add (no
+ * step for the kind, a Retry-After that was not waited for already says what to do, or the step is there).
+ */
+export function messageWithNextStep(
+	message: string,
+	kind: HeyGenErrorKind,
+	circumstance: ErrorCircumstance = { kind: 'answer' },
+): string | undefined {
+	const step = ADVICE[kind].nextStep;
+	if (!step || circumstance.kind === 'retryAfterTooLong' || message.includes(step)) return undefined;
+	return `${message.replace(/[.\s]+$/, '')}. ${step}`;
 }

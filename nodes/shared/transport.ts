@@ -26,8 +26,8 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { backoffDelay, delay } from './backoff';
 import { cancelSignal, isAbort } from './cancel';
 import { CREDENTIAL_TYPE, DEFAULT_BASE_URL } from './constants';
-import type { HeyGenErrorInfo } from './errors';
-import { describeHeyGenError, readHeyGenError } from './errors';
+import type { ErrorCircumstance, HeyGenErrorInfo } from './errors';
+import { describeHeyGenError, messageWithNextStep, readHeyGenError, UNPROTECTED_SEND_ADVICE } from './errors';
 import { discardBody, parseBody, readBoundedText, ResponseTooLargeError } from './responseBody';
 
 export type HeyGenContext = IExecuteFunctions | ILoadOptionsFunctions | IWebhookFunctions;
@@ -67,12 +67,23 @@ export interface HeyGenResponse<T = IDataObject> {
 	body: T;
 }
 
-/** Raised with the parsed HeyGen failure attached, so callers can branch on `heyGen.kind`. */
+/**
+ * Raised with the parsed HeyGen failure attached, so callers can branch on `heyGen.kind`. Its message and
+ * description come from the one advice table in errors.ts, chosen by kind and circumstance.
+ */
 export class HeyGenApiError extends NodeApiError {
 	heyGen: HeyGenErrorInfo;
 
-	constructor(context: HeyGenContext, info: HeyGenErrorInfo, body: unknown, itemIndex?: number) {
-		const { message, description } = describeHeyGenError(info);
+	readonly circumstance: ErrorCircumstance;
+
+	constructor(
+		context: HeyGenContext,
+		info: HeyGenErrorInfo,
+		body: unknown,
+		itemIndex?: number,
+		circumstance: ErrorCircumstance = { kind: 'answer' },
+	) {
+		const { message, description } = describeHeyGenError(info, circumstance);
 		super(context.getNode(), toJsonObject(body, info), {
 			message,
 			description,
@@ -80,6 +91,13 @@ export class HeyGenApiError extends NodeApiError {
 			itemIndex,
 		});
 		this.heyGen = info;
+		this.circumstance = circumstance;
+	}
+
+	/** For nodes whose items the user runs again: the message also names the next step (advice table). */
+	withNextStep(): this {
+		this.message = messageWithNextStep(this.message, this.heyGen.kind, this.circumstance) ?? this.message;
+		return this;
 	}
 }
 
@@ -104,29 +122,13 @@ function networkFailure(context: HeyGenContext, request: HeyGenRequest, error: u
 				? 'The connection to HeyGen failed after the request was sent: the video may or may not have started'
 				: `Could not reach HeyGen: ${reason}`,
 			description: mayHaveStarted
-				? 'This request has no idempotency protection, so it was not repeated: repeating it could create and charge a second video. Check the HeyGen dashboard for a new video before running this item again.'
+				? UNPROTECTED_SEND_ADVICE
 				: 'Check the Base URL in the HeyGen credential and the network between n8n and HeyGen.',
 			itemIndex: request.itemIndex,
 		},
 	);
 }
 
-function serverFailure(context: HeyGenContext, request: HeyGenRequest, info: HeyGenErrorInfo, body: unknown) {
-	const error = new HeyGenApiError(context, info, body, request.itemIndex);
-	error.message = `HeyGen answered HTTP ${info.httpCode} after the request was sent: the video may or may not have started`;
-	error.description =
-		'This request has no idempotency protection, so it was not repeated: repeating it could create and charge a second video. Check the HeyGen dashboard for a new video before running this item again.';
-	return error;
-}
-
-/** A 429 whose Retry-After is longer than the node may wait: say what HeyGen asked for; no wait happened. */
-function retryAfterTooLong(context: HeyGenContext, request: HeyGenRequest, info: HeyGenErrorInfo, body: unknown, policy: RetryPolicy) {
-	const error = new HeyGenApiError(context, info, body, request.itemIndex);
-	const asked = Math.ceil((info.retryAfterMs ?? 0) / 1000);
-	error.message = `HeyGen refused the request (HTTP 429) and asked to wait ${asked} s (Retry-After) before trying again, longer than the ${Math.round(policy.maxRetryAfterMs / 1000)} s the node waits`;
-	error.description = `${error.description ?? ''} Nothing was retried. Run the item again after that time, or send fewer items at a time.`.trim();
-	return error;
-}
 
 export async function heyGenRequest<T = IDataObject>(
 	this: HeyGenContext,
@@ -197,14 +199,17 @@ export async function heyGenRequest<T = IDataObject>(
 				await delay(wait, signal);
 				continue;
 			}
-			throw retryAfterTooLong(this, request, info, response.body, policy);
+			throw new HeyGenApiError(this, info, response.body, request.itemIndex, {
+				kind: 'retryAfterTooLong',
+				maxWaitMs: policy.maxRetryAfterMs,
+			});
 		}
 		if (request.idempotent && canRetry && (info.kind === 'server' || info.kind === 'in_progress')) {
 			await delay(backoffDelay(attempt, { baseMs: policy.baseDelayMs, maxMs: policy.maxDelayMs }), signal);
 			continue;
 		}
 		if (info.kind === 'server' && request.method !== 'GET' && !request.idempotent) {
-			throw serverFailure(this, request, info, response.body);
+			throw new HeyGenApiError(this, info, response.body, request.itemIndex, { kind: 'unprotectedSend' });
 		}
 		throw new HeyGenApiError(this, info, response.body, request.itemIndex);
 	}
