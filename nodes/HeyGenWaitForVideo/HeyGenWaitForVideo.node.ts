@@ -12,6 +12,7 @@ import { CREDENTIAL_TYPE } from '../shared/constants';
 import { properties } from './description';
 import { execute } from './execute';
 import { webhook } from './webhook';
+import { OUTPUT_NAMES } from './outputs';
 
 export class HeyGenWaitForVideo implements INodeType {
 	description: INodeTypeDescription = {
@@ -28,7 +29,7 @@ export class HeyGenWaitForVideo implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main, NodeConnectionTypes.Main],
-		outputNames: ['Completed', 'Failed', 'Still Rendering'],
+		outputNames: OUTPUT_NAMES,
 		credentials: [{ name: CREDENTIAL_TYPE, required: true }],
 		// $execution.resumeUrl lands here when HeyGen calls back (callback mode); path '' = no suffix.
 		webhooks: [

@@ -10,8 +10,7 @@ import type { IWebhookFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { VideoCheck, VideoQuery } from './statusApi';
-import { BULK_LIMIT, checkVideos, isAnswerError, readVideo } from './statusApi';
-import { isFinal } from '../shared/videoRecord';
+import { BULK_LIMIT, checkVideos, isAnswerError, readVideo, unfinished } from './statusApi';
 import type { InputRef } from './outputs';
 import type { WaitingMemory } from './verifiedVideos';
 
@@ -57,7 +56,7 @@ export async function verifyNamedVideo(
 		throw transientError(this, (error as Error).message);
 	}
 	if (!isAnswer(check)) throw transientError(this, check.error?.message ?? 'No answer');
-	if (check.video && !isFinal(check.video.status)) return false;
+	if (unfinished(check)) return false;
 	remember(memory, pending.query, check, true);
 	return true;
 }
@@ -99,7 +98,7 @@ export async function findUnfinished(
 		for (const query of group) {
 			const check = results.get(query.itemIndex);
 			if (!check || !isAnswer(check)) throw transientError(this, check?.error?.message ?? 'No answer');
-			if (check.video && !isFinal(check.video.status)) rendering = true;
+			if (unfinished(check)) rendering = true;
 			else remember(memory, query, check, check.video?.api_version === 'legacy');
 		}
 		if (rendering) return 'rendering';

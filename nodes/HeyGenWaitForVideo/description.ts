@@ -1,9 +1,5 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-export const OUTPUT_COMPLETED = 0;
-export const OUTPUT_FAILED = 1;
-export const OUTPUT_STILL_RENDERING = 2;
-
 export const properties: INodeProperties[] = [
 	{
 		displayName: 'Video ID',

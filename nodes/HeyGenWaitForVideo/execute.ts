@@ -7,13 +7,11 @@ import { idRefusal, showId } from '../shared/ids';
 import type { PollSchedule } from './pollSchedule';
 import { ENGINE_IN_PROCESS_LIMIT_MS, scheduleFromSettings } from './pollSchedule';
 import type { ApiChoice, VideoCheck, VideoQuery } from './statusApi';
-import { parseApiChoice } from './statusApi';
-import { isFinal } from '../shared/videoRecord';
+import { parseApiChoice, unfinished } from './statusApi';
 import type { StoredFinalItem, WaitingState } from './waitingState';
 import { saveState } from './waitingState';
-import { OUTPUT_STILL_RENDERING } from './description';
 import type { InputRef, ItemOutcome } from './outputs';
-import { errorItem, toOutputs, toResumedOutputs } from './outputs';
+import { errorItem, OUTPUT_STILL_RENDERING, toOutputs, toResumedOutputs } from './outputs';
 import type { OutcomeSettings } from './finishing';
 import { buildOutcomes } from './finishing';
 import { pollVideos } from './polling';
@@ -131,18 +129,15 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		settings.mode === 'poll' ? settings.schedule : undefined,
 	);
 
-	const unfinished = queries.filter(({ query }) => {
-		const video = results.get(query.itemIndex)?.video;
-		return video !== undefined && !isFinal(video.status);
-	});
+	const rendering = queries.filter(({ query }) => unfinished(results.get(query.itemIndex)));
 
-	if (settings.mode === 'callback' && unfinished.length > 0) {
+	if (settings.mode === 'callback' && rendering.length > 0) {
 		// Errors are decided now, before the execution is parked.
-		const finished = queries.filter((q) => !unfinished.includes(q));
+		const finished = queries.filter((q) => !rendering.includes(q));
 		const done = [...invalidOutcomes, ...(await buildOutcomes.call(this, finished, results, settings.outcome))];
 		failOnErrors.call(this, done);
-		const rendering = await buildOutcomes.call(this, unfinished, results, settings.outcome);
-		return await parkExecution.call(this, settings, done, rendering, unfinished, results);
+		const stillRendering = await buildOutcomes.call(this, rendering, results, settings.outcome);
+		return await parkExecution.call(this, settings, done, stillRendering, rendering, results);
 	}
 
 	// Poll mode: downloads end with the node's time budget (but get at least one idle timeout to start).

@@ -8,9 +8,8 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { DownloadBounds, DownloadSettings } from './download';
 import { downloadVideoMedia, mediaRequests } from './download';
 import type { VideoCheck, VideoQuery } from './statusApi';
-import { freshVideo } from './statusApi';
+import { freshVideo, videoCheck } from './statusApi';
 import { cancelSignal } from '../shared/cancel';
-import { outcomeOf } from '../shared/videoRecord';
 import type { InputRef, ItemOutcome } from './outputs';
 import { errorItem, videoItem } from './outputs';
 
@@ -37,8 +36,8 @@ export async function buildOutcomes(
 			continue;
 		}
 		const video = answer.video;
-		if (!settings.download || outcomeOf(video.status) !== 'completed') {
-			outcomes.push(videoItem(input, video, options));
+		if (!settings.download || answer.outcome !== 'completed') {
+			outcomes.push(videoItem(input, answer, options));
 			continue;
 		}
 		try {
@@ -50,7 +49,7 @@ export async function buildOutcomes(
 				async () => await freshVideo.call(this, video, query.itemIndex),
 				bounds,
 			);
-			outcomes.push(videoItem(input, downloaded.video, { ...options, binary: downloaded.binary }));
+			outcomes.push(videoItem(input, videoCheck(downloaded.video), { ...options, binary: downloaded.binary }));
 		} catch (error) {
 			const signal = cancelSignal(this);
 			if (signal?.aborted) throw new NodeOperationError(this.getNode(), error as Error, { itemIndex: query.itemIndex });

@@ -7,9 +7,12 @@
 import type { IBinaryData, IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import type { NormalizedVideo, VideoOutcome } from '../shared/videoRecord';
-import { outcomeOf } from '../shared/videoRecord';
-import { OUTPUT_COMPLETED, OUTPUT_FAILED, OUTPUT_STILL_RENDERING } from './description';
 
+/** The node's outputs, in order: their names (the description's outputNames) and indexes. */
+export const OUTPUT_NAMES = ['Completed', 'Failed', 'Still Rendering'];
+export const OUTPUT_COMPLETED = 0;
+export const OUTPUT_FAILED = 1;
+export const OUTPUT_STILL_RENDERING = 2;
 
 export interface InputRef {
 	itemIndex: number;
@@ -50,10 +53,10 @@ function mergeVideo(start: IDataObject, video: NormalizedVideo): IDataObject {
 
 export function videoItem(
 	input: InputRef,
-	video: NormalizedVideo,
+	{ video, outcome }: { video: NormalizedVideo; outcome: VideoOutcome },
 	options: { keepInput: boolean; checkedAt: string; binary?: Record<string, IBinaryData> },
 ): ItemOutcome {
-	const output = outputFor(outcomeOf(video.status));
+	const output = outputFor(outcome);
 	// A Still Rendering item goes round again (Wait node, back into Wait For Video): it keeps all it came with.
 	const keepInput = options.keepInput || output === OUTPUT_STILL_RENDERING;
 	const json: IDataObject = { ...mergeVideo(base(input, keepInput), video), checked_at: options.checkedAt };

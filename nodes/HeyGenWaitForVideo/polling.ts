@@ -11,8 +11,7 @@ import { delay } from '../shared/backoff';
 import type { PollSchedule } from './pollSchedule';
 import { DEFAULT_POLL_SCHEDULE, ENGINE_IN_PROCESS_LIMIT_MS, nextPollDelay, roundDeadline } from './pollSchedule';
 import type { VideoCheck, VideoQuery } from './statusApi';
-import { checkVideos, StatusDeadlineError } from './statusApi';
-import { isFinal } from '../shared/videoRecord';
+import { checkVideos, StatusDeadlineError, unfinished } from './statusApi';
 
 export interface PollResult {
 	results: Map<number, VideoCheck>;
@@ -68,7 +67,7 @@ export async function pollVideos(
 			const answer = answers.get(query.itemIndex);
 			if (!answer) continue;
 			results.set(query.itemIndex, answer);
-			if (answer.video && !isFinal(answer.video.status)) {
+			if (answer.video && unfinished(answer)) {
 				// Auto resolved the family in this round: ask that family directly from now on.
 				stillPending.push({ ...query, api: answer.video.api_version });
 			}

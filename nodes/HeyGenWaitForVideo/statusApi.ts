@@ -21,8 +21,8 @@ import {
 import { cancelSignal, isAbort } from '../shared/cancel';
 import type { HeyGenContext } from '../shared/transport';
 import { HeyGenApiError, heyGenRequest } from '../shared/transport';
-import type { ApiFamily, NormalizedVideo } from '../shared/videoRecord';
-import { UnreadableStatusError, bulkEntries, fromV1, fromV3Bulk, fromV3Detail, isFinal, outcomeOf } from '../shared/videoRecord';
+import type { ApiFamily, NormalizedVideo, VideoOutcome } from '../shared/videoRecord';
+import { UnreadableStatusError, bulkEntries, fromV1, fromV3Bulk, fromV3Detail, outcomeOf } from '../shared/videoRecord';
 
 export type ApiChoice = 'auto' | ApiFamily;
 
@@ -33,7 +33,23 @@ export interface VideoQuery {
 	api: ApiChoice;
 }
 
-export type VideoCheck = { video: NormalizedVideo; error?: undefined } | { video?: undefined; error: Error };
+/** A status read's answer for one item: the video record with its outcome worked out once, or the item's error. */
+export type VideoCheck = VideoFound | { video?: undefined; outcome?: undefined; error: Error };
+
+export interface VideoFound {
+	video: NormalizedVideo;
+	outcome: VideoOutcome;
+	error?: undefined;
+}
+
+export function videoCheck(video: NormalizedVideo): VideoFound {
+	return { video, outcome: outcomeOf(video.status) };
+}
+
+/** Whether the check found a video that is still rendering: not an error, not completed or failed. */
+export function unfinished(check: VideoCheck | undefined): boolean {
+	return check?.video !== undefined && check.outcome !== 'completed' && check.outcome !== 'failed';
+}
 
 export {
 	errorForItem,
@@ -166,7 +182,7 @@ async function checkLegacy(
 	const { caller, api, expired } = scope;
 	await forEachLimited(queries, LEGACY_CONCURRENCY, async (query) => {
 		try {
-			results.set(query.itemIndex, { video: await v1Status.call(api, query) });
+			results.set(query.itemIndex, videoCheck(await v1Status.call(api, query)));
 		} catch (error) {
 			rethrowIfAborted(caller, error, expired);
 			if (heyGenKind(error) === 'not_found') {
@@ -184,7 +200,7 @@ async function readOne(scope: CheckScope, query: VideoQuery, results: Map<number
 	const { caller, api, expired } = scope;
 	if (query.api === 'legacy') return await checkLegacy(scope, [query], results, undefined);
 	try {
-		results.set(query.itemIndex, { video: await v3Detail.call(api, query) });
+		results.set(query.itemIndex, videoCheck(await v3Detail.call(api, query)));
 	} catch (error) {
 		rethrowIfAborted(caller, error, expired);
 		if (heyGenKind(error) === 'not_found' && query.api === 'auto') {
@@ -272,17 +288,17 @@ export async function checkVideos(
 			if (outcome === 'not_found') {
 				if (query.api === 'auto') fallback.push(query);
 				else results.set(query.itemIndex, { error: notFoundError(this, query, 'the v3 status endpoint (/v3/videos/statuses)') });
-			} else if (video && isFinal(video.status) && !options.statusOnly) {
+			} else if (video && (outcome === 'completed' || outcome === 'failed') && !options.statusOnly) {
 				finalV3.push({ ...query, api: 'v3' });
 			} else if (video) {
-				results.set(query.itemIndex, { video });
+				results.set(query.itemIndex, videoCheck(video));
 			}
 		}
 	}
 
 	await forEachLimited(finalV3, LEGACY_CONCURRENCY, async (query) => {
 		try {
-			results.set(query.itemIndex, { video: await v3Detail.call(scope.api, query) });
+			results.set(query.itemIndex, videoCheck(await v3Detail.call(scope.api, query)));
 		} catch (error) {
 			rethrowIfAborted(this, error, scope.expired);
 			results.set(query.itemIndex, { error: errorForItem(this, error, query.itemIndex) });

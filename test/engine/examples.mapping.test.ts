@@ -17,9 +17,8 @@ const examples: Array<[string, Loose]> = [
 	['polling-loop.json', pollingLoop],
 ];
 
-let sb: Loose;
 let h: Loose;
-withSandboxEngine({ reset: false }, (pair) => ({ sb, h } = pair));
+withSandboxEngine({ reset: false }, (pair) => ({ h } = pair));
 
 function expressions(value: unknown, out: string[] = []): string[] {
 	if (typeof value === 'string' && value.startsWith('=')) out.push(value);
