@@ -207,6 +207,7 @@ async function ensureN8n(opts = {}) {
 		n8nBin: n8nBinOf(home),
 		nodeBin: node.nodeBin,
 		nodeDir: node.nodeDir,
+		nodeVersion: node.version,
 		npmCli: findNpmCli(),
 		home,
 		installed,
