@@ -208,6 +208,7 @@ async function ensureN8n(opts = {}) {
 		nodeBin: node.nodeBin,
 		nodeDir: node.nodeDir,
 		nodeVersion: node.version,
+		n8nVersion: N8N_VERSION,
 		npmCli: findNpmCli(),
 		home,
 		installed,

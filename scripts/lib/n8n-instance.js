@@ -126,7 +126,8 @@ function n8nEnv({ userFolder, port = 5678, brokerPort = 5679, env = {}, node } =
 		N8N_PERSONALIZATION_ENABLED: 'false',
 		N8N_TEMPLATES_ENABLED: 'false',
 		N8N_HIRING_BANNER_ENABLED: 'false',
-		N8N_DISABLED_MODULES: 'mcp-registry', // only fetches api.n8n.io (offline noise)
+		// Only fetches api.n8n.io (offline noise); n8n 1.x has no such module and refuses unknown names.
+		...(node && /^1\./.test(node.n8nVersion || '') ? {} : { N8N_DISABLED_MODULES: 'mcp-registry' }),
 		N8N_SECURE_COOKIE: 'false',
 		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'true',
 		N8N_PUBLIC_API_SWAGGERUI_DISABLED: 'true',
@@ -210,7 +211,7 @@ async function startN8n(o = {}) {
 	const port = o.port || (await freePort());
 	const brokerPort = o.brokerPort || (await freePort());
 	if (o.packageTarball) installPackageTarball({ userFolder, tarball: o.packageTarball, log, n8n });
-	const env = n8nEnv({ userFolder, port, brokerPort, env: o.env });
+	const env = n8nEnv({ userFolder, port, brokerPort, env: o.env, node: n8n });
 	const logFile = o.logFile || path.join(userFolder, 'n8n.log');
 	const logOffset = fs.existsSync(logFile) ? fs.statSync(logFile).size : 0;
 	const jsonLogFile = env.N8N_LOG_FILE_LOCATION;
@@ -411,6 +412,7 @@ async function runCli({
 	// `execute` starts its own task broker: never collide with a running server's broker port.
 	const e = n8nEnv({
 		userFolder: path.resolve(userFolder),
+		node: n8n,
 		brokerPort: brokerPort || (await freePort()),
 		env: { N8N_LOG_LEVEL: 'warn', N8N_LOG_OUTPUT: 'console', ...env },
 	});

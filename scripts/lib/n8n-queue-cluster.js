@@ -18,6 +18,7 @@ const path = require('node:path');
 const crypto = require('node:crypto');
 const inst = require('./n8n-instance');
 const { startRoundRobinProxy } = require('./round-robin-proxy');
+const { readmeNpmInstall } = require('./readme-install');
 
 async function createQueueCluster({ n8n, dir, tarball, pg, redis, log = () => {}, workers = 2, webhooks = 2, binaryMode = 'filesystem', workerConcurrency = 10, env = {} }) {
 	const encryptionKey = crypto.randomBytes(24).toString('hex');
@@ -27,11 +28,16 @@ async function createQueueCluster({ n8n, dir, tarball, pg, redis, log = () => {}
 	const specs = [{ name: 'main', command: 'start' }];
 	for (let i = 1; i <= workers; i++) specs.push({ name: `worker${i}`, command: 'worker', args: [`--concurrency=${workerConcurrency}`] });
 	for (let i = 1; i <= webhooks; i++) specs.push({ name: `webhook${i}`, command: 'webhook' });
+	const installs = [];
 	for (const s of specs) {
 		s.userFolder = path.join(dir, s.name);
 		s.port = await inst.freePort();
 		s.healthPort = await inst.freePort();
-		inst.installPackageTarball({ userFolder: s.userFolder, tarball, n8n });
+		// The README's manual install, as a user sets up each machine of a queue-mode deployment.
+		const r = readmeNpmInstall({ n8nFolder: path.join(s.userFolder, '.n8n'), tarball, node: n8n });
+		if (!r.ok || r.extraPackages.length)
+			throw new Error(`README npm install failed for ${s.name}: ${JSON.stringify({ ...r, output: r.output.slice(-800) })}`);
+		installs.push(r);
 	}
 	proxy.setUpstreams(specs.filter((s) => s.command === 'webhook').map((s) => `http://127.0.0.1:${s.port}`));
 	const common = {
@@ -46,6 +52,9 @@ async function createQueueCluster({ n8n, dir, tarball, pg, redis, log = () => {}
 		N8N_DEFAULT_BINARY_DATA_MODE: binaryMode,
 		N8N_STORAGE_PATH: storagePath,
 		N8N_LOG_LEVEL: 'info',
+		// n8n pings its database every 2 s and answers every webhook with 503 while a ping waits more than 5 s
+		// for a pooled connection; on a busy 2-core machine that happens under a callback burst.
+		DB_PING_TIMEOUT_MS: '30000',
 		QUEUE_HEALTH_CHECK_ACTIVE: 'false',
 		N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '10',
 		...env,
@@ -53,6 +62,8 @@ async function createQueueCluster({ n8n, dir, tarball, pg, redis, log = () => {}
 	const processes = {};
 	const cluster = {
 		proxy,
+		/** The README install per process ({ ok, commands, extraPackages }). */
+		installs,
 		specs,
 		processes,
 		storagePath,

@@ -89,7 +89,7 @@ async function startPostgres({ dir, log = () => {}, database = 'n8n', user = 'n8
 			DB_POSTGRESDB_DATABASE: database,
 			DB_POSTGRESDB_USER: user,
 			DB_POSTGRESDB_PASSWORD: password,
-			DB_POSTGRESDB_POOL_SIZE: '4',
+			DB_POSTGRESDB_POOL_SIZE: '10',
 		},
 		/** One SQL statement through psql; rows as arrays of strings. */
 		query(sql) {

@@ -25,7 +25,7 @@ async function waitForExecutions(rest, workflowId, count, { done = (e) => FINAL.
 	const t0 = Date.now();
 	let lastNote = 0;
 	for (;;) {
-		const list = await rest.listExecutions({ workflowId, limit: 1000 });
+		const list = await rest.listExecutions({ workflowId, limit: 100 });
 		const ok = list.filter(done);
 		if (list.length >= count && ok.length >= count) return list;
 		if (Date.now() - t0 > timeoutMs) {

@@ -65,10 +65,11 @@ async function main() {
 	const redis = await startRedis({ dir, log });
 	cleanups.push(() => redis.stop());
 	// HeyGen's callback deliveries are retried for minutes here, so they outlast a restart of every n8n process.
-	const sb = await startSandbox({ port: 0, videoBytes: 150000, callbackRetry: { attempts: 120, delaysMs: [500, 1000, 2000, 3000] } });
+	const sb = await startSandbox({ port: 0, videoBytes: 150000, callbackRetry: { attempts: 60, delaysMs: [2000, 4000, 6000, 10000] } });
 	cleanups.push(() => sb.close());
 	const cluster = await createQueueCluster({ n8n, dir, tarball, pg, redis, log });
 	cleanups.push(() => cluster.close());
+	check(`README npm install (${cluster.installs[0].commands.join(' && ')}) in all ${cluster.installs.length} user folders, Node 24: the package alone, no n8n-workflow copy`, cluster.installs.every((r) => r.ok && !r.extraPackages.length));
 	const tStart = Date.now();
 	await cluster.start();
 	const report = { startSeconds: Math.round((Date.now() - tStart) / 1000) };
@@ -83,7 +84,7 @@ async function main() {
 	const ctx = { cluster, rest, sb, redis, pg, check, log, credId: cred.id, report };
 
 	if (only.includes('200'))
-		await callbackBatch(ctx, { name: '200 contacts, callback mode, download', batches: 10, perBatch: 20, concurrency: 10, render: { pendingMs: 300, processingMs: 1500 }, sampleWorkers: true });
+		await callbackBatch(ctx, { name: '200 contacts, callback mode, download', batches: 20, perBatch: 10, concurrency: 10, render: { pendingMs: 300, processingMs: 1500 }, sampleWorkers: true });
 	if (only.includes('200')) {
 		const files = countFiles(cluster.storagePath);
 		check(`binary data in filesystem mode: the videos are files in the shared folder (${files} files)`, files >= 200, files);
@@ -110,6 +111,13 @@ function countFiles(dir) {
 		}
 	}
 	return n;
+}
+
+for (const sig of ['SIGINT', 'SIGTERM']) {
+	process.on(sig, () => {
+		failed++;
+		cleanups.run().finally(() => process.exit(130));
+	});
 }
 
 (async () => {
