@@ -87,7 +87,8 @@ async function killedWorker(ctx, { batches = 8, perBatch = 5 } = {}) {
 	// Slow generate answers keep executions on the workers long enough to kill one mid-generation.
 	sb.fault({ server: 'api', method: 'POST', path: 'regex:^/v3/templates/', type: 'slow', delayMs: 1500, times: batches * perBatch });
 	const path = `queue-kill-${++seq}`;
-	const id = await deploy(ctx, wf.callbackWorkflow({ path, download: false }));
+	// Poll mode: the generation and the waiting both run on the workers.
+	const id = await deploy(ctx, wf.pollingLoopWorkflow({ path, waitSeconds: 65 }));
 	const { all, lists } = batchesOf(path, batches, perBatch);
 	const mark = c.sandboxMark(sb);
 	const jobsBefore = cluster.workerJobs();
@@ -110,7 +111,7 @@ async function killedWorker(ctx, { batches = 8, perBatch = 5 } = {}) {
 	const tKill = Date.now();
 	const list = await c.waitForExecutions(ctx.rest, id, batches, { log, label: name, timeoutMs: 600000, done: (e) => c.FINAL.includes(e.status) });
 	const ids = list.map((e) => e.id);
-	const out = await c.collectOutcomes(ctx.rest, ids, 'Wait For Video');
+	const out = await c.collectOutcomes(ctx.rest, ids, 'Poll');
 	const tally = c.sandboxTally(sb, mark);
 	const victims = out.executions.filter((e) => victimIds.includes(e.id));
 	const others = out.executions.filter((e) => !victimIds.includes(e.id));
