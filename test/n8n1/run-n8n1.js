@@ -121,7 +121,10 @@ async function main() {
 	process.stdout.write(ex.formatTable(rows).replace(/^/gm, '       ') + '\n');
 	check('personalized: 3 rows, every video completed and downloaded in full', execution.status === 'success' && rows.length === 3 && rows.every((x) => x.status === 'completed' && x.file_name === `${x.video_id}.mp4` && x.file_size === '150 kB'), ex.executionError(execution) || rows);
 	const cbs = sb.callbacks.filter((x) => x.kind === 'callback_url' && String(x.url).includes(`/webhook-waiting/${first.id}`));
-	check('personalized: HeyGen\'s callbacks resumed the execution through /webhook-waiting/ (one charge per contact)', cbs.length >= 3 && cbs.every((x) => x.status === 200) && sb.charges - charges === 3 && (execution.data.resultData.runData[ex.WAIT_NODE] || []).length === 1, { callbacks: cbs.map((x) => `${x.status} ${String(x.responseBody).slice(0, 60)}`), charges: sb.charges - charges });
+	// A delivery attempt may time out on a busy machine and be retried: judge each video by its last attempt.
+	const lastByVideo = new Map(cbs.map((x) => [x.videoId, x]));
+	const resumed = cbs.filter((x) => x.status === 200 && /"resumed":true/.test(String(x.responseBody)));
+	check('personalized: HeyGen\'s callbacks resumed the execution through /webhook-waiting/ once (one charge per contact)', lastByVideo.size === 3 && [...lastByVideo.values()].every((x) => x.status === 200) && resumed.length === 1 && sb.charges - charges === 3 && (execution.data.resultData.runData[ex.WAIT_NODE] || []).length === 1, { callbacks: cbs.map((x) => `${x.videoId} ${x.status || x.error} ${String(x.responseBody).slice(0, 60)}`), charges: sb.charges - charges });
 	// The stored files: byte-identical to the sandbox's videos.
 	let same = true;
 	const files = [];

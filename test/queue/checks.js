@@ -65,7 +65,8 @@ async function collectOutcomes(rest, executionIds, waitNode) {
 			const emails = (k) => (nodeOutput(e, waitNode, { run: r, output: k }) || []).map((i) => i.json);
 			out.completed.push(...emails(0));
 			out.failed.push(...emails(1));
-			out.still.push(...emails(2));
+			// Still Rendering is a loop's normal way back to the Wait: only the last run's count stays unfinished.
+			if (r === runs.length - 1) out.still.push(...emails(2));
 		}
 	}
 	return out;
