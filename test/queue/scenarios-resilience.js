@@ -113,11 +113,16 @@ async function killedWorker(ctx, { batches = 8, perBatch = 5 } = {}) {
 	const ids = list.map((e) => e.id);
 	const out = await c.collectOutcomes(ctx.rest, ids, 'Poll');
 	const tally = c.sandboxTally(sb, mark);
-	const victims = out.executions.filter((e) => victimIds.includes(e.id));
-	const others = out.executions.filter((e) => !victimIds.includes(e.id));
 	const jobs = c.jobsByWorker(cluster, ids, jobsBefore);
+	// Lost with the worker: the executions it had started, and any whose job it had taken but not yet logged.
+	const onWorker2 = new Set(jobs.worker2 ? jobs.worker2.startedIds : []);
+	const victims = out.executions.filter((e) => e.status !== 'success');
+	const others = out.executions.filter((e) => e.status === 'success');
 	const rerunBy = victimIds.map((v) => ({ execution: v, status: (victims.find((e) => e.id === v) || {}).status, worker2Jobs: jobs.worker2 ? jobs.worker2.startedIds.filter((x) => x === v).length : 0 }));
-	check(`${name}: the executions worker1 did not hold all completed on the other worker`, others.every((e) => e.status === 'success'), others.filter((e) => e.status !== 'success').map((e) => `${e.id} ${e.status}`));
+	check(`${name}: every execution that did not finish was one worker1 held (none worker2 ran), and the rest completed on worker2`, victims.every((e) => !onWorker2.has(e.id) || victimIds.includes(e.id)) && others.length + victims.length === batches, { victims: victims.map((e) => `${e.id} ${e.status}`), worker1HeldAtKill: victimIds });
+	const othersEmails = new Set(others.flatMap((e) => (e.data.resultData.runData.Contacts?.[0]?.data?.main?.[0] || []).map((i) => i.json.email)));
+	const completedOfOthers = c.exactlyOnce([...othersEmails], out.completed);
+	check(`${name}: every contact of the finished executions Completed exactly once`, othersEmails.size > 0 && completedOfOthers.ok, completedOfOthers);
 	check(`${name}: 0 duplicate charges (no contact rendered twice, also for the killed job)`, tally.duplicateContacts.length === 0, tally.duplicateContacts.slice(0, 5));
 	const once = c.exactlyOnce(all.map((x) => x.email), out.completed);
 	check(`${name}: no contact Completed twice`, once.twice.length === 0, once);
@@ -125,6 +130,7 @@ async function killedWorker(ctx, { batches = 8, perBatch = 5 } = {}) {
 		wallSeconds: Math.round((Date.now() - t0) / 100) / 10,
 		secondsFromKillToLastFinal: Math.round((Date.now() - tKill) / 1000),
 		victims: rerunBy,
+		notFinished: victims.map((e) => ({ execution: e.id, status: e.status, heldByKilledWorker: victimIds.includes(e.id) })),
 		victimExecutionErrors: victims.map((e) => (e.data.resultData.error || {}).message).filter(Boolean),
 		contactsCompleted: out.completed.length,
 		contactsNotCompleted: once.missing.length,
