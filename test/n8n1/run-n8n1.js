@@ -121,10 +121,11 @@ async function main() {
 	process.stdout.write(ex.formatTable(rows).replace(/^/gm, '       ') + '\n');
 	check('personalized: 3 rows, every video completed and downloaded in full', execution.status === 'success' && rows.length === 3 && rows.every((x) => x.status === 'completed' && x.file_name === `${x.video_id}.mp4` && x.file_size === '150 kB'), ex.executionError(execution) || rows);
 	const cbs = sb.callbacks.filter((x) => x.kind === 'callback_url' && String(x.url).includes(`/webhook-waiting/${first.id}`));
-	// A delivery attempt may time out on a busy machine and be retried: judge each video by its last attempt.
+	// On a busy machine an attempt may time out and be retried; retries after the resume get n8n's 409 "finished
+	// already". What counts: one callback per video arrived, exactly one resumed the execution.
 	const lastByVideo = new Map(cbs.map((x) => [x.videoId, x]));
 	const resumed = cbs.filter((x) => x.status === 200 && /"resumed":true/.test(String(x.responseBody)));
-	check('personalized: HeyGen\'s callbacks resumed the execution through /webhook-waiting/ once (one charge per contact)', lastByVideo.size === 3 && [...lastByVideo.values()].every((x) => x.status === 200) && resumed.length === 1 && sb.charges - charges === 3 && (execution.data.resultData.runData[ex.WAIT_NODE] || []).length === 1, { callbacks: cbs.map((x) => `${x.videoId} ${x.status || x.error} ${String(x.responseBody).slice(0, 60)}`), charges: sb.charges - charges });
+	check('personalized: HeyGen\'s callbacks resumed the execution through /webhook-waiting/ once (one charge per contact)', lastByVideo.size === 3 && resumed.length === 1 && sb.charges - charges === 3 && (execution.data.resultData.runData[ex.WAIT_NODE] || []).length === 1, { callbacks: cbs.map((x) => `${x.videoId} ${x.status || x.error} ${String(x.responseBody).slice(0, 60)}`), charges: sb.charges - charges });
 	// The stored files: byte-identical to the sandbox's videos.
 	let same = true;
 	const files = [];
@@ -141,7 +142,9 @@ async function main() {
 	}
 	check('personalized: every downloaded file is byte-identical to its sandbox video', same, files);
 	const after = await inst.checkNodesLoaded({ instance: i, rest, throwOnError: false });
-	check('no warnings/errors about the package in n8n\'s log after the runs', after.logProblems.length === 0, after.logProblems);
+	// n8n logs HeyGen's late redeliveries ("has finished already") as webhook errors naming the waiting node.
+	const problems = after.logProblems.filter((p) => !/has finished already|is running already/.test(p));
+	check('no warnings/errors about the package in n8n\'s log after the runs (other than late callback redeliveries)', problems.length === 0, problems);
 }
 
 for (const sig of ['SIGINT', 'SIGTERM']) {
