@@ -55,9 +55,9 @@ async function createQueueCluster({ n8n, dir, tarball, pg, redis, log = () => {}
 		// n8n pings its database every 2 s and answers every webhook with 503 while a ping waits more than 5 s
 		// for a pooled connection; on a busy 2-core machine that happens under a callback burst.
 		DB_PING_TIMEOUT_MS: '30000',
-		// A killed worker's job fails as stalled (n8n sets Bull's maxStalledCount to 0, so it is never re-run) and
-		// its execution stays "running" until the main process's queue recovery marks it crashed: every
-		// N8N_EXECUTIONS_QUEUE_RECOVERY_INTERVAL minutes, 180 by default; 1 here so the test sees it.
+		// A killed worker's job is never re-run (n8n sets Bull's maxStalledCount to 0): the main process fails its
+		// execution ("failed to be processed too many times") once Bull reports the job stalled. Executions left
+		// "new"/"running" otherwise are marked crashed by the queue recovery: every minute here (default 180).
 		N8N_EXECUTIONS_QUEUE_RECOVERY_INTERVAL: '1',
 		QUEUE_HEALTH_CHECK_ACTIVE: 'false',
 		N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '10',
