@@ -7,7 +7,7 @@ import { idRefusal, showId } from '../shared/ids';
 import type { PollSchedule } from '../shared/polling';
 import { ENGINE_IN_PROCESS_LIMIT_MS, scheduleFromSettings } from '../shared/polling';
 import type { ApiChoice, VideoCheck, VideoQuery } from '../shared/videos';
-import { parseApiChoice } from '../shared/videos';
+import { INVALID_ID_ADVICE, parseApiChoice } from '../shared/videos';
 import { isFinal } from '../shared/videoStatus';
 import type { StoredFinalItem, WaitingState } from './callbackState';
 import { saveState } from './callbackState';
@@ -89,8 +89,9 @@ function readQueries(this: IExecuteFunctions, items: INodeExecutionData[]) {
 		}
 		const refusal = idRefusal(videoId);
 		if (refusal) {
-			const message = `Not a HeyGen video ID: "${showId(videoId)}" (${refusal})`;
-			invalid.push({ input, videoId: showId(videoId), error: new NodeOperationError(this.getNode(), message, { itemIndex }) });
+			const message = `"${showId(videoId)}" is not a HeyGen video ID (${refusal})`;
+			const error = new NodeOperationError(this.getNode(), message, { itemIndex, description: INVALID_ID_ADVICE });
+			invalid.push({ input, videoId: showId(videoId), error });
 			continue;
 		}
 		const chosen = this.getNodeParameter('apiVersion', itemIndex, 'auto') as ApiChoice;
