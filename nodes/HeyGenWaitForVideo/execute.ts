@@ -7,7 +7,7 @@ import { idRefusal, showId } from '../shared/ids';
 import type { PollSchedule } from './pollSchedule';
 import { ENGINE_IN_PROCESS_LIMIT_MS, scheduleFromSettings } from './pollSchedule';
 import type { ApiChoice, VideoCheck, VideoQuery } from './statusApi';
-import { parseApiChoice, unfinished } from './statusApi';
+import { INVALID_ID_ADVICE, parseApiChoice, unfinished } from './statusApi';
 import type { StoredFinalItem, WaitingState } from './waitingState';
 import { saveState } from './waitingState';
 import type { InputRef, ItemOutcome } from './outputs';
@@ -87,8 +87,9 @@ function readQueries(this: IExecuteFunctions, items: INodeExecutionData[]) {
 		}
 		const refusal = idRefusal(videoId);
 		if (refusal) {
-			const message = `Not a HeyGen video ID: "${showId(videoId)}" (${refusal})`;
-			invalid.push({ input, videoId: showId(videoId), error: new NodeOperationError(this.getNode(), message, { itemIndex }) });
+			const message = `"${showId(videoId)}" is not a HeyGen video ID (${refusal})`;
+			const error = new NodeOperationError(this.getNode(), message, { itemIndex, description: INVALID_ID_ADVICE });
+			invalid.push({ input, videoId: showId(videoId), error });
 			continue;
 		}
 		const chosen = this.getNodeParameter('apiVersion', itemIndex, 'auto') as ApiChoice;

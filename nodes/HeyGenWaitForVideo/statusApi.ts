@@ -59,7 +59,7 @@ export {
 	isVideoNotFound,
 	notFoundError,
 	unreadableError,
-	VIDEO_ID_PATTERN,
+	INVALID_ID_ADVICE,
 	VideoNotFoundError,
 } from './statusErrors';
 

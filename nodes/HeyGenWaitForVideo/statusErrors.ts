@@ -5,6 +5,7 @@
 import type { JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { idRefusal, showId } from '../shared/ids';
 import type { HeyGenContext } from '../shared/transport';
 import type { VideoQuery } from './statusApi';
 import type { UnreadableStatusError } from '../shared/videoRecord';
@@ -43,12 +44,13 @@ export function notFoundError(context: HeyGenContext, query: VideoQuery, checked
 	);
 }
 
-/** HeyGen video IDs are letters, digits, `_` and `-`; anything else cannot be asked about (a comma splits a bulk call). */
-export const VIDEO_ID_PATTERN = /^[A-Za-z0-9_-]{1,200}$/;
-
+/** Anything but a HeyGen-shaped ID cannot be asked about (a comma would split a bulk call). */
 export function isValidVideoId(videoId: string): boolean {
-	return VIDEO_ID_PATTERN.test(videoId);
+	return idRefusal(videoId) === undefined;
 }
+
+export const INVALID_ID_ADVICE =
+	'HeyGen video IDs contain only letters, digits, "_" and "-". Check the Video ID expression: it should point at the video_id of HeyGen Generate From Template. Nothing was sent to HeyGen for this item.';
 
 /**
  * Errors that are HeyGen's answer about the video itself (an ID it does not know or cannot take, an answer
@@ -66,11 +68,11 @@ export function isAnswerError(error: Error | undefined): boolean {
 }
 
 export function invalidIdError(context: HeyGenContext, query: VideoQuery): Error {
-	return asAnswer(new NodeOperationError(context.getNode(), `"${query.videoId.slice(0, 100)}" is not a HeyGen video ID`, {
-		itemIndex: query.itemIndex,
-		description:
-			'HeyGen video IDs contain only letters, digits, "_" and "-". Check the Video ID expression: it should point at the video_id of HeyGen Generate From Template. Nothing was sent to HeyGen for this item.',
-	}));
+	const refusal = idRefusal(query.videoId);
+	const message = `"${showId(query.videoId)}" is not a HeyGen video ID${refusal ? ` (${refusal})` : ''}`;
+	return asAnswer(
+		new NodeOperationError(context.getNode(), message, { itemIndex: query.itemIndex, description: INVALID_ID_ADVICE }),
+	);
 }
 
 /** A status answer without a status (an HTML page, `{}`): an item error naming where it came from. */

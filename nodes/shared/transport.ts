@@ -188,7 +188,7 @@ export async function heyGenRequest<T = IDataObject>(
 		}
 
 		const info =
-			readHeyGenError(response.statusCode, response.body, response.headers) ?? unreadableSuccess(response);
+			readHeyGenError(response.statusCode, response.body, response.headers) ?? unreadableSuccess(request, response);
 		if (!info) {
 			return { statusCode: response.statusCode, headers: response.headers, body: response.body as T };
 		}
@@ -279,7 +279,10 @@ async function sendWithinOrigin(
 }
 
 /** A 2xx whose body is not a JSON object (cut off, an HTML page from a proxy): HeyGen's answer is unknown. */
-function unreadableSuccess(response: { statusCode: number; headers: Record<string, unknown>; body: unknown }) {
+function unreadableSuccess(
+	request: HeyGenRequest,
+	response: { statusCode: number; headers: Record<string, unknown>; body: unknown },
+) {
 	if (typeof response.body === 'object' && response.body !== null) return undefined;
 	if (response.statusCode === 204) return undefined;
 	const text = typeof response.body === 'string' ? response.body.trim().slice(0, 200) : '';
@@ -287,7 +290,7 @@ function unreadableSuccess(response: { statusCode: number; headers: Record<strin
 		httpCode: response.statusCode,
 		kind: 'server',
 		code: 'unreadable_response',
-		message: `HeyGen answered HTTP ${response.statusCode} with a body that is not JSON${text ? `: ${text}` : ''}`,
+		message: `${request.method} ${request.path} answered HTTP ${response.statusCode} with a body that is not JSON${text ? `: ${text}` : ''}`,
 	};
 	return info;
 }

@@ -28,7 +28,8 @@ const path = require('node:path');
 const { spawn } = require('node:child_process');
 const { findNode24, findNpmCli, node24Env } = require('./node24');
 
-const N8N_VERSION = '2.41.1';
+const DEFAULT_VERSION = '2.41.1';
+const N8N_VERSION = DEFAULT_VERSION;
 const MARKER = '.heygen-n8n-install.json';
 /** Bump when the install recipe changes, so older caches are redone. */
 const RECIPE = 3;
@@ -53,15 +54,22 @@ const NATIVE_MODULES = [
 	{
 		name: 'isolated-vm',
 		alwaysBuild: false,
+		optional: true,
 		check:
 			"const ivm=require('isolated-vm');const i=new ivm.Isolate({memoryLimit:16});if(i.compileScriptSync('6*7').runSync(i.createContextSync())!==42)throw new Error('bad');console.log('isolated-vm ok')",
 	},
 ];
 
-function defaultCacheDir() {
-	if (process.env.HEYGEN_N8N_CACHE) return path.resolve(process.env.HEYGEN_N8N_CACHE);
+/** Parent of all cached installs: ${XDG_CACHE_HOME:-~/.cache}/n8n-nodes-heygen-templates. */
+function cacheRoot() {
 	const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
-	return path.join(base, 'n8n-nodes-heygen-templates', `n8n-${N8N_VERSION}`);
+	return path.join(base, 'n8n-nodes-heygen-templates');
+}
+
+function defaultCacheDir(version = N8N_VERSION) {
+	if (process.env.HEYGEN_N8N_CACHE && version === N8N_VERSION)
+		return path.resolve(process.env.HEYGEN_N8N_CACHE);
+	return path.join(cacheRoot(), `n8n-${version}`);
 }
 
 function n8nBinOf(home) {
@@ -77,13 +85,13 @@ function readMarker(home) {
 }
 
 /** Fast validity check: marker matches version/recipe/Node ABI and the key files exist. */
-function cacheIsValid(home, node) {
+function cacheIsValid(home, node, version = N8N_VERSION) {
 	const m = readMarker(home);
 	if (!m) return { ok: false, why: 'no marker' };
-	if (m.n8nVersion !== N8N_VERSION) return { ok: false, why: `marker n8n ${m.n8nVersion}` };
+	if (m.n8nVersion !== version) return { ok: false, why: `marker n8n ${m.n8nVersion}` };
 	if (m.recipe !== RECIPE) return { ok: false, why: `marker recipe ${m.recipe}` };
 	if (m.nodeAbi !== node.abi)
-		return { ok: false, why: `built for ABI ${m.nodeAbi}, Node 24 is ABI ${node.abi}` };
+		return { ok: false, why: `built for ABI ${m.nodeAbi}, Node ${node.version} is ABI ${node.abi}` };
 	for (const f of [n8nBinOf(home), ...(m.checkFiles || [])]) {
 		if (!fs.existsSync(path.isAbsolute(f) ? f : path.join(home, f)))
 			return { ok: false, why: `missing ${f}` };
@@ -183,25 +191,31 @@ async function acquireLock(lockFile, log) {
 }
 
 /**
- * @param {{ log?: (line: string) => void, force?: boolean, home?: string, progressEveryMs?: number }} [opts]
+ * Defaults install n8n@2.41.1 on the project's Node 24. Another line (see n8n1-install.js) passes `version`,
+ * `node` (a { nodeBin, nodeDir, version, abi } like findNode24() returns) and npm `overrides`.
+ * @param {{ log?: (line: string) => void, force?: boolean, home?: string, progressEveryMs?: number,
+ *   version?: string, node?: object, overrides?: Record<string, string> }} [opts]
  * @returns {Promise<{ n8nBin: string, nodeBin: string, home: string, nodeDir: string|null, npmCli: string, installed: boolean, elapsedMs: number }>}
  */
 async function ensureN8n(opts = {}) {
 	const log = opts.log || ((l) => process.stderr.write(l + '\n'));
-	const home = opts.home ? path.resolve(opts.home) : defaultCacheDir();
+	const N8N_VERSION = opts.version || DEFAULT_VERSION;
+	const home = opts.home ? path.resolve(opts.home) : defaultCacheDir(N8N_VERSION);
 	const t0 = Date.now();
-	const node = findNode24();
+	const node = opts.node || findNode24();
 	const result = (installed) => ({
 		n8nBin: n8nBinOf(home),
 		nodeBin: node.nodeBin,
 		nodeDir: node.nodeDir,
+		nodeVersion: node.version,
+		n8nVersion: N8N_VERSION,
 		npmCli: findNpmCli(),
 		home,
 		installed,
 		elapsedMs: Date.now() - t0,
 	});
 
-	let v = cacheIsValid(home, node);
+	let v = cacheIsValid(home, node, N8N_VERSION);
 	if (v.ok && !opts.force) return result(false);
 
 	const parent = path.dirname(home);
@@ -210,7 +224,7 @@ async function ensureN8n(opts = {}) {
 	const tmp = path.join(parent, `.${path.basename(home)}.tmp-${process.pid}-${Date.now()}`);
 	let ticker;
 	try {
-		v = cacheIsValid(home, node); // someone else may have finished while we waited
+		v = cacheIsValid(home, node, N8N_VERSION); // someone else may have finished while we waited
 		if (v.ok && !opts.force) return result(false);
 
 		if (!node.nodeDir) {
@@ -248,6 +262,7 @@ async function ensureN8n(opts = {}) {
 					version: '0.0.0',
 					description: 'n8n server cache for n8n-nodes-heygen-templates e2e/demo',
 					dependencies: { n8n: N8N_VERSION },
+					...(opts.overrides ? { overrides: opts.overrides } : {}),
 				},
 				null,
 				2,
@@ -301,6 +316,10 @@ async function ensureN8n(opts = {}) {
 		for (const mod of NATIVE_MODULES) {
 			const modDir = path.join(tmp, 'node_modules', mod.name);
 			if (!fs.existsSync(path.join(modDir, 'package.json'))) {
+				if (mod.optional) {
+					log(`[n8n-install] ${mod.name} is not in n8n@${N8N_VERSION}'s tree; skipping it`);
+					continue;
+				}
 				throw new Error(
 					`${mod.name} is not in n8n@${N8N_VERSION}'s dependency tree (recipe out of date?)`,
 				);
@@ -360,6 +379,7 @@ async function ensureN8n(opts = {}) {
 				{
 					n8nVersion: N8N_VERSION,
 					recipe: RECIPE,
+					...(opts.overrides ? { overrides: opts.overrides } : {}),
 					nodeVersion: node.version,
 					nodeAbi: node.abi,
 					nodeBin: node.nodeBin,
@@ -422,7 +442,7 @@ function findBinding(modDir, abi) {
 	return null;
 }
 
-module.exports = { ensureN8n, N8N_VERSION, defaultCacheDir, cacheIsValid, n8nBinOf };
+module.exports = { ensureN8n, N8N_VERSION, defaultCacheDir, cacheRoot, cacheIsValid, n8nBinOf };
 
 if (require.main === module) {
 	const t = Date.now();

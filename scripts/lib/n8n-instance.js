@@ -44,6 +44,12 @@ const { N8nRest } = require('./n8n-rest');
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+/** Log lines n8n 2.41.1 / 1.123 print once a queue-mode worker or webhook process takes work. */
+const READY_LOG = {
+	worker: /n8n worker is now ready/,
+	webhook: /Webhook listener waiting for requests/,
+};
+
 /** A free TCP port on 127.0.0.1 (small race window; fine for tests). */
 function freePort() {
 	return new Promise((resolve, reject) => {
@@ -120,7 +126,8 @@ function n8nEnv({ userFolder, port = 5678, brokerPort = 5679, env = {}, node } =
 		N8N_PERSONALIZATION_ENABLED: 'false',
 		N8N_TEMPLATES_ENABLED: 'false',
 		N8N_HIRING_BANNER_ENABLED: 'false',
-		N8N_DISABLED_MODULES: 'mcp-registry', // only fetches api.n8n.io (offline noise)
+		// Only fetches api.n8n.io (offline noise); n8n 1.x has no such module and refuses unknown names.
+		...(node && /^1\./.test(node.n8nVersion || '') ? {} : { N8N_DISABLED_MODULES: 'mcp-registry' }),
 		N8N_SECURE_COOKIE: 'false',
 		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'true',
 		N8N_PUBLIC_API_SWAGGERUI_DISABLED: 'true',
@@ -191,6 +198,9 @@ function stripAnsi(s) {
  * @param {number} [o.readyTimeoutMs]    default 180000
  * @param {object} [o.n8n]               result of ensureN8n() (default: calls it)
  * @param {boolean} [o.echo]             also copy n8n's output to this process's stderr
+ * @param {'start'|'worker'|'webhook'} [o.command]  n8n command (queue mode: `worker`, `webhook`); default 'start'
+ * @param {string[]} [o.args]            extra command-line arguments (e.g. ['--concurrency=10'])
+ * @param {string} [o.name]              label for progress lines (default: the command)
  */
 async function startN8n(o = {}) {
 	const log = o.log || (() => {});
@@ -201,7 +211,7 @@ async function startN8n(o = {}) {
 	const port = o.port || (await freePort());
 	const brokerPort = o.brokerPort || (await freePort());
 	if (o.packageTarball) installPackageTarball({ userFolder, tarball: o.packageTarball, log, n8n });
-	const env = n8nEnv({ userFolder, port, brokerPort, env: o.env });
+	const env = n8nEnv({ userFolder, port, brokerPort, env: o.env, node: n8n });
 	const logFile = o.logFile || path.join(userFolder, 'n8n.log');
 	const logOffset = fs.existsSync(logFile) ? fs.statSync(logFile).size : 0;
 	const jsonLogFile = env.N8N_LOG_FILE_LOCATION;
@@ -213,10 +223,12 @@ async function startN8n(o = {}) {
 		`\n===== n8n start ${new Date().toISOString()} port ${port} broker ${brokerPort} =====\n`,
 	);
 	const t0 = Date.now();
+	const command = o.command || 'start';
+	const label = `[n8n${o.name ? ` ${o.name}` : command === 'start' ? '' : ` ${command}`}]`;
 	log(
-		`[n8n] starting n8n (Node 24) on http://127.0.0.1:${port} (broker ${brokerPort}); log ${logFile}`,
+		`${label} starting n8n ${command} (Node ${n8n.nodeVersion || 'from ' + n8n.nodeBin}) on http://127.0.0.1:${port} (broker ${brokerPort}); log ${logFile}`,
 	);
-	const child = spawn(n8n.nodeBin, [n8n.n8nBin, 'start'], {
+	const child = spawn(n8n.nodeBin, [n8n.n8nBin, command, ...(o.args || [])], {
 		cwd: userFolder,
 		env,
 		detached: true, // own process group: stop() kills n8n and its task runners together
@@ -332,7 +344,7 @@ async function startN8n(o = {}) {
 			clearTimeout(timer);
 			// Task runners may outlive the main process briefly: make sure the group is gone.
 			killGroup(child, 'SIGKILL');
-			log(`[n8n] stopped (${r.signal || r.code})`);
+			log(`${label} stopped (${r.signal || r.code})`);
 			return r;
 		},
 	};
@@ -358,11 +370,15 @@ async function startN8n(o = {}) {
 			if (exited) throw new Error(`n8n exited during startup (${JSON.stringify(exited)})`);
 			if (Date.now() > deadline)
 				throw new Error(`n8n not ready within ${timeoutMs} ms (waiting for ${phase})`);
-			if (phase === '/healthz' && (await check('/healthz'))) phase = '/healthz/readiness';
+			if (command !== 'start') {
+				// Workers and webhook processes: their own "ready" log line.
+				phase = 'ready log line';
+				if (READY_LOG[command].test(readLog())) break;
+			} else if (phase === '/healthz' && (await check('/healthz'))) phase = '/healthz/readiness';
 			if (phase === '/healthz/readiness' && (await check('/healthz/readiness'))) phase = 'log';
 			if (phase === 'log' && /Editor is now accessible via/.test(readLog())) break;
 			if (Date.now() - lastNote > 10000) {
-				log(`[n8n] still starting… ${Math.round((Date.now() - t0) / 1000)}s (${phase})`);
+				log(`${label} still starting… ${Math.round((Date.now() - t0) / 1000)}s (${phase})`);
 				lastNote = Date.now();
 			}
 			await sleep(250);
@@ -374,7 +390,7 @@ async function startN8n(o = {}) {
 		throw e;
 	}
 	instance.startMs = Date.now() - t0;
-	log(`[n8n] ready in ${(instance.startMs / 1000).toFixed(1)}s at ${url}`);
+	log(`${label} ready in ${(instance.startMs / 1000).toFixed(1)}s at ${url}`);
 	return instance;
 }
 
@@ -396,6 +412,7 @@ async function runCli({
 	// `execute` starts its own task broker: never collide with a running server's broker port.
 	const e = n8nEnv({
 		userFolder: path.resolve(userFolder),
+		node: n8n,
 		brokerPort: brokerPort || (await freePort()),
 		env: { N8N_LOG_LEVEL: 'warn', N8N_LOG_OUTPUT: 'console', ...env },
 	});

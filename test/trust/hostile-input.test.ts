@@ -176,3 +176,6 @@ describe('hostile-input: Wait For Video', () => {
 		expect(leaks).toEqual([]);
 	});
 });
+
+// A module, so its top-level names do not clash with other test files' in the type check.
+export {};

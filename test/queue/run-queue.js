@@ -1,0 +1,144 @@
+#!/usr/bin/env node
+'use strict';
+/**
+ * Queue-mode end-to-end suite (`npm run test:queue`): a real n8n 2.41.1 in EXECUTIONS_MODE=queue with Postgres and
+ * Redis (Debian packages, throwaway instances on free ports), one main process, two workers and two webhook processes
+ * behind a round-robin proxy, binary data in filesystem mode on a shared folder, the packed package installed in every
+ * process's user folder as n8n's installer does, and the HeyGen sandbox calling back through the proxy.
+ *
+ *   node test/queue/run-queue.js       QUEUE_KEEP=1 keeps the temp folder; QUEUE_ONLY=200,race,kill,poll,restart
+ *
+ * Prints one line per check, the measurements as JSON, and ends with `queue: N passed, N failed`.
+ */
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { execFileSync } = require('node:child_process');
+
+const { createCleanupStack } = require('../../scripts/lib/cleanup-stack');
+const { ensureN8n } = require('../../scripts/lib/n8n-install');
+const inst = require('../../scripts/lib/n8n-instance');
+const { startPostgres, startRedis } = require('../../scripts/lib/queue-services');
+const { createQueueCluster } = require('../../scripts/lib/n8n-queue-cluster');
+const { startSandbox } = require('../../tools/heygen-sandbox');
+const { callbackBatch } = require('./scenarios');
+const { pollingLoop, restartWhileWaiting, killedWorker } = require('./scenarios-resilience');
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const T0 = Date.now();
+const secs = () => `${((Date.now() - T0) / 1000).toFixed(1)}s`;
+const log = (l) => process.stdout.write(`[queue ${secs()}] ${l}\n`);
+let passed = 0;
+let failed = 0;
+function check(name, ok, detail) {
+	if (ok) passed++;
+	else failed++;
+	process.stdout.write(`  ${ok ? 'ok  ' : 'FAIL'} ${name}${!ok && detail !== undefined ? `\n       ${typeof detail === 'string' ? detail : JSON.stringify(detail)}` : ''}\n`);
+	return ok;
+}
+const cleanups = createCleanupStack(log);
+const only = (process.env.QUEUE_ONLY || 'poll,kill,restart,200,race').split(',');
+
+async function main() {
+	const n8n = await ensureN8n({ log });
+	const timeoutMs = Number(process.env.QUEUE_TIMEOUT_MS || 30 * 60000);
+	const timer = setTimeout(() => {
+		log(`TIMEOUT after ${timeoutMs} ms: stopping everything`);
+		failed++;
+		cleanups.run().finally(() => {
+			process.stdout.write(`queue: ${passed} passed, ${failed} failed\n`);
+			process.exit(1);
+		});
+	}, timeoutMs);
+	timer.unref();
+	if (!fs.existsSync(path.join(ROOT, 'dist', 'nodes', 'HeyGenWaitForVideo', 'HeyGenWaitForVideo.node.js'))) {
+		execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit', shell: true });
+	}
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'heygen-queue-'));
+	cleanups.push(() => {
+		if (process.env.QUEUE_KEEP || failed) log(`kept ${dir}`);
+		else fs.rmSync(dir, { recursive: true, force: true });
+	});
+	const tarball = inst.packPackage({ dir: ROOT, outDir: dir });
+	const pg = await startPostgres({ dir, log });
+	cleanups.push(() => pg.stop());
+	const redis = await startRedis({ dir, log });
+	cleanups.push(() => redis.stop());
+	// HeyGen's callback deliveries are retried for minutes here, so they outlast a restart of every n8n process.
+	const sb = await startSandbox({ port: 0, videoBytes: 150000, callbackRetry: { attempts: 60, delaysMs: [2000, 4000, 6000, 10000] } });
+	cleanups.push(() => sb.close());
+	const cluster = await createQueueCluster({ n8n, dir, tarball, pg, redis, log });
+	cleanups.push(() => cluster.close());
+	check(`README npm install (${cluster.installs[0].commands.join(' && ')}) in all ${cluster.installs.length} user folders, Node 24: the package alone, no n8n-workflow copy`, cluster.installs.every((r) => r.ok && !r.extraPackages.length));
+	const tStart = Date.now();
+	await cluster.start();
+	const report = { startSeconds: Math.round((Date.now() - tStart) / 1000) };
+	const rest = await cluster.rest();
+	const loaded = await inst.checkNodesLoaded({ instance: cluster.main, rest, throwOnError: false });
+	check('queue mode: main process loads both nodes and the credential from the installed package', loaded.ok, loaded);
+	for (const p of ['worker1', 'worker2', 'webhook1', 'webhook2']) {
+		const text = cluster.processes[p].logText();
+		check(`queue mode: ${p} started without package load errors`, !/(Failed to load package|Unrecognized node type|Cannot find module)/i.test(text), text.split('\n').filter((l) => /error/i.test(l)).slice(0, 5));
+	}
+	const cred = await rest.createCredential({ name: 'HeyGen account', type: 'heyGenTemplatesApi', data: { apiKey: sb.apiKey, baseUrl: sb.url } });
+	const ctx = { cluster, rest, sb, redis, pg, check, log, credId: cred.id, report };
+
+	const scenarios = {
+		poll: () => pollingLoop(ctx),
+		kill: () => killedWorker(ctx),
+		restart: () => restartWhileWaiting(ctx),
+		200: async () => {
+			const name = '200 contacts, callback mode, download';
+			await callbackBatch(ctx, { name, batches: 20, perBatch: 10, concurrency: 10, render: { pendingMs: 300, processingMs: 6000 }, sampleWorkers: true });
+			const files = countFiles(cluster.storagePath);
+			check(`binary data in filesystem mode: the videos are files in the shared folder (${files} files)`, files >= 200, files);
+			report[name].sharedStorageFiles = files;
+		},
+		race: () => callbackBatch(ctx, { name: 'racing callbacks (10 executions × 3 videos finishing together)', batches: 10, perBatch: 3, concurrency: 30, render: { pendingMs: 0, processingMs: 2000 } }),
+	};
+	// Each scenario on its own: a failure is reported and the next one still runs.
+	for (const key of only) {
+		try {
+			await scenarios[key]();
+		} catch (e) {
+			check(`scenario ${key} ran to the end`, false, e.message);
+		}
+		log(`after ${key}: ${JSON.stringify(report)}`);
+	}
+	report.totalSeconds = Math.round((Date.now() - T0) / 1000);
+	process.stdout.write(`queue measurements: ${JSON.stringify(report, null, 2)}\n`);
+	clearTimeout(timer);
+}
+
+function countFiles(dir) {
+	let n = 0;
+	const stack = [dir];
+	while (stack.length) {
+		const d = stack.pop();
+		for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+			if (e.isDirectory()) stack.push(path.join(d, e.name));
+			else if (!e.name.endsWith('.metadata')) n++;
+		}
+	}
+	return n;
+}
+
+for (const sig of ['SIGINT', 'SIGTERM']) {
+	process.on(sig, () => {
+		failed++;
+		cleanups.run().finally(() => process.exit(130));
+	});
+}
+
+(async () => {
+	try {
+		await main();
+	} catch (e) {
+		failed++;
+		process.stdout.write(`  FAIL unexpected error: ${e && e.stack ? e.stack : e}\n`);
+	}
+	await cleanups.run();
+	log(`finished in ${secs()}`);
+	process.stdout.write(`queue: ${passed} passed, ${failed} failed\n`);
+	process.exit(failed ? 1 : 0);
+})();
