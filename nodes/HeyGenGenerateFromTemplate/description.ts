@@ -76,12 +76,29 @@ export const properties: INodeProperties[] = [
 						properties: {
 							regex: TEMPLATE_URL_REGEX,
 							errorMessage:
-								'Not a HeyGen template URL: expected https://app.heygen.com/templates/<ID> or a URL with ?template_id=<ID>',
+								'Not a HeyGen template URL: expected https://app.heygen.com/templates/… or a URL with ?template_id=…',
 						},
 					},
 				],
 			},
 		],
+	},
+	{
+		// The resource mapper does not render a parameter hint, so its guidance stands in notices above it.
+		displayName:
+			"Media take a public http(s) URL or a HeyGen asset ID; avatars and voices a list entry, or by expression an ID (avatar:… or talking_photo:…). An empty field keeps the template's value.",
+		name: 'variablesNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { hide: { templateId: [''] } },
+	},
+	{
+		displayName:
+			'Map Automatically fills each variable from the input field of the same name: top level first, then message.content, output, text or content.',
+		name: 'autoMapNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { 'variables.mappingMode': ['autoMapInputData'] }, hide: { templateId: [''] } },
 	},
 	{
 		displayName: 'Variables',
@@ -91,6 +108,8 @@ export const properties: INodeProperties[] = [
 		default: { mappingMode: 'defineBelow', value: null },
 		required: true,
 		description: "Values for the template's variables",
+		// Shown once a template is chosen: before that the mapper has nothing to load and would show an error.
+		displayOptions: { hide: { templateId: [''] } },
 		hint: 'Fields start with the template\'s current values; an empty field keeps the template\'s value. Images, videos and audio take a public http(s) URL or a HeyGen asset ID. Avatars and voices: pick from the list, or switch the field to Expression to give an ID (prefix it with avatar: or talking_photo: to set the kind). Map Automatically reads input fields named like the variables: top-level fields first, then message.content (OpenAI node, object or JSON string), then output, text or content (object or JSON string).',
 		typeOptions: {
 			loadOptionsDependsOn: ['templateId.value', 'apiVersion'],
@@ -98,10 +117,13 @@ export const properties: INodeProperties[] = [
 				resourceMapperMethod: 'getTemplateVariables',
 				mode: 'map',
 				fieldWords: { singular: 'variable', plural: 'variables' },
+				valuesLabel: 'Variables to Send',
 				addAllFields: true,
 				multiKeyMatch: false,
 				supportAutoMap: true,
-				noFieldsError: 'This template has no variables this node can set, or no template is chosen',
+				// The empty-fields notice of getTemplateVariables says why a template has no fields; n8n's own red
+				// "no fields" error would stand beside it.
+				hideNoDataError: true,
 			},
 		},
 	},
@@ -136,7 +158,7 @@ export const properties: INodeProperties[] = [
 				default: '',
 				placeholder: 'e.g. https://example.com/webhooks/heygen',
 				description: 'HeyGen notifies this URL when the render finishes or fails',
-				hint: 'To resume HeyGen Wait For Video in callback mode, use {{ $execution.resumeUrl }}, or turn on Resume Wait For Video on Callback instead',
+				hint: 'To resume HeyGen Wait For Video in callback mode, turn on Resume on Callback instead',
 			},
 			{
 				displayName: 'Captions',
@@ -146,7 +168,7 @@ export const properties: INodeProperties[] = [
 				description: 'Whether HeyGen also renders a captioned version of the video',
 			},
 			{
-				displayName: 'Delay Between Items (Ms)',
+				displayName: 'Delay Between Items (Milliseconds)',
 				name: 'delayBetweenItems',
 				type: 'number',
 				typeOptions: { minValue: 0 },
@@ -183,7 +205,7 @@ export const properties: INodeProperties[] = [
 				description: 'Frames per second of the rendered video (HeyGen default: 25)',
 			},
 			{
-				displayName: 'Height (Px)',
+				displayName: 'Height (Pixels)',
 				name: 'height',
 				type: 'number',
 				typeOptions: { minValue: 128, maxValue: 4096 },
@@ -207,12 +229,12 @@ export const properties: INodeProperties[] = [
 					'Whether each output item keeps the fields of its input item (e.g. the contact), with the video fields written over them. Keeps every contact with its video all the way through HeyGen Wait For Video.',
 			},
 			{
-				displayName: 'Resume Wait For Video on Callback',
+				displayName: 'Resume on Callback',
 				name: 'resumeOnCallback',
 				type: 'boolean',
 				default: false,
 				description:
-					"Whether to set the callback URL to this execution's resume URL ($execution.resumeUrl), so a HeyGen Wait For Video node in callback mode resumes when HeyGen calls back. n8n must be reachable from the internet (WEBHOOK_URL).",
+					"Whether HeyGen's callback resumes this execution's HeyGen Wait For Video (callback mode): sets the callback URL to $execution.resumeUrl. n8n must be reachable from the internet (WEBHOOK_URL).",
 			},
 			{
 				displayName: 'Test Mode (Legacy V2 Only)',
@@ -256,7 +278,7 @@ export const properties: INodeProperties[] = [
 					"What to do when a mapped value is empty. A field you leave empty in the editor always keeps the template's value.",
 			},
 			{
-				displayName: 'Width (Px)',
+				displayName: 'Width (Pixels)',
 				name: 'width',
 				type: 'number',
 				typeOptions: { minValue: 128, maxValue: 4096 },

@@ -108,7 +108,7 @@ export function templateFields(template: NormalizedTemplate, lists: ChoiceLists 
 				fields.push({
 					...base,
 					id: name,
-					displayName: `${name} (${variable.type}: URL or asset ID)`,
+					displayName: `${name} (${variable.type})`,
 					type: 'string',
 					defaultValue: mediaDefault(variable),
 				});
@@ -139,7 +139,7 @@ export function templateFields(template: NormalizedTemplate, lists: ChoiceLists 
 				fields.push({
 					...base,
 					id: name,
-					displayName: `${name} (avatar or talking photo)`,
+					displayName: `${name} (avatar)`,
 					type: 'options',
 					options: withDefault(lists.characters, current, truncate(current ?? '')),
 					defaultValue: current,
