@@ -117,11 +117,30 @@ async function setExpression(page, name, optionsId, expression) {
 	await byTestId(page, `${optionsId}-parameter-input-options-container`).locator('[data-test-id="radio-button-expression"]').click();
 	const editor = input.locator('.cm-content').first();
 	await editor.waitFor();
+	const wanted = `{{ ${expression} }}`;
 	await editor.click();
-	await page.keyboard.press('Control+A');
-	// One input event: typed key by key, the editor would add closing braces of its own.
-	await page.keyboard.insertText(`{{ ${expression} }}`);
-	await page.keyboard.press('Tab');
+	await editor.press('Control+A');
+	await editor.press('Backspace');
+	// Typed like a user: on "{{" the editor adds " }}" itself and leaves the cursor inside.
+	await page.keyboard.type('{{', { delay: 50 });
+	await page.keyboard.type(` ${expression}`, { delay: 20 });
+	const typed = (await editor.textContent()).replace(/\s+/g, ' ').trim();
+	if (typed !== wanted) throw new Error(`expression editor holds "${typed}", expected "${wanted}"`);
+}
+
+/** Drag an input field from the input panel's schema view onto a parameter: n8n writes {{ $json.<field> }}. */
+async function dragInputField(page, field, parameterName) {
+	const source = byTestId(page, 'run-data-schema-item').filter({ hasText: field }).first();
+	const target = parameter(page, parameterName);
+	const from = await source.boundingBox();
+	const to = await target.boundingBox();
+	await page.mouse.move(from.x + 20, from.y + from.height / 2);
+	await page.mouse.down();
+	// Several small moves: n8n starts a drag only after the pointer has travelled a little.
+	await page.mouse.move(from.x + 40, from.y + from.height / 2, { steps: 5 });
+	await page.mouse.move(to.x + to.width / 2, to.y + to.height / 2, { steps: 20 });
+	await page.mouse.up();
+	await target.getByText(`{{ $json.${field} }}`).first().waitFor();
 }
 
 async function executeStep(page) {
@@ -143,6 +162,7 @@ module.exports = {
 	mapperFields,
 	truncatedTexts,
 	setExpression,
+	dragInputField,
 	executeStep,
 	parameter,
 };

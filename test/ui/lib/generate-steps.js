@@ -26,6 +26,17 @@ async function visibleText(locator) {
 	return (await locator.count()) ? await locator.first().innerText() : '';
 }
 
+async function waitForStoredValue(rest, workflowId, accept, timeoutMs = 60000) {
+	const deadline = Date.now() + timeoutMs;
+	while (Date.now() < deadline) {
+		const workflow = await rest.getWorkflow(workflowId);
+		const node = workflow.nodes.find((n) => n.name === GENERATE);
+		if (node && accept(node.parameters.variables?.value)) return true;
+		await new Promise((resolve) => setTimeout(resolve, 500));
+	}
+	return false;
+}
+
 async function generateSteps({ page, env, report }) {
 	const { check, shot } = report;
 	await ed.openWorkflow(page, env.url, 'hgUiStart0000001', 1);
@@ -80,6 +91,10 @@ async function generateSteps({ page, env, report }) {
 	check('no field label of Sales Outreach is cut off', cutSales.length === 0, cutSales);
 
 	await ed.setExpression(page, 'first_name', 'value["first_name"]', '$json.first_name');
+	// The editor hands a field's expression to the workflow a moment after typing stops; the autosave then stores
+	// it. Waiting for the stored value is waiting for exactly that (the user sees "Saved").
+	const stored = await waitForStoredValue(env.rest, 'hgUiStart0000001', (value) => /\$json\.first_name/.test(value?.first_name ?? ''));
+	check('the workflow stores first_name as an expression', stored, 'not stored within 60 s');
 	await ed.executeStep(page);
 	const output = ed.byTestId(page, 'output-panel');
 	await output.getByText('video_id').first().waitFor({ timeout: 120000 });
