@@ -55,7 +55,17 @@ async function startEnvironment({ log, cleanups, build = true, keep = false }) {
 	});
 	cleanups.push(() => instance.stop({ timeoutMs: 10000 }));
 	const rest = await instance.rest();
-	await inst.checkNodesLoaded({ instance, rest });
+	// Right after start a busy n8n may drop a connection ("fetch failed"): ask again rather than fail the run.
+	for (let attempt = 1; ; attempt++) {
+		try {
+			await inst.checkNodesLoaded({ instance, rest });
+			break;
+		} catch (error) {
+			if (attempt >= 5 || !/fetch failed|ECONNRESET|socket/i.test(`${error.message} ${error.cause?.message ?? ''}`)) throw error;
+			log(`package check: ${error.message}; asking again`);
+			await new Promise((resolve) => setTimeout(resolve, 2000 * attempt));
+		}
+	}
 	return { sandbox, instance, rest, owner: rest.owner, url: instance.url };
 }
 

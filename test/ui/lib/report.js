@@ -7,6 +7,7 @@ function createReport({ shotsDir, docsDir, updateDocs, log }) {
 	let passed = 0;
 	let failed = 0;
 	fs.mkdirSync(shotsDir, { recursive: true });
+	if (updateDocs) fs.mkdirSync(docsDir, { recursive: true });
 	return {
 		check(name, ok, detail) {
 			if (ok) passed++;
