@@ -60,6 +60,8 @@ async function generateSteps({ page, env, report }) {
 	);
 	const subtitleBefore = await visibleText(ed.canvasNode(page, GENERATE));
 	check('canvas subtitle asks for a template', subtitleBefore.includes('Choose a template'), subtitleBefore);
+	const docs = await ndv.locator('a', { hasText: 'Docs' }).first().getAttribute('href');
+	check('the Docs link opens the README section (no tracking query after the #anchor)', docs === 'https://github.com/heygen-templates/n8n-nodes-heygen-templates#heygen-generate-from-template', docs);
 	await shot(page, '01-generate-new');
 
 	// Accent-insensitive search, then the all-types template.
