@@ -97,11 +97,12 @@ async function truncatedTexts(root) {
 	return await root.evaluate((el) =>
 		[...el.querySelectorAll('*')]
 			.filter((node) => {
-				if (node.offsetParent === null || !node.textContent.trim()) return false;
+				if (!node.getClientRects().length || !node.textContent.trim()) return false;
 				if ([...node.children].some((child) => child.textContent.trim())) return false;
 				const style = getComputedStyle(node);
 				const clips = style.textOverflow === 'ellipsis' || style.overflow === 'hidden' || style.webkitLineClamp !== 'none';
-				return clips && (node.scrollWidth > node.clientWidth + 1 || node.scrollHeight > node.clientHeight + 1);
+				const overflows = node.scrollWidth > node.clientWidth + 1 || node.scrollHeight > node.clientHeight + 1;
+				return (clips && overflows) || node.textContent.trim().endsWith('…');
 			})
 			.map((node) => node.textContent.trim()),
 	);
