@@ -119,14 +119,20 @@ async function setExpression(page, name, optionsId, expression) {
 	const editor = input.locator('.cm-content').first();
 	await editor.waitFor();
 	const wanted = `{{ ${expression} }}`;
-	await editor.click();
-	await editor.press('Control+A');
-	await editor.press('Backspace');
-	// Typed like a user: on "{{" the editor adds " }}" itself and leaves the cursor inside.
-	await page.keyboard.type('{{', { delay: 50 });
-	await page.keyboard.type(` ${expression}`, { delay: 20 });
-	const typed = (await editor.textContent()).replace(/\s+/g, ' ').trim();
-	if (typed !== wanted) throw new Error(`expression editor holds "${typed}", expected "${wanted}"`);
+	const normalized = async () => (await editor.textContent()).replace(/\s+/g, ' ').trim();
+	for (let attempt = 1; ; attempt++) {
+		await editor.click();
+		await editor.press('Control+A');
+		await editor.press('Backspace');
+		// As a user types: on "{{" the editor adds " }}" itself and leaves the cursor inside. The expression then
+		// goes in as one input event, so a slow editor cannot reorder its keystrokes.
+		await page.keyboard.type('{{', { delay: 50 });
+		await page.waitForFunction((el) => el.textContent.includes('}}'), await editor.elementHandle());
+		await page.keyboard.insertText(expression);
+		const typed = await normalized();
+		if (typed === wanted) return;
+		if (attempt === 3) throw new Error(`expression editor holds "${typed}", expected "${wanted}"`);
+	}
 }
 
 /** Drag an input field from the input panel's schema view onto a parameter: n8n writes {{ $json.<field> }}. */
