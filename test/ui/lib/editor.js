@@ -119,7 +119,7 @@ async function setExpression(page, name, optionsId, expression) {
 	const editor = input.locator('.cm-content').first();
 	await editor.waitFor();
 	const wanted = `{{ ${expression} }}`;
-	const normalized = async () => (await editor.textContent()).replace(/\s+/g, ' ').trim();
+	const normalized = async () => (await editor.textContent()).replace(/\s+/g, '');
 	for (let attempt = 1; ; attempt++) {
 		await editor.click();
 		await editor.press('Control+A');
@@ -130,7 +130,7 @@ async function setExpression(page, name, optionsId, expression) {
 		await page.waitForFunction((el) => el.textContent.includes('}}'), await editor.elementHandle());
 		await page.keyboard.insertText(expression);
 		const typed = await normalized();
-		if (typed === wanted) return;
+		if (typed === wanted.replace(/\s+/g, '')) return;
 		if (attempt === 3) throw new Error(`expression editor holds "${typed}", expected "${wanted}"`);
 	}
 }
