@@ -127,7 +127,8 @@ async function setExpression(page, name, optionsId, expression) {
 		// As a user types: on "{{" the editor adds " }}" itself and leaves the cursor inside. The expression then
 		// goes in as one input event, so a slow editor cannot reorder its keystrokes.
 		await page.keyboard.type('{{', { delay: 50 });
-		await page.waitForFunction((el) => el.textContent.includes('}}'), await editor.elementHandle());
+		// The editor may re-render its element here: look it up again rather than holding the old one.
+		await input.locator('.cm-content', { hasText: '}}' }).first().waitFor();
 		await page.keyboard.insertText(expression);
 		const typed = await normalized();
 		if (typed === wanted.replace(/\s+/g, '')) return;
