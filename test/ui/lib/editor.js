@@ -124,12 +124,8 @@ async function setExpression(page, name, optionsId, expression) {
 		await editor.click();
 		await editor.press('Control+A');
 		await editor.press('Backspace');
-		// As a user types: on "{{" the editor adds " }}" itself and leaves the cursor inside. The expression then
-		// goes in as one input event, so a slow editor cannot reorder its keystrokes.
-		await page.keyboard.type('{{', { delay: 50 });
-		// The editor may re-render its element here: look it up again rather than holding the old one.
-		await input.locator('.cm-content', { hasText: '}}' }).first().waitFor();
-		await page.keyboard.insertText(expression);
+		// One input event: typed key by key, the editor sometimes closes the braces itself and sometimes not.
+		await page.keyboard.insertText(wanted);
 		const typed = await normalized();
 		if (typed === wanted.replace(/\s+/g, '')) return;
 		if (attempt === 3) throw new Error(`expression editor holds "${typed}", expected "${wanted}"`);
