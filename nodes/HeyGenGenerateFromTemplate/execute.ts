@@ -153,8 +153,8 @@ function settingsFor(
 	if (options.resumeOnCallback === true) {
 		if (callbackUrl) {
 			throw new ItemError(
-				`${item}: set either Callback URL or Resume Wait For Video on Callback, not both`,
-				'Resume Wait For Video on Callback sets the callback URL to this execution\'s resume URL.',
+				`${item}: set either Callback URL or Resume on Callback, not both`,
+				'Resume on Callback sets the callback URL to this execution\'s resume URL.',
 			);
 		}
 		settings.callbackUrl = String(this.evaluateExpression('{{ $execution.resumeUrl }}', itemIndex));
