@@ -6,7 +6,7 @@
  *   node test/bench/poll-api-calls.js [--videos 500] [--render-s 20]
  */
 const path = require('node:path');
-require('./load-ts');
+require('./lib/load-ts');
 
 function arg(name, fallback) {
 	const i = process.argv.indexOf(`--${name}`);
