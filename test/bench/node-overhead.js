@@ -2,7 +2,8 @@
  * Comparison 5: the nodes' own overhead, with a sandbox (in its own process) that answers at once.
  *   Generate From Template: 10,000 items (mapping, validation, one generate call each, default requests in flight);
  *   Wait For Video: the same 10,000 videos once finished (bulk status, one detail read per video).
- * Items per second = items / time inside the node's execute(), median of several runs. Below the target, a CPU
+ * Items per second = items / CPU time of the engine's process (the sandbox runs apart), beside the wall clock;
+ * median of --runs (default 1: CPU time barely varies, wall time on a busy machine does). Below the target, a CPU
  * profile of one more run shows where the time goes.
  *
  *   node test/bench/node-overhead.js [--items 10000] [--runs 3] [--profile] [--out FILE]
@@ -16,8 +17,9 @@ const { profile } = require('./lib/profile');
 const TARGET = 2000;
 
 const generateWorkflow = () => ({ nodes: [c.TRIGGER, c.generateNode({})], connections: { Trigger: { main: [[c.link('Generate')]] } } });
+// Max Time in Node well above what 10,000 detail reads take on a busy machine: this measures throughput, not the bound.
 const waitWorkflow = () => ({
-	nodes: [c.TRIGGER, c.waitNode({ waitMode: 'poll', maxTimeInNode: 55, options: { initialInterval: 0.1, maxInterval: 0.5 } })],
+	nodes: [c.TRIGGER, c.waitNode({ waitMode: 'poll', maxTimeInNode: 900, options: { initialInterval: 0.1, maxInterval: 0.5 } })],
 	connections: { Trigger: { main: [[c.link('Wait For Video')]] } },
 });
 
@@ -47,7 +49,8 @@ async function waitRun(h, clock, items) {
 
 c.main(async () => {
 	const count = c.arg('items', c.QUICK ? 2000 : 10_000);
-	const runs = c.arg('runs', c.QUICK ? 1 : 2);
+	// One run by default: 10,000 items twice over takes minutes on a busy shared machine; CPU time varies little.
+	const runs = c.arg('runs', 1);
 	const sb = await sandboxProcess({ render: { pendingMs: 1, processingMs: 1 }, concurrency: 1e6, quota: 1e15 });
 	try {
 		const h = createHarness({ credentials: { heyGenTemplatesApi: { apiKey: sb.apiKey, baseUrl: sb.url } } });
