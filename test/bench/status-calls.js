@@ -51,26 +51,27 @@ function finishOnSchedule(sb, ids) {
 
 const getJson = async (sb, path) => (await fetch(sb.url + path, { headers: { 'x-api-key': sb.apiKey } })).json();
 
-/** (a) and (b): a loop of `everyS` (scaled), one status read per unfinished video; `first`: read before the first wait. */
-async function plainLoop(count, everyS, readFirst) {
+/**
+ * (a) and (b): every video followed on its own: wait `everyS` (scaled), read its status, until it is final (one
+ * loop per video, so a slow answer for one video does not delay the others' reads).
+ */
+async function plainLoop(count, everyS) {
 	const { sb, ids } = await batch(count);
 	const stop = finishOnSchedule(sb, ids);
 	const started = performance.now();
-	let pending = [...ids];
-	let first = true;
-	while (pending.length) {
-		if (!(first && readFirst)) await c.sleep(scaled(everyS) * 1000);
-		first = false;
-		const still = [];
-		for (const id of pending) {
-			const body = await getJson(sb, `/v3/videos/${id}`);
-			if (body.data.status !== 'completed' && body.data.status !== 'failed') still.push(id);
-		}
-		pending = still;
-	}
+	await Promise.all(
+		ids.map(async (id) => {
+			for (;;) {
+				await c.sleep(scaled(everyS) * 1000);
+				const body = await getJson(sb, `/v3/videos/${id}`);
+				if (body.data.status === 'completed' || body.data.status === 'failed') return;
+			}
+		}),
+	);
 	const heldMs = performance.now() - started;
 	stop();
-	const result = { calls: c.statusCalls(sb), completed: count, heldMs };
+	const expected = ids.reduce((n, _, i) => n + Math.ceil((renderMinutes(i, count) * 60) / everyS), 0);
+	const result = { calls: c.statusCalls(sb), expectedCalls: expected, completed: count, heldMs };
 	await sb.close();
 	return result;
 }
@@ -147,11 +148,15 @@ async function callbackMode(count) {
 	waiting = await h.run(workflow, { items: ids.map((video_id) => ({ json: { video_id } })) });
 	if (waiting.status !== 'waiting') throw new Error(`callback mode did not park: ${waiting.status}`);
 	const stop = finishOnSchedule(sb, ids);
-	const r = await done;
+	// Bounded: if every delivery of the last callback is refused, the execution would wait for its Max Wait.
+	const lastS = scaled(Math.max(...ids.map((_, i) => renderMinutes(i, count) * 60)));
+	const giveUp = new Promise((resolve) => setTimeout(resolve, (lastS + 60) * 1000).unref());
+	const r = await Promise.race([done, giveUp]);
 	stop();
 	const result = {
 		calls: c.statusCalls(sb),
-		completed: r.items('Completed').length,
+		resumed: r !== undefined,
+		completed: r ? r.items('Completed').length : 0,
 		heldMs: clock.totalMs(),
 		callbacks: clock.webhookMs.length,
 		longestCallbackMs: Math.max(...clock.webhookMs),
@@ -168,8 +173,8 @@ c.main(async () => {
 	const all = { a: [], b: [], c: [], d: [] };
 	for (let run = 0; run < runs; run++) {
 		const [a, b, poll, cb] = await Promise.all([
-			plainLoop(count, REAL.seedEveryS, false),
-			plainLoop(count, REAL.handBuiltWaitS, false),
+			plainLoop(count, REAL.seedEveryS),
+			plainLoop(count, REAL.handBuiltWaitS),
 			pollLoop(count),
 			callbackMode(count),
 		]);
@@ -189,6 +194,7 @@ c.main(async () => {
 	const rows = [];
 	for (const key of ['a', 'b', 'c', 'd']) {
 		const row = { id: `1${key}`, measure: `Status calls per finished video, ${labels[key]}`, value: c.round(perVideo(key)), unit: 'calls' };
+		if (key === 'a' || key === 'b') row.beside = `the method's own count from the render times: ${c.round(med(key, 'expectedCalls') / count)} (slow answers on a busy machine stretch the interval)`;
 		if (key === 'c') Object.assign(row, { beside: `${c.round(ratioAC, 1)}× fewer than (a)`, target: '≥ 20× fewer than (a)', met: ratioAC >= 20 });
 		if (key === 'd') {
 			const met = perVideo('d') <= 1.1;
@@ -225,8 +231,10 @@ c.main(async () => {
 		}
 		rows.push(row);
 	}
-	const failed = Object.entries(all).filter(([, list]) => list.some((r) => r.completed !== count));
+	const failed = Object.entries(all).filter(([key, list]) => key !== 'd' && list.some((r) => r.completed !== count));
 	if (failed.length) throw new Error(`not every video completed in: ${failed.map(([k]) => k).join(', ')}`);
+	const dRow = rows.find((r) => r.id === '2d');
+	if (all.d.some((r) => !r.resumed)) dRow.beside += '; the execution did NOT resume: every delivery of a callback was answered 503';
 	c.emit({
 		section: '1–2',
 		title: `Status calls and worker time: ${count} videos rendering 2–10 min (longest ${Math.round(longestRenderS * SCALE / 60)} min), time scaled 1/${SCALE}`,

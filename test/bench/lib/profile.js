@@ -39,6 +39,8 @@ async function profile(fn, top = 12) {
 		const us = dt.get(node.id) ?? 0;
 		if (!us) continue;
 		const { functionName, url, lineNumber } = node.callFrame;
+		// The profiler's own session calls run in this process: not the benchmark's time.
+		if (url.startsWith('node:inspector')) continue;
 		const name = functionName || '(anonymous)';
 		const place = name === '(idle)' || name === '(program)' || name === '(garbage collector)' ? name : placeOf(url);
 		const key = `${name} — ${url ? `${url.split('/').slice(-2).join('/')}:${lineNumber + 1}` : place}`;
