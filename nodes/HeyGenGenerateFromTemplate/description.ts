@@ -250,6 +250,15 @@ export const properties: INodeProperties[] = [
 					"Map Automatically only: what to do when no input field fills a text variable. HeyGen shows an unsent text variable as {{name}} in the video, so it is never left out. An item that matches no variable at all always fails.",
 			},
 			{
+				displayName: 'Requests in Parallel',
+				name: 'requestsInParallel',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 32 },
+				default: 8,
+				description:
+					'How many generate requests may wait for HeyGen at the same time. Output order and pairing stay as the input; one "too many requests" (429) answer pauses them all for its Retry-After. Each request is still sent once (v3 with its own idempotency key). If an item fails and the node stops (no Continue On Fail), the requests already in flight still finish and their videos are made. Ignored with Delay Between Items (one at a time).',
+			},
+			{
 				displayName: 'Resume on Callback',
 				name: 'resumeOnCallback',
 				type: 'boolean',

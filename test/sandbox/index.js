@@ -17,6 +17,7 @@ const { EventEmitter } = require('node:events');
 const fixtures = require('./templates');
 const { familyOf, errorResponse, errorBody } = require('./envelopes');
 const { FaultQueue } = require('./faults');
+const { GenerateRateLimit } = require('./ratelimit');
 const { RenderEngine } = require('./renders');
 const { Deliverer } = require('./callbacks');
 const { validateGenerate, magicOutcome } = require('./validate');
@@ -90,6 +91,7 @@ class Sandbox {
 		this.idempotency = new Map();
 		this._charges = 0;
 		this.faults = new FaultQueue();
+		this.rateLimit = o.generateRateLimit ? new GenerateRateLimit(o.generateRateLimit) : null;
 		this.webhooks = new WebhookStore();
 		this.probes = [];
 		this.slowTimers = new Set();
@@ -585,6 +587,13 @@ class Sandbox {
 			const immediate = this._faultResponse(family, fault);
 			const afterProcessing = fault.type === 'drop_after_processing' || fault.type === 'fail_after_processing';
 			if (immediate && fault.type !== 'slow' && !afterProcessing) return send(immediate);
+		}
+
+		const retryAfter = this.rateLimit?.check(req.method, path) ?? null;
+		if (retryAfter !== null) {
+			entry.fault = 'generate_rate_limit';
+			const message = `Rate limit exceeded. Retry after ${retryAfter} seconds.`;
+			return send(errorResponse(family, 429, 'rate_limit_exceeded', message, { headers: { 'retry-after': String(retryAfter) } }));
 		}
 
 		let resp;
