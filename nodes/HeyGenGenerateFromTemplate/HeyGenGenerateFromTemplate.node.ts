@@ -10,14 +10,17 @@ export class HeyGenGenerateFromTemplate implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'HeyGen Generate From Template',
 		name: 'heyGenGenerateFromTemplate',
-		icon: { light: 'file:../../icons/heygen.svg', dark: 'file:../../icons/heygen.dark.svg' },
+		icon: { light: 'file:../../icons/heygen-generate.svg', dark: 'file:../../icons/heygen-generate.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		// $parameter hands a resource locator over as its plain value (the template ID), not the stored object.
-		subtitle: '={{"Template: " + ($parameter["templateId"] || "")}}',
+		// Used verbatim by the editor's Docs link; the codex link gets a tracking query appended after its #anchor.
+		documentationUrl: 'https://github.com/heygen-templates/n8n-nodes-heygen-templates#heygen-generate-from-template',
+		// $parameter hands a resource locator over as its plain value (the template ID); its toJSON() is the stored
+		// object, whose cachedResultName is the name picked from the list (By ID / By URL have none: show the ID).
+		subtitle: '={{ $parameter.toJSON().templateId?.cachedResultName || $parameter["templateId"] || "Choose a template" }}',
 		// Also the default tool description when an AI agent uses the node: it must say the video is not ready yet.
 		description:
-			"Start rendering a personalised HeyGen video from a template, with values for the template's variables. Returns the video ID at once; the video is ready minutes later (HeyGen Wait For Video waits for it).",
+			'Start a personalised video from a HeyGen template. Returns the video ID at once; the video is ready minutes later.',
 		defaults: { name: 'HeyGen Generate From Template' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

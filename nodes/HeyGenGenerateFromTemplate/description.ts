@@ -76,12 +76,29 @@ export const properties: INodeProperties[] = [
 						properties: {
 							regex: TEMPLATE_URL_REGEX,
 							errorMessage:
-								'Not a HeyGen template URL: expected https://app.heygen.com/templates/<ID> or a URL with ?template_id=<ID>',
+								'Not a HeyGen template URL: expected https://app.heygen.com/templates/… or a URL with ?template_id=…',
 						},
 					},
 				],
 			},
 		],
+	},
+	{
+		// The resource mapper does not render a parameter hint, so its guidance stands in notices above it.
+		displayName:
+			"Media take a public http(s) URL or a HeyGen asset ID; avatars and voices a list entry, or by expression an ID (avatar:… or talking_photo:…). An empty field uses the template's current value.",
+		name: 'variablesNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { hide: { templateId: [''] } },
+	},
+	{
+		displayName:
+			"Map Automatically fills each variable by name: first from an LLM's JSON (OpenAI node, AI Agent, LLM Chain), then from the item's top-level fields; a value of the wrong type falls through to the next source.",
+		name: 'autoMapNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { 'variables.mappingMode': ['autoMapInputData'] }, hide: { templateId: [''] } },
 	},
 	{
 		displayName: 'Variables',
@@ -91,6 +108,8 @@ export const properties: INodeProperties[] = [
 		default: { mappingMode: 'defineBelow', value: null },
 		required: true,
 		description: "Values for the template's variables",
+		// Shown once a template is chosen: before that the mapper has nothing to load and would show an error.
+		displayOptions: { hide: { templateId: [''] } },
 		hint: "Fields start with the template's current values. Every text variable is always sent (HeyGen shows an omitted one as {{name}}): an empty field sends the template's current text. Images, videos, audio, avatars and voices left empty keep the template's value; media take a public http(s) URL or a HeyGen asset ID; avatars and voices: pick from the list, or switch the field to Expression to give an ID (prefix it with avatar: or talking_photo: to set the kind). Map Automatically, per variable: first an LLM's JSON (OpenAI node message.content or Responses output, AI Agent output, LLM Chain text, also as a JSON string or ```json block), then the item's top-level fields; a value of the wrong type is skipped for the next source. A text variable it cannot fill fails the item (see Options → Missing Text Variables); an item matching no variable at all always fails.",
 		typeOptions: {
 			loadOptionsDependsOn: ['templateId.value', 'apiVersion'],
@@ -98,11 +117,14 @@ export const properties: INodeProperties[] = [
 				resourceMapperMethod: 'getTemplateVariables',
 				mode: 'map',
 				fieldWords: { singular: 'variable', plural: 'variables' },
+				valuesLabel: 'Variables to Send',
 				addAllFields: true,
 				multiKeyMatch: false,
 				supportAutoMap: true,
 				refreshStaleSchemaOnOpen: true,
-				noFieldsError: 'This template has no variables this node can set, or no template is chosen',
+				// The empty-fields notice of getTemplateVariables says why a template has no fields; n8n's own red
+				// "no fields" error would stand beside it.
+				hideNoDataError: true,
 			},
 		},
 	},
@@ -137,7 +159,7 @@ export const properties: INodeProperties[] = [
 				default: '',
 				placeholder: 'e.g. https://example.com/webhooks/heygen',
 				description: 'HeyGen notifies this URL when the render finishes or fails',
-				hint: 'To resume HeyGen Wait For Video in callback mode, use {{ $execution.resumeUrl }}, or turn on Resume Wait For Video on Callback instead',
+				hint: 'To resume HeyGen Wait For Video in callback mode, turn on Resume on Callback instead',
 			},
 			{
 				displayName: 'Captions',
@@ -147,7 +169,7 @@ export const properties: INodeProperties[] = [
 				description: 'Whether HeyGen also renders a captioned version of the video',
 			},
 			{
-				displayName: 'Delay Between Items (Ms)',
+				displayName: 'Delay Between Items (Milliseconds)',
 				name: 'delayBetweenItems',
 				type: 'number',
 				typeOptions: { minValue: 0 },
@@ -184,7 +206,7 @@ export const properties: INodeProperties[] = [
 				description: 'Frames per second of the rendered video (HeyGen default: 25)',
 			},
 			{
-				displayName: 'Height (Px)',
+				displayName: 'Height (Pixels)',
 				name: 'height',
 				type: 'number',
 				typeOptions: { minValue: 128, maxValue: 4096 },
@@ -228,12 +250,21 @@ export const properties: INodeProperties[] = [
 					"Map Automatically only: what to do when no input field fills a text variable. HeyGen shows an unsent text variable as {{name}} in the video, so it is never left out. An item that matches no variable at all always fails.",
 			},
 			{
-				displayName: 'Resume Wait For Video on Callback',
+				displayName: 'Requests in Parallel',
+				name: 'requestsInParallel',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 32 },
+				default: 8,
+				description:
+					'How many generate requests may wait for HeyGen at the same time. Output order and pairing stay as the input; one "too many requests" (429) answer pauses them all for its Retry-After. Each request is still sent once (v3 with its own idempotency key). If an item fails and the node stops (no Continue On Fail), the requests already in flight still finish and their videos are made. Ignored with Delay Between Items (one at a time).',
+			},
+			{
+				displayName: 'Resume on Callback',
 				name: 'resumeOnCallback',
 				type: 'boolean',
 				default: false,
 				description:
-					"Whether to set the callback URL to this execution's resume URL ($execution.resumeUrl), so a HeyGen Wait For Video node in callback mode resumes when HeyGen calls back. n8n must be reachable from the internet (WEBHOOK_URL).",
+					"Whether HeyGen's callback resumes this execution's HeyGen Wait For Video (callback mode): sets the callback URL to $execution.resumeUrl. n8n must be reachable from the internet (WEBHOOK_URL).",
 			},
 			{
 				displayName: 'Test Mode (Legacy V2 Only)',
@@ -277,7 +308,7 @@ export const properties: INodeProperties[] = [
 					"What to do when a mapped value is empty. A field you leave empty in the editor always keeps the template's value (for text: its current text is sent).",
 			},
 			{
-				displayName: 'Width (Px)',
+				displayName: 'Width (Pixels)',
 				name: 'width',
 				type: 'number',
 				typeOptions: { minValue: 128, maxValue: 4096 },

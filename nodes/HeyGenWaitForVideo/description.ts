@@ -52,7 +52,7 @@ export const properties: INodeProperties[] = [
 	},
 	{
 		displayName:
-			'Loop Still Rendering back through a Wait node (e.g. 2 minutes) into this node: waits of 65 seconds or more free the worker, so long renders cost nothing while they run.',
+			'For long renders, loop Still Rendering through a Wait node (e.g. 2 minutes) back into this node: a Wait of 65 seconds or more holds no worker.',
 		name: 'pollNotice',
 		type: 'notice',
 		default: '',
@@ -63,15 +63,15 @@ export const properties: INodeProperties[] = [
 		name: 'maxTimeInNode',
 		type: 'number',
 		default: 55,
-		typeOptions: { minValue: 1, maxValue: 3600, numberPrecision: 1 },
+		typeOptions: { minValue: 1, maxValue: 3600 },
 		description:
-			'How long the node keeps polling before it sends unfinished videos to Still Rendering. Slow or rate-limited status requests are cut at this limit too (the first check always gets at least 10 seconds). Below 65 seconds the execution stays in memory like any short wait.',
-		hint: 'Above 60 seconds the node holds a worker (and an execution slot) for the whole time',
+			'How long the node keeps polling before it sends unfinished videos to Still Rendering. Slow or rate-limited status requests are cut at this limit too (the first check always gets at least 10 seconds).',
+		hint: 'The node holds a worker while it polls: keep this under 65 seconds and loop through a Wait node',
 		displayOptions: { show: { waitMode: ['poll'] } },
 	},
 	{
 		displayName:
-			'Needs HeyGen Generate From Template with "Resume Wait For Video on Callback" on (it sends {{ $execution.resumeUrl }} as the callback URL), and an n8n that HeyGen can reach: set WEBHOOK_URL to its public HTTPS address. One execution can wait for many videos: it resumes once all have finished, or after Max Wait. After the resume n8n renumbers pairedItem, so read input fields from this node\'s output (Keep Input Fields) rather than through $(\'Earlier Node\').item, and item errors leave on Failed with status "error" even with On Error set to the error output (n8n cannot route a resumed node\'s items there). Used as an AI tool, this node polls instead.',
+			'Turn on Resume on Callback in HeyGen Generate From Template, and set WEBHOOK_URL to a public HTTPS address of n8n that HeyGen can reach. Limits and details: see the documentation.',
 		name: 'callbackNotice',
 		type: 'notice',
 		default: '',
@@ -89,7 +89,7 @@ export const properties: INodeProperties[] = [
 	},
 	{
 		displayName:
-			'After Max Wait, unfinished videos leave on Still Rendering with their video IDs: connect that output to a Wait For Video in Poll mode (through a Wait node) to pick up videos whose callback never arrived.',
+			'Connect Still Rendering to a Wait For Video in Poll mode: it picks up videos whose callback has not arrived within Max Wait.',
 		name: 'maxWaitNotice',
 		type: 'notice',
 		default: '',
@@ -124,7 +124,7 @@ export const properties: INodeProperties[] = [
 	},
 	{
 		displayName:
-			'In callback mode the files are downloaded when HeyGen\'s callback arrives, by the n8n process that receives webhooks (not a queue-mode worker), into n8n\'s binary data store (database mode: 512 MiB per file). n8n answers HeyGen before downloading, so HeyGen cannot retry a failed download: the item leaves on Failed with the error, even without On Error: Continue. For large videos prefer Poll mode.',
+			'In callback mode the webhook process downloads the files and a failed download leaves on Failed. For large videos prefer Poll mode (details in the documentation).',
 		name: 'callbackDownloadNotice',
 		type: 'notice',
 		default: '',

@@ -61,6 +61,34 @@ export interface HeyGenRequest {
 	retry?: Partial<RetryPolicy>;
 }
 
+/**
+ * One Retry-After clock for requests sent side by side (Generate's Requests in Parallel): while HeyGen's
+ * Retry-After runs, none of them is sent, and their 429s draw on one budget instead of one each.
+ * It travels on the context (see withRetryAfterGate), so callers between the node and this layer need no change.
+ */
+export interface RetryAfterGate {
+	/**
+	 * Resolves true once `request` may be sent (no shared Retry-After wait is running, and whatever else the gate
+	 * orders), false when it must not be sent at all: the execution was cancelled or the gate closed.
+	 */
+	ready(signal: AbortSignal | undefined, request: HeyGenRequest): Promise<boolean>;
+	/** HeyGen refused a request sent at `sentAt` with 429 for `waitMs`: false once the shared budget is spent. */
+	refused(waitMs: number, sentAt: number): boolean;
+	/** A request went through: the next 429 starts the budget afresh. */
+	passed(): void;
+}
+
+const RETRY_AFTER_GATE = Symbol('heyGenRetryAfterGate');
+
+/** `context`, with requests made through it sharing `gate`. */
+export function withRetryAfterGate<T extends HeyGenContext>(context: T, gate: RetryAfterGate): T {
+	return Object.create(context, { [RETRY_AFTER_GATE]: { value: gate } }) as T;
+}
+
+function retryAfterGate(context: HeyGenContext): RetryAfterGate | undefined {
+	return (context as unknown as Record<symbol, RetryAfterGate | undefined>)[RETRY_AFTER_GATE];
+}
+
 export interface HeyGenResponse<T = IDataObject> {
 	statusCode: number;
 	headers: Record<string, unknown>;
@@ -167,10 +195,18 @@ export async function heyGenRequest<T = IDataObject>(
 		headers['Content-Type'] = 'application/json';
 	}
 	if (signal) options.abortSignal = signal;
+	const gate = retryAfterGate(this);
+	let gatedRefusals = 0;
 
 	for (let attempt = 1; ; attempt++) {
 		const canRetry = attempt < policy.maxAttempts;
 		let response: { statusCode: number; headers: Record<string, unknown>; body: unknown };
+		if (gate && !(await gate.ready(signal, request))) {
+			throw new NodeOperationError(this.getNode(), signal?.aborted ? 'The execution was cancelled while waiting for HeyGen' : 'Not sent: an earlier item failed and the node stopped', {
+				itemIndex: request.itemIndex,
+			});
+		}
+		const sentAt = Date.now();
 		try {
 			response = await sendWithinOrigin.call(this, options, request);
 		} catch (error) {
@@ -190,10 +226,21 @@ export async function heyGenRequest<T = IDataObject>(
 		const info =
 			readHeyGenError(response.statusCode, response.body, response.headers) ?? unreadableSuccess(request, response);
 		if (!info) {
+			gate?.passed();
 			return { statusCode: response.statusCode, headers: response.headers, body: response.body as T };
 		}
 
-		if (info.kind === 'rate_limited' && canRetry) {
+		if (info.kind === 'rate_limited' && gate) {
+			// The shared budget bounds these retries (plus a cap per request, so one unlucky request cannot loop
+			// while the others get through), so they do not use up this request's own attempts.
+			const wait = info.retryAfterMs ?? backoffDelay(attempt, { baseMs: policy.baseDelayMs, maxMs: policy.maxDelayMs });
+			gatedRefusals++;
+			const withinCap = gatedRefusals < 4 * policy.maxAttempts;
+			if (withinCap && wait <= policy.maxRetryAfterMs && gate.refused(wait, sentAt)) {
+				attempt--;
+				continue;
+			}
+		} else if (info.kind === 'rate_limited' && canRetry) {
 			const wait = info.retryAfterMs ?? backoffDelay(attempt, { baseMs: policy.baseDelayMs, maxMs: policy.maxDelayMs });
 			if (wait <= policy.maxRetryAfterMs) {
 				await delay(wait, signal);

@@ -1,6 +1,6 @@
 /**
  * Benchmark: what HeyGen Wait For Video's callback mode costs at list scale. 1,000 contacts go through
- * Generate (v3, Resume Wait For Video on Callback) into Wait For Video (Resume on HeyGen Callback) in n8n-core's
+ * Generate (v3, Resume on Callback) into Wait For Video (Resume on HeyGen Callback) in n8n-core's
  * real engine; the sandbox renders 10 at a time (1.5 s each: about 7 callbacks a second, the engine, the sandbox
  * and n8n's per-request execution load sharing one process) and POSTs each video's callback over real HTTP to n8n's
  * waiting-webhook endpoint (test/harness/waiting-webhooks.js). Printed beside Poll mode on the same batch size
@@ -12,7 +12,7 @@
  *   node test/bench/callback-api-calls.js [--videos 1000] [--concurrency 10] [--render-ms 1500]
  */
 const path = require('node:path');
-require('./load-ts');
+require('./lib/load-ts');
 
 function arg(name, fallback) {
 	const i = process.argv.indexOf(`--${name}`);

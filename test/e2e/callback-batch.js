@@ -1,7 +1,7 @@
 'use strict';
 /**
  * e2e step: 100 contacts in Callback mode through a real `n8n start`. A Code node makes 100 contacts, Generate
- * (v3, Resume Wait For Video on Callback) starts 100 renders, Wait For Video parks the execution, and the sandbox
+ * (v3, Resume on Callback) starts 100 renders, Wait For Video parks the execution, and the sandbox
  * renders 10 at a time and calls n8n's /webhook-waiting/ endpoint for each video. Checks: all 100 Completed once,
  * one charge each, one resume, and the status requests the callbacks cost (at most 2 per video).
  *

@@ -113,7 +113,10 @@ describe('v3: idempotent generate', () => {
 
 	it('a 429 storm is bounded: five attempts in all, then the item fails saying what to do', async () => {
 		sb.fault({ method: 'POST', path: '/v3/templates/tpl_birthday', type: 'rate_limit', retryAfter: 0, times: Infinity });
-		const r = await h.run(birthday(), { items: [{ json: { name: 'Ada' } }, { json: { name: 'Grace' } }] });
+		// One request at a time: the bound of a single request (the shared bound of parallel requests: generate.inflight).
+		const r = await h.run(birthday({ options: { requestsInParallel: 1 } }), {
+			items: [{ json: { name: 'Ada' } }, { json: { name: 'Grace' } }],
+		});
 		expect(r.status).toBe('error');
 		const error = r.nodeError('Generate');
 		expect(error.message).toMatch(/^HeyGen error \[rate_limit_exceeded\]: .*Options → Delay Between Items\.$/);

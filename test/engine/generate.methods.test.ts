@@ -78,6 +78,14 @@ describe('template picker (listSearch)', () => {
 			'Café Promo — Édition été 13 (landscape)',
 			'Café Promo — Édition été 29 (portrait)',
 		]);
+		// accent-insensitive both ways: "cafe" finds "Café", "ÉDITION ETE" finds "Édition été"
+		for (const filter of ['cafe', 'CAFE PROMO', 'edition ete', 'ÉDITION ÉTÉ', ' café ']) {
+			expect((await search(h, { apiVersion: 'auto' }, filter)).results.map((r: Loose) => r.value)).toEqual([
+				'tpl_gen_13',
+				'tpl_gen_29',
+			]);
+		}
+		expect((await search(h, { apiVersion: 'auto' }, 'cafes')).results).toEqual([]);
 		const needle = await search(hBig, { apiVersion: 'auto' }, 'needle');
 		expect(needle.results).toEqual([
 			{ name: 'Needle in the haystack (portrait)', value: 'tpl_many_117', url: 'https://app.heygen.com/templates/tpl_many_117' },
@@ -110,7 +118,7 @@ describe('variable fields (resourceMapping)', () => {
 		expect(byId.headline).toMatchObject({ type: 'string', required: false, display: true, defaultValue: 'Meet the new lineup' });
 		expect(byId.logo).toMatchObject({
 			type: 'string',
-			displayName: 'logo (image: URL or asset ID)',
+			displayName: 'logo (image)',
 			defaultValue: 'https://files2.heygen.ai/sandbox/assets/logo.png',
 		});
 		expect(byId['logo (fit)']).toMatchObject({ type: 'options', defaultValue: 'contain' });
@@ -122,8 +130,8 @@ describe('variable fields (resourceMapping)', () => {
 			'once',
 			'full_video',
 		]);
-		expect(byId.music).toMatchObject({ displayName: 'music (audio: URL or asset ID)' });
-		expect(byId.presenter).toMatchObject({ type: 'options', defaultValue: 'avatar:Briana_public_2_20240110' });
+		expect(byId.music).toMatchObject({ displayName: 'music (audio)' });
+		expect(byId.presenter).toMatchObject({ type: 'options', displayName: 'presenter (avatar)', defaultValue: 'avatar:Briana_public_2_20240110' });
 		expect(byId.presenter.options).toEqual(
 			expect.arrayContaining([
 				{ name: 'Avatar: Briana in Blue Blazer', value: 'avatar:Briana_public_2_20240110' },

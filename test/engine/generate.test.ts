@@ -449,7 +449,7 @@ describe('pre-flight validation: nothing is sent for a bad item', () => {
 			'callback URL and resume together',
 			{ values: {}, options: { callbackUrl: 'https://x.example.com', resumeOnCallback: true } },
 			[{}],
-			'Item 1: set either Callback URL or Resume Wait For Video on Callback, not both',
+			'Item 1: set either Callback URL or Resume on Callback, not both',
 		],
 	];
 

@@ -14,6 +14,7 @@ const crypto = require('node:crypto');
 const { EventEmitter } = require('node:events');
 const fixtures = require('./templates');
 const { FaultQueue } = require('./faults');
+const { GenerateRateLimit } = require('./ratelimit');
 const { RenderEngine } = require('./renders');
 const { Deliverer } = require('./callbacks');
 const { verifyBodySignature, signBody } = require('./signing');
@@ -89,6 +90,7 @@ class Sandbox {
 		this.idempotency = new Map();
 		this._charges = 0;
 		this.faults = new FaultQueue();
+		this.rateLimit = o.generateRateLimit ? new GenerateRateLimit(o.generateRateLimit) : null;
 		this.webhooks = new WebhookStore();
 		this.probes = [];
 		this.slowTimers = new Set();

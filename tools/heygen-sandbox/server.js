@@ -100,6 +100,13 @@ class SandboxServer {
 			if (immediate && fault.type !== 'slow' && !afterProcessing) return send(immediate);
 		}
 
+		const retryAfter = this.rateLimit?.check(req.method, path) ?? null;
+		if (retryAfter !== null) {
+			entry.fault = 'generate_rate_limit';
+			const message = `Rate limit exceeded. Retry after ${retryAfter} seconds.`;
+			return send(errorResponse(family, 429, 'rate_limit_exceeded', message, { headers: { 'retry-after': String(retryAfter) } }));
+		}
+
 		let resp;
 		if (tooLarge) resp = errorResponse(family, 413, 'payload_too_large', 'Request body too large');
 		else {

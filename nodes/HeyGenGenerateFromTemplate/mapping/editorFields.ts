@@ -118,7 +118,7 @@ export function templateFields(template: NormalizedTemplate, lists: ChoiceLists 
 				fields.push({
 					...base(variable.type),
 					id: name,
-					displayName: `${name} (${variable.type}: URL or asset ID)`,
+					displayName: `${name} (${variable.type})`,
 					type: 'string',
 					defaultValue: mediaDefault(variable),
 				});
@@ -149,7 +149,7 @@ export function templateFields(template: NormalizedTemplate, lists: ChoiceLists 
 				fields.push({
 					...base('character'),
 					id: name,
-					displayName: `${name} (avatar or talking photo)`,
+					displayName: `${name} (avatar)`,
 					type: 'options',
 					options: withDefault(lists.characters, current, short(current ?? '')),
 					defaultValue: current,

@@ -7,10 +7,15 @@ import { listLegacyTemplates, listV3Templates, templateAppUrl, templateLabel } f
 const MAX_PAGES_PER_SEARCH = 5;
 const LEGACY_PAGE_SIZE = 100;
 
+/** Lower case without accents, so "cafe" finds "Café Promo" and "ÉTÉ" finds "été". */
+export function searchFolded(text: string): string {
+	return text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+}
+
 function matches(template: TemplateSummary, filter: string | undefined): boolean {
 	if (!filter) return true;
-	const needle = filter.toLowerCase();
-	return template.name.toLowerCase().includes(needle) || template.id.toLowerCase().includes(needle);
+	const needle = searchFolded(filter.trim());
+	return searchFolded(template.name).includes(needle) || template.id.toLowerCase().includes(needle);
 }
 
 function toItem(template: TemplateSummary): INodeListSearchItems {

@@ -1,0 +1,34 @@
+/**
+ * The sandbox in a process of its own, so that a benchmark measures the node's CPU, not the simulator's:
+ * `await sandboxProcess(options)` → { url, apiKey, close() }. Run directly, it starts a sandbox with the JSON
+ * options in argv[2] and prints one JSON line.
+ */
+const { spawn } = require('node:child_process');
+const readline = require('node:readline');
+
+async function sandboxProcess(options) {
+	const child = spawn(process.execPath, [__filename, JSON.stringify(options)], { stdio: ['ignore', 'pipe', 'inherit'] });
+	const line = await new Promise((resolve, reject) => {
+		readline.createInterface({ input: child.stdout }).once('line', resolve);
+		child.once('exit', (code) => reject(new Error(`sandbox process exited with ${code}`)));
+	});
+	const info = JSON.parse(line);
+	return {
+		...info,
+		close: () =>
+			new Promise((resolve) => {
+				child.once('exit', resolve);
+				child.kill('SIGTERM');
+			}),
+	};
+}
+
+if (require.main === module) {
+	const { startSandbox } = require('../../../tools/heygen-sandbox');
+	startSandbox(JSON.parse(process.argv[2] || '{}')).then((sb) => {
+		process.stdout.write(`${JSON.stringify({ url: sb.url, apiKey: sb.apiKey })}\n`);
+		process.on('SIGTERM', () => sb.close().then(() => process.exit(0)));
+	});
+}
+
+module.exports = { sandboxProcess };
