@@ -240,6 +240,13 @@ export async function heyGenRequest<T = IDataObject>(
 				attempt--;
 				continue;
 			}
+			if (wait > policy.maxRetryAfterMs) {
+				// Not waited for at all: say what HeyGen asked for, as without the gate.
+				throw new HeyGenApiError(this, info, response.body, request.itemIndex, {
+					kind: 'retryAfterTooLong',
+					maxWaitMs: policy.maxRetryAfterMs,
+				});
+			}
 		} else if (info.kind === 'rate_limited' && canRetry) {
 			const wait = info.retryAfterMs ?? backoffDelay(attempt, { baseMs: policy.baseDelayMs, maxMs: policy.maxDelayMs });
 			if (wait <= policy.maxRetryAfterMs) {
