@@ -3,14 +3,12 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { delay } from '../shared/backoff';
 import { idRefusal, showId } from '../shared/ids';
-import type { GenerateSettings } from './generate';
-import { buildGenerateBody, defaultCallbackId, generateVideo, idempotencyKey } from './generate';
+import { buildGenerateBody, generateVideo, idempotencyKey } from './generate';
 import type { ApiVersionChoice, NormalizedTemplate, TemplateSummary } from './templates';
 import { fetchTemplate, listLegacyTemplates } from './templates';
 import { DEFAULT_RETRY_POLICY, HeyGenApiError, withRetryAfterGate } from '../shared/transport';
 import { isRecord } from '../shared/json';
 import { autoMapValues } from './mapping/autoMapSources';
-import { dimensionProblem } from './mapping/dimensions';
 import type { TemplateField } from './mapping/editorFields';
 import { staleSchemaProblem } from './mapping/editorFields';
 import type { EmptyValuePolicy, MappedValues, MissingTextPolicy, ValueSource } from './mapping/requestBuilders';
@@ -18,22 +16,13 @@ import { buildVariables } from './mapping/requestBuilders';
 import { VariableError, setOwn } from './mapping/values';
 import { legacyOutcomeKey, mayHaveStarted, recallLegacyOutcome, rememberLegacyOutcome } from './legacyOutcomes';
 import { GenerateGate, parallelLimit, runInFlight } from './inFlight';
+import { redactUrl, settingsFor } from './generateOptions';
+import { ItemError } from './itemError';
 
 /** Requests in Parallel: the default keeps 1,000 contacts under a minute at HeyGen's ~300 ms per generate. */
 export const DEFAULT_IN_FLIGHT = 8;
 const MAX_IN_FLIGHT = 32;
 
-/** A failure that belongs to one item: its message starts with the item number. */
-class ItemError extends Error {
-	constructor(
-		message: string,
-		readonly description?: string,
-	) {
-		super(message);
-	}
-}
-
-/** Short, actionable words for the failures a user must act on outside n8n. */
 /**
  * Every field this node writes. With Keep Input Fields they replace input fields of the same name even when
  * this video has no value for them (a legacy video has no status), so a contact sent round again after a
@@ -112,80 +101,6 @@ function mappedValues(this: IExecuteFunctions, itemIndex: number, template: Norm
 		if (field && field.defaultValue !== undefined) setOwn(prefilled, field.id, field.defaultValue);
 	}
 	return { values: isRecord(resolved) ? { ...resolved } : {}, sources, prefilled };
-}
-
-function redactUrl(url: string): string {
-	return url.replace(/([?&]signature=)[^&]+/i, '$1redacted');
-}
-
-function isHttpUrl(value: string): boolean {
-	try {
-		const url = new URL(value);
-		return url.protocol === 'http:' || url.protocol === 'https:';
-	} catch {
-		return false;
-	}
-}
-
-function settingsFor(
-	this: IExecuteFunctions,
-	itemIndex: number,
-	runIndex: number,
-	template: NormalizedTemplate,
-	choice: ApiVersionChoice,
-	options: IDataObject,
-): GenerateSettings {
-	const item = `Item ${itemIndex + 1}`;
-	const settings: GenerateSettings = {
-		title: typeof options.title === 'string' && options.title.trim() ? options.title : `${template.name} #${itemIndex + 1}`,
-		callbackId:
-			typeof options.callbackId === 'string' && options.callbackId.trim()
-				? options.callbackId.trim()
-				: defaultCallbackId(this.getExecutionId(), itemIndex, runIndex),
-	};
-
-	const callbackUrl = typeof options.callbackUrl === 'string' ? options.callbackUrl.trim() : '';
-	if (options.resumeOnCallback === true) {
-		if (callbackUrl) {
-			throw new ItemError(
-				`${item}: set either Callback URL or Resume on Callback, not both`,
-				'Resume on Callback sets the callback URL to this execution\'s resume URL.',
-			);
-		}
-		settings.callbackUrl = String(this.evaluateExpression('{{ $execution.resumeUrl }}', itemIndex));
-	} else if (callbackUrl) {
-		if (!isHttpUrl(callbackUrl)) throw new ItemError(`${item}: Callback URL "${callbackUrl}" is not an http(s) URL`);
-		settings.callbackUrl = callbackUrl;
-	}
-
-	const hasWidth = options.width !== undefined && options.width !== null && options.width !== '';
-	const hasHeight = options.height !== undefined && options.height !== null && options.height !== '';
-	if (hasWidth !== hasHeight) {
-		throw new ItemError(`${item}: set both Width and Height, or neither (the template's own size is used)`);
-	}
-	if (hasWidth && hasHeight) {
-		const problem = dimensionProblem(options.width, options.height, template);
-		if (problem) throw new ItemError(`${item}: ${problem}`);
-		settings.dimension = { width: options.width as number, height: options.height as number };
-	}
-
-	if (options.fps !== undefined) {
-		const fps = Number(options.fps);
-		if (![25, 30, 60].includes(fps)) throw new ItemError(`${item}: frame rate must be 25, 30 or 60, got ${String(options.fps)}`);
-		settings.fps = fps;
-	}
-	if (typeof options.caption === 'boolean') settings.caption = options.caption;
-	if (typeof options.includeGif === 'boolean') settings.includeGif = options.includeGif;
-	if (typeof options.enableSharing === 'boolean') settings.enableSharing = options.enableSharing;
-	if (typeof options.folderId === 'string' && options.folderId.trim()) settings.folderId = options.folderId.trim();
-	if (typeof options.brandVoiceId === 'string' && options.brandVoiceId.trim()) {
-		settings.brandVoiceId = options.brandVoiceId.trim();
-	}
-	// Offered only with API Version Legacy V2 (the one route HeyGen documents it for).
-	if (choice === 'legacy' && template.apiFamily === 'legacy' && typeof options.test === 'boolean') {
-		settings.test = options.test;
-	}
-	return settings;
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { NormalizedTemplate } from '../../nodes/HeyGenGenerateFromTemplate/templates';
 import { autoMapSources, autoMapValues, parseJsonObject } from '../../nodes/HeyGenGenerateFromTemplate/mapping/autoMapSources';
-import { aspectRatioValue, dimensionProblem } from '../../nodes/HeyGenGenerateFromTemplate/mapping/dimensions';
+import { aspectRatioValue, dimensionProblem } from '../../nodes/HeyGenGenerateFromTemplate/dimensions';
 import { staleSchemaProblem, templateFields } from '../../nodes/HeyGenGenerateFromTemplate/mapping/editorFields';
 import { buildVariables } from '../../nodes/HeyGenGenerateFromTemplate/mapping/requestBuilders';
 import { mediaProperty, parseCharacter } from '../../nodes/HeyGenGenerateFromTemplate/mapping/valueParsers';

@@ -1,6 +1,6 @@
 /** Width and height against HeyGen's limits and the template's aspect ratio, checked before sending. */
-import type { NormalizedTemplate } from '../templates';
-import { hasOwn } from './values';
+import type { NormalizedTemplate } from './templates';
+import { hasOwn } from './mapping/values';
 
 const NAMED_RATIOS: Record<string, number> = { landscape: 16 / 9, portrait: 9 / 16, square: 1 };
 /** Relative difference allowed between the requested and the template's aspect ratio. */
