@@ -21,35 +21,13 @@ import {
 import { cancelSignal, isAbort } from '../shared/cancel';
 import type { HeyGenContext } from '../shared/transport';
 import { HeyGenApiError, heyGenRequest } from '../shared/transport';
-import type { ApiFamily, NormalizedVideo, VideoOutcome } from '../shared/videoRecord';
+import type { NormalizedVideo } from '../shared/videoRecord';
+import type { ApiChoice, VideoCheck, VideoQuery } from './videoCheck';
+import { videoCheck } from './videoCheck';
 import { UnreadableStatusError, bulkEntries, fromV1, fromV3Bulk, fromV3Detail, outcomeOf } from '../shared/videoRecord';
 
-export type ApiChoice = 'auto' | ApiFamily;
-
-export interface VideoQuery {
-	/** The input item this video belongs to (errors are attributed to it). */
-	itemIndex: number;
-	videoId: string;
-	api: ApiChoice;
-}
-
-/** A status read's answer for one item: the video record with its outcome worked out once, or the item's error. */
-export type VideoCheck = VideoFound | { video?: undefined; outcome?: undefined; error: Error };
-
-export interface VideoFound {
-	video: NormalizedVideo;
-	outcome: VideoOutcome;
-	error?: undefined;
-}
-
-export function videoCheck(video: NormalizedVideo): VideoFound {
-	return { video, outcome: outcomeOf(video.status) };
-}
-
-/** Whether the check found a video that is still rendering: not an error, not completed or failed. */
-export function unfinished(check: VideoCheck | undefined): boolean {
-	return check?.video !== undefined && check.outcome !== 'completed' && check.outcome !== 'failed';
-}
+export type { ApiChoice, VideoCheck, VideoFound, VideoQuery } from './videoCheck';
+export { unfinished, videoCheck } from './videoCheck';
 
 export {
 	errorForItem,

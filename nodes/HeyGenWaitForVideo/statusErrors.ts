@@ -7,7 +7,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { idRefusal, showId } from '../shared/ids';
 import type { HeyGenContext } from '../shared/transport';
-import type { VideoQuery } from './statusApi';
+import type { VideoQuery } from './videoCheck';
 import type { UnreadableStatusError } from '../shared/videoRecord';
 
 /** The same failure, attributed to one item (a bulk call's failure concerns every item in it). */
