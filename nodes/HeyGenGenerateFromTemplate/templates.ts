@@ -122,21 +122,31 @@ export function normalizeLegacyDetail(
 	};
 }
 
-/** GET /v3/templates → one page. */
-export function normalizeV3List(body: unknown): TemplatePage {
-	const list = isRecord(body) && Array.isArray(body.data) ? body.data : [];
+/**
+ * List entries → summaries; entries without an ID are left out. The families name the ID and thumbnail fields
+ * differently, so each passes its field names, first match wins.
+ */
+function summariesOf(list: unknown[], idFields: string[], thumbnailFields: string[]): TemplateSummary[] {
 	const templates: TemplateSummary[] = [];
 	for (const entry of list) {
 		if (!isRecord(entry)) continue;
-		const id = nonEmptyString(entry.id) ?? nonEmptyString(entry.template_id);
+		const first = (fields: string[]) => fields.map((field) => nonEmptyString(entry[field])).find(Boolean);
+		const id = first(idFields);
 		if (!id) continue;
 		templates.push({
 			id,
 			name: nonEmptyString(entry.name) ?? id,
 			aspectRatio: nonEmptyString(entry.aspect_ratio),
-			thumbnailUrl: nonEmptyString(entry.thumbnail_url),
+			thumbnailUrl: first(thumbnailFields),
 		});
 	}
+	return templates;
+}
+
+/** GET /v3/templates → one page. */
+export function normalizeV3List(body: unknown): TemplatePage {
+	const list = isRecord(body) && Array.isArray(body.data) ? body.data : [];
+	const templates = summariesOf(list, ['id', 'template_id'], ['thumbnail_url']);
 	const hasMore = isRecord(body) && body.has_more === true;
 	const nextToken = isRecord(body) ? nonEmptyString(body.next_token) : undefined;
 	return { templates, nextToken: hasMore ? nextToken : undefined };
@@ -146,19 +156,7 @@ export function normalizeV3List(body: unknown): TemplatePage {
 export function normalizeLegacyList(body: unknown): TemplateSummary[] {
 	const raw = isRecord(body) ? body.data : undefined;
 	const list = Array.isArray(raw) ? raw : isRecord(raw) && Array.isArray(raw.templates) ? raw.templates : [];
-	const templates: TemplateSummary[] = [];
-	for (const entry of list) {
-		if (!isRecord(entry)) continue;
-		const id = nonEmptyString(entry.template_id) ?? nonEmptyString(entry.id);
-		if (!id) continue;
-		templates.push({
-			id,
-			name: nonEmptyString(entry.name) ?? id,
-			aspectRatio: nonEmptyString(entry.aspect_ratio),
-			thumbnailUrl: nonEmptyString(entry.thumbnail_image_url) ?? nonEmptyString(entry.thumbnail_url),
-		});
-	}
-	return templates;
+	return summariesOf(list, ['template_id', 'id'], ['thumbnail_image_url', 'thumbnail_url']);
 }
 
 /** "Birthday Greeting (landscape)": the ratio tells portrait and landscape versions apart in the list. */
