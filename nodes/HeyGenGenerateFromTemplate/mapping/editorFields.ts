@@ -144,26 +144,17 @@ export function templateFields(template: NormalizedTemplate, lists: ChoiceLists 
 				}
 				break;
 			}
-			case 'character': {
-				const current = characterDefault(variable);
-				fields.push({
-					...base('character'),
-					id: name,
-					displayName: `${name} (avatar)`,
-					type: 'options',
-					options: withDefault(lists.characters, current, short(current ?? '')),
-					defaultValue: current,
-				});
-				break;
-			}
+			case 'character':
 			case 'voice': {
-				const current = nonEmptyString(variable.properties.voice_id);
+				// A dropdown of the account's avatars or voices, with the template's own choice kept in it.
+				const isVoice = variable.type === 'voice';
+				const current = isVoice ? nonEmptyString(variable.properties.voice_id) : characterDefault(variable);
 				fields.push({
-					...base('voice'),
+					...base(variable.type),
 					id: name,
-					displayName: `${name} (voice)`,
+					displayName: `${name} (${isVoice ? 'voice' : 'avatar'})`,
 					type: 'options',
-					options: withDefault(lists.voices, current, short(current ?? '')),
+					options: withDefault(isVoice ? lists.voices : lists.characters, current, short(current ?? '')),
 					defaultValue: current,
 				});
 				break;
