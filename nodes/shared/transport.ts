@@ -12,151 +12,26 @@
  * followed here (GETs only); any other is an error naming the host, and nothing is sent there. Answers are
  * read as streams and refused past MAX_API_RESPONSE_BYTES.
  */
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	IHttpRequestMethods,
-	IHttpRequestOptions,
-	ILoadOptionsFunctions,
-	IWebhookFunctions,
-	JsonObject,
-} from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import type { IDataObject, IHttpRequestOptions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
+import { HeyGenApiError, networkFailure } from './apiError';
 import { backoffDelay, delay } from './backoff';
 import { cancelSignal, isAbort } from './cancel';
 import { CREDENTIAL_TYPE, DEFAULT_BASE_URL } from './constants';
-import type { ErrorCircumstance, HeyGenErrorInfo } from './errors';
-import { describeHeyGenError, messageWithNextStep, readHeyGenError, UNPROTECTED_SEND_ADVICE } from './errors';
-import { discardBody, parseBody, readBoundedText, ResponseTooLargeError } from './responseBody';
+import { readHeyGenError } from './errors';
+import { boundaryViolation, sendWithinOrigin, unreadableSuccess } from './exchange';
+import type { HeyGenContext, HeyGenRequest, HeyGenResponse, RetryPolicy } from './requests';
+import { DEFAULT_RETRY_POLICY, retryAfterGate } from './requests';
 
-export type HeyGenContext = IExecuteFunctions | ILoadOptionsFunctions | IWebhookFunctions;
-
-export interface RetryPolicy {
-	/** Attempts in all, the first included. */
-	maxAttempts: number;
-	/** A Retry-After longer than this is not waited for: the error is raised instead. */
-	maxRetryAfterMs: number;
-	baseDelayMs: number;
-	maxDelayMs: number;
-}
-
-export const DEFAULT_RETRY_POLICY: RetryPolicy = {
-	maxAttempts: 5,
-	maxRetryAfterMs: 60_000,
-	baseDelayMs: 1000,
-	maxDelayMs: 20_000,
-};
-
-export interface HeyGenRequest {
-	method: IHttpRequestMethods;
-	path: string;
-	qs?: IDataObject;
-	body?: IDataObject;
-	/** True when repeating the request cannot have a second effect (GETs, keyed v3 POSTs). */
-	idempotent: boolean;
-	idempotencyKey?: string;
-	itemIndex?: number;
-	timeoutMs?: number;
-	retry?: Partial<RetryPolicy>;
-}
-
-/**
- * One Retry-After clock for requests sent side by side (Generate's Requests in Parallel): while HeyGen's
- * Retry-After runs, none of them is sent, and their 429s draw on one budget instead of one each.
- * It travels on the context (see withRetryAfterGate), so callers between the node and this layer need no change.
- */
-export interface RetryAfterGate {
-	/**
-	 * Resolves true once `request` may be sent (no shared Retry-After wait is running, and whatever else the gate
-	 * orders), false when it must not be sent at all: the execution was cancelled or the gate closed.
-	 */
-	ready(signal: AbortSignal | undefined, request: HeyGenRequest): Promise<boolean>;
-	/** HeyGen refused a request sent at `sentAt` with 429 for `waitMs`: false once the shared budget is spent. */
-	refused(waitMs: number, sentAt: number): boolean;
-	/** A request went through: the next 429 starts the budget afresh. */
-	passed(): void;
-}
-
-const RETRY_AFTER_GATE = Symbol('heyGenRetryAfterGate');
-
-/** `context`, with requests made through it sharing `gate`. */
-export function withRetryAfterGate<T extends HeyGenContext>(context: T, gate: RetryAfterGate): T {
-	return Object.create(context, { [RETRY_AFTER_GATE]: { value: gate } }) as T;
-}
-
-function retryAfterGate(context: HeyGenContext): RetryAfterGate | undefined {
-	return (context as unknown as Record<symbol, RetryAfterGate | undefined>)[RETRY_AFTER_GATE];
-}
-
-export interface HeyGenResponse<T = IDataObject> {
-	statusCode: number;
-	headers: Record<string, unknown>;
-	body: T;
-}
-
-/**
- * Raised with the parsed HeyGen failure attached, so callers can branch on `heyGen.kind`. Its message and
- * description come from the one advice table in errors.ts, chosen by kind and circumstance.
- */
-export class HeyGenApiError extends NodeApiError {
-	heyGen: HeyGenErrorInfo;
-
-	readonly circumstance: ErrorCircumstance;
-
-	constructor(
-		context: HeyGenContext,
-		info: HeyGenErrorInfo,
-		body: unknown,
-		itemIndex?: number,
-		circumstance: ErrorCircumstance = { kind: 'answer' },
-	) {
-		const { message, description } = describeHeyGenError(info, circumstance);
-		super(context.getNode(), toJsonObject(body, info), {
-			message,
-			description,
-			httpCode: String(info.httpCode),
-			itemIndex,
-		});
-		this.heyGen = info;
-		this.circumstance = circumstance;
-	}
-
-	/** For nodes whose items the user runs again: the message also names the next step (advice table). */
-	withNextStep(): this {
-		this.message = messageWithNextStep(this.message, this.heyGen.kind, this.circumstance) ?? this.message;
-		return this;
-	}
-}
-
-function toJsonObject(body: unknown, info: HeyGenErrorInfo): JsonObject {
-	if (typeof body === 'object' && body !== null && !Array.isArray(body)) return body as JsonObject;
-	return { message: info.message, httpCode: info.httpCode };
-}
+export { HeyGenApiError } from './apiError';
+export type { HeyGenContext, HeyGenRequest, HeyGenResponse, RetryAfterGate, RetryPolicy } from './requests';
+export { DEFAULT_RETRY_POLICY, withRetryAfterGate } from './requests';
 
 export function normalizeBaseUrl(value: unknown): string {
 	const text = typeof value === 'string' && value.trim() !== '' ? value.trim() : DEFAULT_BASE_URL;
 	return text.replace(/\/+$/, '');
 }
-
-function networkFailure(context: HeyGenContext, request: HeyGenRequest, error: unknown): NodeApiError {
-	const reason = (error as Error | undefined)?.message ?? String(error);
-	const mayHaveStarted = request.method !== 'GET' && !request.idempotent;
-	return new NodeApiError(
-		context.getNode(),
-		{ message: reason },
-		{
-			message: mayHaveStarted
-				? 'The connection to HeyGen failed after the request was sent: the video may or may not have started'
-				: `Could not reach HeyGen: ${reason}`,
-			description: mayHaveStarted
-				? UNPROTECTED_SEND_ADVICE
-				: 'Check the Base URL in the HeyGen credential and the network between n8n and HeyGen.',
-			itemIndex: request.itemIndex,
-		},
-	);
-}
-
 
 export async function heyGenRequest<T = IDataObject>(
 	this: HeyGenContext,
@@ -267,84 +142,4 @@ export async function heyGenRequest<T = IDataObject>(
 		}
 		throw new HeyGenApiError(this, info, response.body, request.itemIndex);
 	}
-}
-
-const REDIRECT_CODES = new Set([301, 302, 303, 307, 308]);
-const MAX_SAME_ORIGIN_REDIRECTS = 3;
-
-/** A redirect or size refusal: final, never retried and never reported as a network failure. */
-function boundaryViolation(error: unknown): NodeApiError | undefined {
-	return error instanceof NodeApiError && (error as { heyGenBoundary?: boolean }).heyGenBoundary ? error : undefined;
-}
-
-function boundaryError(error: NodeApiError): NodeApiError {
-	(error as { heyGenBoundary?: boolean }).heyGenBoundary = true;
-	return error;
-}
-
-function redirectRefused(context: HeyGenContext, request: HeyGenRequest, target: URL, base: URL): NodeApiError {
-	return boundaryError(
-		new NodeApiError(
-			context.getNode(),
-			{ message: `redirect to ${target.host}` },
-			{
-				message: `HeyGen's API answered with a redirect to ${target.host}; the request was not sent there`,
-				description: `The API key goes only to ${base.host}, so redirects to other hosts are never followed. Check the Base URL in the HeyGen credential (a proxy may be redirecting).`,
-				httpCode: 'redirect',
-				itemIndex: request.itemIndex,
-			},
-		),
-	);
-}
-
-/**
- * One request, read whole (bounded), following redirects only within the Base URL's origin and only for GETs.
- * Network failures are thrown as they come (the caller decides on retries); boundary violations are marked.
- */
-async function sendWithinOrigin(
-	this: HeyGenContext,
-	first: IHttpRequestOptions,
-	request: HeyGenRequest,
-): Promise<{ statusCode: number; headers: Record<string, unknown>; body: unknown }> {
-	const base = new URL(`${first.baseURL}/`);
-	let options = first;
-	for (let hop = 0; ; hop++) {
-		const response = (await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, options)) as {
-			statusCode: number;
-			headers: Record<string, unknown>;
-			body: unknown;
-		};
-		const location = response.headers?.location;
-		if (REDIRECT_CODES.has(response.statusCode) && typeof location === 'string' && location !== '') {
-			discardBody(response.body);
-			const current = new URL(String(options.url), `${options.baseURL ?? first.baseURL}/`);
-			const target = new URL(location, current);
-			const sameOrigin = target.origin === base.origin;
-			if (!sameOrigin || request.method !== 'GET' || hop >= MAX_SAME_ORIGIN_REDIRECTS) {
-				throw redirectRefused(this, request, target, base);
-			}
-			options = { ...first, baseURL: undefined, url: target.href, qs: undefined };
-			continue;
-		}
-		const read = await readBoundedText(response.body);
-		if (!read.ok) throw boundaryError(new ResponseTooLargeError(this.getNode(), read.tooLarge, request.itemIndex));
-		return { statusCode: response.statusCode, headers: response.headers ?? {}, body: parseBody(read.text) };
-	}
-}
-
-/** A 2xx whose body is not a JSON object (cut off, an HTML page from a proxy): HeyGen's answer is unknown. */
-function unreadableSuccess(
-	request: HeyGenRequest,
-	response: { statusCode: number; headers: Record<string, unknown>; body: unknown },
-) {
-	if (typeof response.body === 'object' && response.body !== null) return undefined;
-	if (response.statusCode === 204) return undefined;
-	const text = typeof response.body === 'string' ? response.body.trim().slice(0, 200) : '';
-	const info: HeyGenErrorInfo = {
-		httpCode: response.statusCode,
-		kind: 'server',
-		code: 'unreadable_response',
-		message: `${request.method} ${request.path} answered HTTP ${response.statusCode} with a body that is not JSON${text ? `: ${text}` : ''}`,
-	};
-	return info;
 }
