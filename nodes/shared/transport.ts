@@ -111,7 +111,8 @@ export async function heyGenRequest<T = IDataObject>(
 			const wait = info.retryAfterMs ?? backoffDelay(attempt, { baseMs: policy.baseDelayMs, maxMs: policy.maxDelayMs });
 			gatedRefusals++;
 			const withinCap = gatedRefusals < 4 * policy.maxAttempts;
-			if (withinCap && wait <= policy.maxRetryAfterMs && gate.refused(wait, sentAt)) {
+			if (wait > policy.maxRetryAfterMs) throw retryAfterTooLong(this, request, info, response.body, policy);
+			if (withinCap && gate.refused(wait, sentAt)) {
 				attempt--;
 				continue;
 			}
