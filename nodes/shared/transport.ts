@@ -111,17 +111,15 @@ export async function heyGenRequest<T = IDataObject>(
 			const wait = info.retryAfterMs ?? backoffDelay(attempt, { baseMs: policy.baseDelayMs, maxMs: policy.maxDelayMs });
 			gatedRefusals++;
 			const withinCap = gatedRefusals < 4 * policy.maxAttempts;
-			if (wait > policy.maxRetryAfterMs) throw retryAfterTooLong(this, request, info, response.body, policy);
-			if (withinCap && gate.refused(wait, sentAt)) {
-				attempt--;
-				continue;
-			}
 			if (wait > policy.maxRetryAfterMs) {
-				// Not waited for at all: say what HeyGen asked for, as without the gate.
 				throw new HeyGenApiError(this, info, response.body, request.itemIndex, {
 					kind: 'retryAfterTooLong',
 					maxWaitMs: policy.maxRetryAfterMs,
 				});
+			}
+			if (withinCap && gate.refused(wait, sentAt)) {
+				attempt--;
+				continue;
 			}
 		} else if (info.kind === 'rate_limited' && canRetry) {
 			const wait = info.retryAfterMs ?? backoffDelay(attempt, { baseMs: policy.baseDelayMs, maxMs: policy.maxDelayMs });
