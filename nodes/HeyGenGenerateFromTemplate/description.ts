@@ -84,21 +84,14 @@ export const properties: INodeProperties[] = [
 		],
 	},
 	{
-		// The resource mapper does not render a parameter hint, so its guidance stands in notices above it.
+		// The resource mapper does not render a parameter hint, so its guidance stands in a notice above it. The
+		// notice depends on the template only: n8n 1.x cannot resolve a dependency on the mapper's own mode.
 		displayName:
-			"Media take a public http(s) URL or a HeyGen asset ID; avatars and voices a list entry, or by expression an ID (avatar:… or talking_photo:…). An empty field uses the template's current value.",
+			"Media take a public http(s) URL or a HeyGen asset ID; avatars and voices a list entry, or by expression an ID (avatar:… or talking_photo:…). An empty field uses the template's current value. Map Automatically fills each variable by name: first from an LLM's JSON (OpenAI node, AI Agent, LLM Chain), then from the item's top-level fields.",
 		name: 'variablesNotice',
 		type: 'notice',
 		default: '',
 		displayOptions: { hide: { templateId: [''] } },
-	},
-	{
-		displayName:
-			"Map Automatically fills each variable by name: first from an LLM's JSON (OpenAI node, AI Agent, LLM Chain), then from the item's top-level fields; a value of the wrong type falls through to the next source.",
-		name: 'autoMapNotice',
-		type: 'notice',
-		default: '',
-		displayOptions: { show: { 'variables.mappingMode': ['autoMapInputData'] }, hide: { templateId: [''] } },
 	},
 	{
 		displayName: 'Variables',
