@@ -13,8 +13,7 @@ export class HeyGenTemplatesApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:../icons/heygen.svg', dark: 'file:../icons/heygen.dark.svg' };
 
-	documentationUrl =
-		'https://github.com/heygen-templates/n8n-nodes-heygen-templates#credentials';
+	documentationUrl = 'https://github.com/heygen-templates/n8n-nodes-heygen-templates#credentials';
 
 	properties: INodeProperties[] = [
 		{
@@ -43,7 +42,7 @@ export class HeyGenTemplatesApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			description:
-				"Optional. The secret HeyGen shows when you add a webhook endpoint (whsec_…). When set, Wait For Video accepts only callbacks with a valid Heygen-Signature and ignores replays of the same event. Never sent anywhere.",
+				'Optional. The secret HeyGen shows when you add a webhook endpoint (whsec_…). When set, Wait For Video accepts only callbacks with a valid Heygen-Signature and ignores replays of the same event. Never sent anywhere.',
 		},
 	];
 

@@ -26,7 +26,12 @@ const ex = require('./lib/examples');
 const ROOT = ex.REPO_ROOT;
 const T0 = Date.now();
 const log = (l) => process.stdout.write(`[start ${((Date.now() - T0) / 1000).toFixed(1)}s] ${l}\n`);
-const OWNER = { email: 'demo@example.com', password: 'Demo-Passw0rd!', firstName: 'Demo', lastName: 'Owner' };
+const OWNER = {
+	email: 'demo@example.com',
+	password: 'Demo-Passw0rd!',
+	firstName: 'Demo',
+	lastName: 'Owner',
+};
 
 function portFree(port) {
 	return new Promise((resolve) => {
@@ -39,7 +44,9 @@ function portFree(port) {
 /** First template of a real HeyGen account, and its text variable names (for the OpenAI prompt's Keys line). */
 async function realTemplate(baseUrl, apiKey) {
 	const get = async (p) => {
-		const r = await fetch(baseUrl.replace(/\/+$/, '') + p, { headers: { 'x-api-key': apiKey, accept: 'application/json' } });
+		const r = await fetch(baseUrl.replace(/\/+$/, '') + p, {
+			headers: { 'x-api-key': apiKey, accept: 'application/json' },
+		});
 		const j = await r.json().catch(() => ({}));
 		if (!r.ok) throw new Error(`GET ${p} → HTTP ${r.status}: ${JSON.stringify(j).slice(0, 200)}`);
 		return j;
@@ -48,16 +55,23 @@ async function realTemplate(baseUrl, apiKey) {
 	if (!id) {
 		const list = await get('/v3/templates?limit=10');
 		const first = (list.data && (list.data.templates || list.data.items || list.data))[0];
-		if (!first) throw new Error('this HeyGen account has no templates: create one, or set HEYGEN_TEMPLATE_ID');
+		if (!first)
+			throw new Error(
+				'this HeyGen account has no templates: create one, or set HEYGEN_TEMPLATE_ID',
+			);
 		id = first.template_id || first.id;
 	}
 	let textVars = [];
 	try {
 		const d = (await get(`/v3/templates/${encodeURIComponent(id)}`)).data || {};
 		const vars = d.variables || {};
-		textVars = (Array.isArray(vars) ? vars : Object.values(vars)).filter((v) => v.type === 'text').map((v) => v.name);
+		textVars = (Array.isArray(vars) ? vars : Object.values(vars))
+			.filter((v) => v.type === 'text')
+			.map((v) => v.name);
 	} catch (e) {
-		log(`could not read template ${id}'s variables (${e.message}); the prompt keeps first_name, company, script`);
+		log(
+			`could not read template ${id}'s variables (${e.message}); the prompt keeps first_name, company, script`,
+		);
 	}
 	return { id, textVars };
 }
@@ -93,7 +107,10 @@ const stopAll = async (code) => {
 	stopping = true;
 	process.stdout.write('\n');
 	log('stopping…');
-	for (const fn of stopList.reverse()) await Promise.resolve().then(fn).catch((e) => log(`stop: ${e.message}`));
+	for (const fn of stopList.reverse())
+		await Promise.resolve()
+			.then(fn)
+			.catch((e) => log(`stop: ${e.message}`));
 	log('stopped everything');
 	process.exit(code);
 };
@@ -108,7 +125,11 @@ async function main() {
 	// n8n (cached; the first start installs it and shows progress), then build + pack + install this package.
 	const n8n = await ensureN8n({ log });
 	log('building the package (npm run build)…');
-	const b = spawnSync('npm run build --silent', { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'], shell: true });
+	const b = spawnSync('npm run build --silent', {
+		cwd: ROOT,
+		stdio: ['ignore', 'ignore', 'inherit'],
+		shell: true,
+	});
 	if (b.status !== 0) throw new Error(`npm run build failed (${b.status})`);
 	const tarball = inst.packPackage({ dir: ROOT, outDir: demo });
 	inst.installPackageTarball({ userFolder, tarball, log, n8n });
@@ -130,7 +151,10 @@ async function main() {
 	}
 	let openai;
 	if (process.env.OPENAI_API_KEY) {
-		openai = { apiKey: process.env.OPENAI_API_KEY, url: process.env.OPENAI_BASE_URL || 'https://api.openai.com/v1' };
+		openai = {
+			apiKey: process.env.OPENAI_API_KEY,
+			url: process.env.OPENAI_BASE_URL || 'https://api.openai.com/v1',
+		};
 		log(`OpenAI: real API ${openai.url}`);
 	} else {
 		const { startOpenAiStub } = require('../tools/openai-stub');
@@ -141,16 +165,28 @@ async function main() {
 	}
 
 	// Credentials and examples (re-imported on every start: sandbox ports change, examples may have been edited).
-	await inst.importCredentials({ userFolder, n8n, log, list: ex.credentialList({ heygen, openai }) });
+	await inst.importCredentials({
+		userFolder,
+		n8n,
+		log,
+		list: ex.credentialList({ heygen, openai }),
+	});
 	const wfDir = path.join(demo, 'workflows');
 	fs.mkdirSync(wfDir, { recursive: true });
-	await inst.importWorkflows({ userFolder, n8n, log, files: examplesFor(template, wfDir), publish: false });
+	await inst.importWorkflows({
+		userFolder,
+		n8n,
+		log,
+		files: examplesFor(template, wfDir),
+		publish: false,
+	});
 	log('imported credentials "HeyGen account", "OpenAI account" and the 3 example workflows');
 
 	const wanted = Number(process.env.N8N_DEMO_PORT || 5678);
 	const port = (await portFree(wanted)) ? wanted : await inst.freePort();
 	const env = {};
-	if (process.env.N8N_DEMO_WEBHOOK_URL) env.N8N_WEBHOOK_URL = process.env.N8N_DEMO_WEBHOOK_URL.replace(/\/?$/, '/');
+	if (process.env.N8N_DEMO_WEBHOOK_URL)
+		env.N8N_WEBHOOK_URL = process.env.N8N_DEMO_WEBHOOK_URL.replace(/\/?$/, '/');
 	const i = await inst.startN8n({ userFolder, n8n, log, port, env });
 	stopList.push(() => i.stop());
 	const rest = await i.rest(OWNER);
@@ -170,18 +206,28 @@ async function main() {
 
 	const realNoCallback = process.env.HEYGEN_API_KEY && !process.env.N8N_DEMO_WEBHOOK_URL;
 	if (process.env.DEMO_RUN === '0' || realNoCallback) {
-		log(realNoCallback
-			? 'not running the personalized-video workflow: HeyGen cannot call back to 127.0.0.1 (set N8N_DEMO_WEBHOOK_URL to a public URL of this n8n)'
-			: 'DEMO_RUN=0: not running the personalized-video workflow');
+		log(
+			realNoCallback
+				? 'not running the personalized-video workflow: HeyGen cannot call back to 127.0.0.1 (set N8N_DEMO_WEBHOOK_URL to a public URL of this n8n)'
+				: 'DEMO_RUN=0: not running the personalized-video workflow',
+		);
 	} else {
-		log('running "HeyGen: personalized sales videos" once (webhook → contacts → OpenAI → HeyGen → wait for callback)…');
+		log(
+			'running "HeyGen: personalized sales videos" once (webhook → contacts → OpenAI → HeyGen → wait for callback)…',
+		);
 		const t = Date.now();
 		const r = await ex.runPersonalizedVideos(rest, { log, timeoutMs: 30 * 60 * 1000 });
 		if (r.execution.status !== 'success') {
-			log(`the run ended with status ${r.execution.status}: ${ex.executionError(r.execution) || ''}`);
+			log(
+				`the run ended with status ${r.execution.status}: ${ex.executionError(r.execution) || ''}`,
+			);
 		} else {
-			log(`finished in ${((Date.now() - t) / 1000).toFixed(1)} s; open ${i.url}/workflow/${ex.EXAMPLES.personalized.id}/executions/${r.executionId}`);
-			process.stdout.write('\n' + ex.formatTable(ex.resultRows(r.execution), { maxUrl: 200 }) + '\n\n');
+			log(
+				`finished in ${((Date.now() - t) / 1000).toFixed(1)} s; open ${i.url}/workflow/${ex.EXAMPLES.personalized.id}/executions/${r.executionId}`,
+			);
+			process.stdout.write(
+				'\n' + ex.formatTable(ex.resultRows(r.execution), { maxUrl: 200 }) + '\n\n',
+			);
 		}
 	}
 	log('n8n is running. Press Ctrl-C to stop n8n and everything started with it.');

@@ -22,7 +22,11 @@ export const properties: INodeProperties[] = [
 				description:
 					'Use the v3 API; for templates v3 does not know (404), use the legacy v2 template API',
 			},
-			{ name: 'V3', value: 'v3', description: 'Only the v3 API (idempotent: retries never charge twice)' },
+			{
+				name: 'V3',
+				value: 'v3',
+				description: 'Only the v3 API (idempotent: retries never charge twice)',
+			},
 			{
 				name: 'Legacy V2',
 				value: 'legacy',
@@ -212,7 +216,8 @@ export const properties: INodeProperties[] = [
 				name: 'includeGif',
 				type: 'boolean',
 				default: false,
-				description: 'Whether HeyGen also renders a GIF preview (its URL comes with the completion webhook)',
+				description:
+					'Whether HeyGen also renders a GIF preview (its URL comes with the completion webhook)',
 			},
 			{
 				displayName: 'Keep Input Fields',
@@ -235,12 +240,13 @@ export const properties: INodeProperties[] = [
 					{
 						name: 'Use Template Text',
 						value: 'useTemplateText',
-						description: "Send the template's current text for text variables the item does not fill",
+						description:
+							"Send the template's current text for text variables the item does not fill",
 					},
 				],
 				default: 'error',
 				description:
-					"Map Automatically only: what to do when no input field fills a text variable. HeyGen shows an unsent text variable as {{name}} in the video, so it is never left out. An item that matches no variable at all always fails.",
+					'Map Automatically only: what to do when no input field fills a text variable. HeyGen shows an unsent text variable as {{name}} in the video, so it is never left out. An item that matches no variable at all always fails.',
 			},
 			{
 				displayName: 'Requests in Parallel',
@@ -288,7 +294,8 @@ export const properties: INodeProperties[] = [
 					{
 						name: "Keep the Template's Value",
 						value: 'keepTemplate',
-						description: "Text variables send the template's current text; other types are left out of the request",
+						description:
+							"Text variables send the template's current text; other types are left out of the request",
 					},
 					{
 						name: 'Send Empty Text',

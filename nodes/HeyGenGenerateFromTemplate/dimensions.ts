@@ -37,7 +37,8 @@ export function dimensionProblem(
 		if (typeof value !== 'number' || !Number.isInteger(value)) {
 			return `dimension ${label} must be a whole number, got ${JSON.stringify(value)}`;
 		}
-		if (value < 128 || value > 4096) return `dimension ${label} ${value} is outside HeyGen's range 128–4096`;
+		if (value < 128 || value > 4096)
+			return `dimension ${label} ${value} is outside HeyGen's range 128–4096`;
 		if (value % 2 !== 0) return `dimension ${label} ${value} must be even`;
 	}
 	const w = width as number;

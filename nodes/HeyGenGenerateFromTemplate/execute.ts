@@ -11,10 +11,20 @@ import { isRecord } from '../shared/json';
 import { autoMapValues } from './mapping/autoMapSources';
 import type { TemplateField } from './mapping/editorFields';
 import { staleSchemaProblem } from './mapping/editorFields';
-import type { EmptyValuePolicy, MappedValues, MissingTextPolicy, ValueSource } from './mapping/requestBuilders';
+import type {
+	EmptyValuePolicy,
+	MappedValues,
+	MissingTextPolicy,
+	ValueSource,
+} from './mapping/requestBuilders';
 import { buildVariables } from './mapping/requestBuilders';
 import { VariableError, setOwn } from './mapping/values';
-import { legacyOutcomeKey, mayHaveStarted, recallLegacyOutcome, rememberLegacyOutcome } from './legacyOutcomes';
+import {
+	legacyOutcomeKey,
+	mayHaveStarted,
+	recallLegacyOutcome,
+	rememberLegacyOutcome,
+} from './legacyOutcomes';
 import { GenerateGate, parallelLimit, runInFlight } from './inFlight';
 import { redactUrl, settingsFor } from './generateOptions';
 import { ItemError } from './itemError';
@@ -70,7 +80,11 @@ async function templateFor(
 }
 
 /** The values the user mapped for this item, with where each came from. */
-function mappedValues(this: IExecuteFunctions, itemIndex: number, template: NormalizedTemplate): MappedValues {
+function mappedValues(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	template: NormalizedTemplate,
+): MappedValues {
 	const mode = this.getNodeParameter('variables.mappingMode', itemIndex, 'defineBelow');
 	if (mode === 'autoMapInputData') {
 		const { values, skipped } = autoMapValues(template, this.getInputData()[itemIndex]?.json ?? {});
@@ -83,18 +97,28 @@ function mappedValues(this: IExecuteFunctions, itemIndex: number, template: Norm
 	// A template chosen per item by expression has no one schema to compare with; each value is still
 	// checked against the item's own template (unknown names fail).
 	const locator: unknown = this.getNode().parameters.templateId;
-	const byExpression = isRecord(locator) && typeof locator.value === 'string' && locator.value.startsWith('=');
+	const byExpression =
+		isRecord(locator) && typeof locator.value === 'string' && locator.value.startsWith('=');
 	const stale = byExpression ? undefined : staleSchemaProblem(template, schema);
 	if (stale) throw new ItemError(`Item ${itemIndex + 1}: ${stale}`);
 	// n8n checks resource-mapper values against the schema stored with the node, and an `options` field
 	// (avatar, voice) then accepts only the values listed when the schema was loaded: an avatar or voice ID
 	// given by an expression would be refused. So the values are read without that check, and
 	// buildVariables checks every value against the template itself instead.
-	const resolved = this.getNodeParameter('variables.value', itemIndex, {}, { skipValidation: true });
+	const resolved = this.getNodeParameter(
+		'variables.value',
+		itemIndex,
+		{},
+		{ skipValidation: true },
+	);
 	const rawValues = isRecord(raw) && isRecord(raw.value) ? raw.value : {};
 	const sources: Record<string, ValueSource> = {};
 	for (const [id, value] of Object.entries(rawValues)) {
-		setOwn(sources, id, typeof value === 'string' && value.startsWith('=') ? 'expression' : 'fixed');
+		setOwn(
+			sources,
+			id,
+			typeof value === 'string' && value.startsWith('=') ? 'expression' : 'fixed',
+		);
 	}
 	const prefilled: Record<string, unknown> = {};
 	for (const field of schema) {
@@ -143,13 +167,20 @@ async function generateLegacyOnce(
 	return result;
 }
 
-async function generateItem(this: IExecuteFunctions, itemIndex: number, state: RunState): Promise<IDataObject> {
+async function generateItem(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	state: RunState,
+): Promise<IDataObject> {
 	const item = `Item ${itemIndex + 1}`;
 	const choice = this.getNodeParameter('apiVersion', itemIndex, 'auto') as ApiVersionChoice;
-	const templateId = String(this.getNodeParameter('templateId', itemIndex, '', { extractValue: true }) ?? '').trim();
+	const templateId = String(
+		this.getNodeParameter('templateId', itemIndex, '', { extractValue: true }) ?? '',
+	).trim();
 	if (!templateId) throw new ItemError(`${item}: no template chosen`);
 	const refusal = idRefusal(templateId);
-	if (refusal) throw new ItemError(`${item}: not a HeyGen template ID: "${showId(templateId)}" (${refusal})`);
+	if (refusal)
+		throw new ItemError(`${item}: not a HeyGen template ID: "${showId(templateId)}" (${refusal})`);
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 
 	const template = await templateFor.call(this, state, templateId, choice, itemIndex);
@@ -184,7 +215,10 @@ async function generateItem(this: IExecuteFunctions, itemIndex: number, state: R
 			: undefined;
 
 	const request = { family, templateId: template.id, body, idempotencyKey: key, itemIndex };
-	const result = family === 'legacy' ? await generateLegacyOnce.call(this, item, state.runIndex, request) : await generateVideo.call(this, request);
+	const result =
+		family === 'legacy'
+			? await generateLegacyOnce.call(this, item, state.runIndex, request)
+			: await generateVideo.call(this, request);
 	if (!result.videoId) {
 		throw new ItemError(
 			`${item}: HeyGen accepted the request but returned no video ID`,
@@ -211,10 +245,17 @@ async function generateItem(this: IExecuteFunctions, itemIndex: number, state: R
 	return output;
 }
 
-function failure(this: IExecuteFunctions, error: unknown, itemIndex: number): NodeApiError | NodeOperationError {
+function failure(
+	this: IExecuteFunctions,
+	error: unknown,
+	itemIndex: number,
+): NodeApiError | NodeOperationError {
 	const node = this.getNode();
 	if (error instanceof ItemError) {
-		return new NodeOperationError(node, error.message, { itemIndex, description: error.description });
+		return new NodeOperationError(node, error.message, {
+			itemIndex,
+			description: error.description,
+		});
 	}
 	if (error instanceof HeyGenApiError) error.withNextStep();
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
@@ -233,7 +274,10 @@ function inputFields(json: IDataObject): IDataObject {
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
-	const state: RunState = { runIndex: Number(this.getWorkflowDataProxy(0).$runIndex) || 0, templates: new Map() };
+	const state: RunState = {
+		runIndex: Number(this.getWorkflowDataProxy(0).$runIndex) || 0,
+		templates: new Map(),
+	};
 	const signal = this.getExecutionCancelSignal();
 	// With "continue (using error output)" n8n itself merges each failed item with its input item.
 	const errorOutput = this.getNode().onError === 'continueErrorOutput';
@@ -247,11 +291,19 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	// Requests in Parallel: several items' requests in flight, one Retry-After clock for all (see inFlight.ts).
 	// With a Delay Between Items the items go one at a time, as that option promises.
 	const pause = Number(this.getNodeParameter('options.delayBetweenItems', 0, 0)) || 0;
-	const limit = pause > 0 ? 1 : parallelLimit(this.getNodeParameter('options.requestsInParallel', 0, DEFAULT_IN_FLIGHT), DEFAULT_IN_FLIGHT, MAX_IN_FLIGHT);
+	const limit =
+		pause > 0
+			? 1
+			: parallelLimit(
+					this.getNodeParameter('options.requestsInParallel', 0, DEFAULT_IN_FLIGHT),
+					DEFAULT_IN_FLIGHT,
+					MAX_IN_FLIGHT,
+				);
 	const gate = new GenerateGate({ maxRounds: DEFAULT_RETRY_POLICY.maxAttempts - 1 });
 	const gated = withRetryAfterGate(this, gate);
 	const continueOnFail = this.continueOnFail();
-	const keepInputOf = (itemIndex: number) => this.getNodeParameter('options.keepInputFields', itemIndex, true) as boolean;
+	const keepInputOf = (itemIndex: number) =>
+		this.getNodeParameter('options.keepInputFields', itemIndex, true) as boolean;
 
 	const settled = await runInFlight(
 		items.length,
@@ -276,14 +328,17 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			if (!result.ok) throw result.error;
 			// The contact's own fields travel with its video: after a callback resume n8n renumbers pairedItem,
 			// so `$('Contacts').item` can no longer be trusted downstream of Wait For Video.
-			const json = keepInput ? { ...inputFields(items[itemIndex].json), ...result.value } : result.value;
+			const json = keepInput
+				? { ...inputFields(items[itemIndex].json), ...result.value }
+				: result.value;
 			output.push({ json, pairedItem: { item: itemIndex } });
 		} catch (error) {
 			const wrapped = failure.call(this, error, itemIndex);
 			if (!continueOnFail) throw wrapped;
 			const failed: IDataObject = { error: wrapped.message };
 			if (wrapped.description) failed.details = wrapped.description;
-			const json = keepInput && !errorOutput ? { ...inputFields(items[itemIndex].json), ...failed } : failed;
+			const json =
+				keepInput && !errorOutput ? { ...inputFields(items[itemIndex].json), ...failed } : failed;
 			output.push({ json, pairedItem: { item: itemIndex } });
 		}
 	}

@@ -121,7 +121,13 @@ export function readGenerateResponse(body: unknown): GenerateResult | undefined 
 
 export async function generateVideo(
 	this: HeyGenContext,
-	request: { family: ApiFamily; templateId: string; body: IDataObject; idempotencyKey?: string; itemIndex: number },
+	request: {
+		family: ApiFamily;
+		templateId: string;
+		body: IDataObject;
+		idempotencyKey?: string;
+		itemIndex: number;
+	},
 ): Promise<GenerateResult & { raw: unknown }> {
 	const encoded = encodeURIComponent(request.templateId);
 	const response =

@@ -33,7 +33,10 @@ export function settingsFor(
 ): GenerateSettings {
 	const item = `Item ${itemIndex + 1}`;
 	const settings: GenerateSettings = {
-		title: typeof options.title === 'string' && options.title.trim() ? options.title : `${template.name} #${itemIndex + 1}`,
+		title:
+			typeof options.title === 'string' && options.title.trim()
+				? options.title
+				: `${template.name} #${itemIndex + 1}`,
 		callbackId:
 			typeof options.callbackId === 'string' && options.callbackId.trim()
 				? options.callbackId.trim()
@@ -45,19 +48,23 @@ export function settingsFor(
 		if (callbackUrl) {
 			throw new ItemError(
 				`${item}: set either Callback URL or Resume on Callback, not both`,
-				'Resume on Callback sets the callback URL to this execution\'s resume URL.',
+				"Resume on Callback sets the callback URL to this execution's resume URL.",
 			);
 		}
 		settings.callbackUrl = String(this.evaluateExpression('{{ $execution.resumeUrl }}', itemIndex));
 	} else if (callbackUrl) {
-		if (!isHttpUrl(callbackUrl)) throw new ItemError(`${item}: Callback URL "${callbackUrl}" is not an http(s) URL`);
+		if (!isHttpUrl(callbackUrl))
+			throw new ItemError(`${item}: Callback URL "${callbackUrl}" is not an http(s) URL`);
 		settings.callbackUrl = callbackUrl;
 	}
 
 	const hasWidth = options.width !== undefined && options.width !== null && options.width !== '';
-	const hasHeight = options.height !== undefined && options.height !== null && options.height !== '';
+	const hasHeight =
+		options.height !== undefined && options.height !== null && options.height !== '';
 	if (hasWidth !== hasHeight) {
-		throw new ItemError(`${item}: set both Width and Height, or neither (the template's own size is used)`);
+		throw new ItemError(
+			`${item}: set both Width and Height, or neither (the template's own size is used)`,
+		);
 	}
 	if (hasWidth && hasHeight) {
 		const problem = dimensionProblem(options.width, options.height, template);
@@ -67,13 +74,15 @@ export function settingsFor(
 
 	if (options.fps !== undefined) {
 		const fps = Number(options.fps);
-		if (![25, 30, 60].includes(fps)) throw new ItemError(`${item}: frame rate must be 25, 30 or 60, got ${String(options.fps)}`);
+		if (![25, 30, 60].includes(fps))
+			throw new ItemError(`${item}: frame rate must be 25, 30 or 60, got ${String(options.fps)}`);
 		settings.fps = fps;
 	}
 	if (typeof options.caption === 'boolean') settings.caption = options.caption;
 	if (typeof options.includeGif === 'boolean') settings.includeGif = options.includeGif;
 	if (typeof options.enableSharing === 'boolean') settings.enableSharing = options.enableSharing;
-	if (typeof options.folderId === 'string' && options.folderId.trim()) settings.folderId = options.folderId.trim();
+	if (typeof options.folderId === 'string' && options.folderId.trim())
+		settings.folderId = options.folderId.trim();
 	if (typeof options.brandVoiceId === 'string' && options.brandVoiceId.trim()) {
 		settings.brandVoiceId = options.brandVoiceId.trim();
 	}

@@ -62,7 +62,12 @@ export async function runInFlight<T>(
 
 /** Reads the "Requests in Parallel" option: a whole number from 1 to `max`, `fallback` when unset or unreadable. */
 export function parallelLimit(value: unknown, fallback: number, max: number): number {
-	const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+	const n =
+		typeof value === 'number'
+			? value
+			: typeof value === 'string' && value.trim() !== ''
+				? Number(value)
+				: NaN;
 	if (!Number.isFinite(n)) return fallback;
 	return Math.min(max, Math.max(1, Math.floor(n)));
 }

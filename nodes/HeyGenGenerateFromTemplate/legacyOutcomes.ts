@@ -33,11 +33,18 @@ function outcomes(context: IContextObject): Record<string, LegacyOutcome> {
 	return fresh;
 }
 
-export function recallLegacyOutcome(context: IContextObject, key: string): LegacyOutcome | undefined {
+export function recallLegacyOutcome(
+	context: IContextObject,
+	key: string,
+): LegacyOutcome | undefined {
 	return outcomes(context)[key];
 }
 
-export function rememberLegacyOutcome(context: IContextObject, key: string, outcome: LegacyOutcome): void {
+export function rememberLegacyOutcome(
+	context: IContextObject,
+	key: string,
+	outcome: LegacyOutcome,
+): void {
 	outcomes(context)[key] = outcome;
 }
 

@@ -75,7 +75,11 @@ export function readVariables(raw: unknown): Pick<NormalizedTemplate, 'variables
 			unsupported.push({ name, type: String(type) });
 			continue;
 		}
-		variables.push({ name, type, properties: isRecord(entry.properties) ? { ...entry.properties } : {} });
+		variables.push({
+			name,
+			type,
+			properties: isRecord(entry.properties) ? { ...entry.properties } : {},
+		});
 	}
 	return { variables, unsupported };
 }
@@ -100,7 +104,9 @@ export function normalizeV3Detail(id: string, body: unknown): NormalizedTemplate
 		aspectRatio: nonEmptyString(data.aspect_ratio),
 		dimension: readDimension(data.dimension),
 		apiFamily: 'v3',
-		...(data.revision !== undefined && data.revision !== null ? { revision: String(data.revision) } : {}),
+		...(data.revision !== undefined && data.revision !== null
+			? { revision: String(data.revision) }
+			: {}),
 		...readVariables(data.variables),
 	};
 }
@@ -126,11 +132,16 @@ export function normalizeLegacyDetail(
  * List entries → summaries; entries without an ID are left out. The families name the ID and thumbnail fields
  * differently, so each passes its field names, first match wins.
  */
-function summariesOf(list: unknown[], idFields: string[], thumbnailFields: string[]): TemplateSummary[] {
+function summariesOf(
+	list: unknown[],
+	idFields: string[],
+	thumbnailFields: string[],
+): TemplateSummary[] {
 	const templates: TemplateSummary[] = [];
 	for (const entry of list) {
 		if (!isRecord(entry)) continue;
-		const first = (fields: string[]) => fields.map((field) => nonEmptyString(entry[field])).find(Boolean);
+		const first = (fields: string[]) =>
+			fields.map((field) => nonEmptyString(entry[field])).find(Boolean);
 		const id = first(idFields);
 		if (!id) continue;
 		templates.push({
@@ -155,7 +166,11 @@ export function normalizeV3List(body: unknown): TemplatePage {
 /** GET /v2/templates → the whole list (`data.templates`; the official node also accepts `data` as an array). */
 export function normalizeLegacyList(body: unknown): TemplateSummary[] {
 	const raw = isRecord(body) ? body.data : undefined;
-	const list = Array.isArray(raw) ? raw : isRecord(raw) && Array.isArray(raw.templates) ? raw.templates : [];
+	const list = Array.isArray(raw)
+		? raw
+		: isRecord(raw) && Array.isArray(raw.templates)
+			? raw.templates
+			: [];
 	return summariesOf(list, ['template_id', 'id'], ['thumbnail_image_url', 'thumbnail_url']);
 }
 
@@ -192,12 +207,21 @@ export async function listV3Templates(
 ): Promise<TemplatePage> {
 	const qs: IDataObject = { limit };
 	if (token) qs.token = token;
-	const response = await heyGenRequest.call(this, { method: 'GET', path: '/v3/templates', qs, idempotent: true });
+	const response = await heyGenRequest.call(this, {
+		method: 'GET',
+		path: '/v3/templates',
+		qs,
+		idempotent: true,
+	});
 	return normalizeV3List(response.body);
 }
 
 export async function listLegacyTemplates(this: HeyGenContext): Promise<TemplateSummary[]> {
-	const response = await heyGenRequest.call(this, { method: 'GET', path: '/v2/templates', idempotent: true });
+	const response = await heyGenRequest.call(this, {
+		method: 'GET',
+		path: '/v2/templates',
+		idempotent: true,
+	});
 	return normalizeLegacyList(response.body);
 }
 
@@ -219,12 +243,23 @@ async function fetchLegacyTemplate(
 	legacyList?: () => Promise<TemplateSummary[]>,
 ): Promise<NormalizedTemplate> {
 	const studio = await unlessNotFound(
-		heyGenRequest.call(this, { method: 'GET', path: path('/v3/template', id), idempotent: true, itemIndex }),
+		heyGenRequest.call(this, {
+			method: 'GET',
+			path: path('/v3/template', id),
+			idempotent: true,
+			itemIndex,
+		}),
 	);
 	const body =
 		studio?.body ??
-		(await heyGenRequest.call(this, { method: 'GET', path: path('/v2/template', id), idempotent: true, itemIndex }))
-			.body;
+		(
+			await heyGenRequest.call(this, {
+				method: 'GET',
+				path: path('/v2/template', id),
+				idempotent: true,
+				itemIndex,
+			})
+		).body;
 	let summary: TemplateSummary | undefined;
 	try {
 		const list = legacyList ? await legacyList() : await listLegacyTemplates.call(this);
@@ -250,7 +285,9 @@ export interface FetchTemplateOptions {
 export function v3DoesNotServe(error: unknown): boolean {
 	if (!(error instanceof HeyGenApiError)) return false;
 	const { kind, httpCode } = error.heyGen;
-	return kind === 'not_found' || (kind === 'invalid_request' && (httpCode === 400 || httpCode === 422));
+	return (
+		kind === 'not_found' || (kind === 'invalid_request' && (httpCode === 400 || httpCode === 422))
+	);
 }
 
 /**
@@ -264,7 +301,8 @@ export async function fetchTemplate(
 	choice: ApiVersionChoice,
 	options: FetchTemplateOptions = {},
 ): Promise<NormalizedTemplate> {
-	if (choice === 'legacy') return await fetchLegacyTemplate.call(this, id, options.itemIndex, options.legacyList);
+	if (choice === 'legacy')
+		return await fetchLegacyTemplate.call(this, id, options.itemIndex, options.legacyList);
 	if (choice === 'v3') return await fetchV3Template.call(this, id, options.itemIndex);
 	let v3Refusal: HeyGenApiError | undefined;
 	const fromV3 = await fetchV3Template.call(this, id, options.itemIndex).then(
@@ -276,8 +314,10 @@ export async function fetchTemplate(
 		},
 	);
 	if (fromV3) return fromV3;
-	return await fetchLegacyTemplate.call(this, id, options.itemIndex, options.legacyList).catch((error: unknown) => {
-		if (isNotFound(error) && v3Refusal && v3Refusal.heyGen.kind !== 'not_found') throw v3Refusal;
-		throw error;
-	});
+	return await fetchLegacyTemplate
+		.call(this, id, options.itemIndex, options.legacyList)
+		.catch((error: unknown) => {
+			if (isNotFound(error) && v3Refusal && v3Refusal.heyGen.kind !== 'not_found') throw v3Refusal;
+			throw error;
+		});
 }

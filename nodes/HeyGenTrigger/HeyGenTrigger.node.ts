@@ -20,7 +20,8 @@ export class HeyGenTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{ ($parameter["events"] || []).join(", ") }}',
-		description: 'Starts the workflow when a HeyGen video finishes or fails (signed webhook, registered automatically)',
+		description:
+			'Starts the workflow when a HeyGen video finishes or fails (signed webhook, registered automatically)',
 		defaults: { name: 'HeyGen Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],

@@ -11,11 +11,27 @@ import { headerValue, verifyHeyGenSignature } from '../shared/signature';
 import type { NormalizedVideo } from '../shared/videoRecord';
 import { fetchVideoDetails } from './details';
 import type { HeyGenDelivery } from './events';
-import { deliveryKey, isVideoEvent, matchesCallbackPrefix, normalizeEvents, readDelivery } from './events';
+import {
+	deliveryKey,
+	isVideoEvent,
+	matchesCallbackPrefix,
+	normalizeEvents,
+	readDelivery,
+} from './events';
 import type { WebhookApiChoice } from './state';
-import { allRegistrations, alreadySeen, claimDelivery, releaseDelivery, rememberSeen } from './state';
+import {
+	allRegistrations,
+	alreadySeen,
+	claimDelivery,
+	releaseDelivery,
+	rememberSeen,
+} from './state';
 
-function respond(this: IWebhookFunctions, statusCode: number, body: IDataObject): IWebhookResponseData {
+function respond(
+	this: IWebhookFunctions,
+	statusCode: number,
+	body: IDataObject,
+): IWebhookResponseData {
 	this.getResponseObject().status(statusCode).json(body);
 	return { noWebhookResponse: true };
 }
@@ -26,13 +42,21 @@ function ignored(reason: string): IWebhookResponseData {
 
 /** The bytes HeyGen signed. n8n keeps them on the request once it has parsed the body. */
 async function rawBodyOf(this: IWebhookFunctions): Promise<Buffer | undefined> {
-	const request = this.getRequestObject() as unknown as { rawBody?: unknown; readRawBody?: () => Promise<void> };
-	if (!Buffer.isBuffer(request.rawBody) && typeof request.readRawBody === 'function') await request.readRawBody();
+	const request = this.getRequestObject() as unknown as {
+		rawBody?: unknown;
+		readRawBody?: () => Promise<void>;
+	};
+	if (!Buffer.isBuffer(request.rawBody) && typeof request.readRawBody === 'function')
+		await request.readRawBody();
 	return Buffer.isBuffer(request.rawBody) ? request.rawBody : undefined;
 }
 
 /** The item: the event's own fields, then (when fetched) the confirmed status and fresh links. */
-export function deliveryItem(delivery: HeyGenDelivery, details: NormalizedVideo | undefined, extra: IDataObject): IDataObject {
+export function deliveryItem(
+	delivery: HeyGenDelivery,
+	details: NormalizedVideo | undefined,
+	extra: IDataObject,
+): IDataObject {
 	const json: IDataObject = {
 		event_type: delivery.event_type,
 		event_id: delivery.event_id,
@@ -80,11 +104,14 @@ export async function handleDelivery(this: IWebhookFunctions): Promise<IWebhookR
 	// secrets proves the delivery comes from HeyGen for this node.
 	const registrations = allRegistrations(staticData);
 	if (registrations.length === 0) {
-		return respond.call(this, 401, { error: 'This trigger holds no HeyGen signing secret; publish the workflow again' });
+		return respond.call(this, 401, {
+			error: 'This trigger holds no HeyGen signing secret; publish the workflow again',
+		});
 	}
 	const headers = this.getHeaderData() as Record<string, unknown>;
 	const rawBody = await rawBodyOf.call(this);
-	const endpoint = rawBody && registrations.find((r) => verifyHeyGenSignature(r.secret, rawBody, headers));
+	const endpoint =
+		rawBody && registrations.find((r) => verifyHeyGenSignature(r.secret, rawBody, headers));
 	if (!endpoint) return respond.call(this, 401, { error: 'Missing or invalid Heygen-Signature' });
 
 	const delivery = readDelivery(this.getBodyData(), headerValue(headers, 'heygen-event-id'));
@@ -94,7 +121,8 @@ export async function handleDelivery(this: IWebhookFunctions): Promise<IWebhookR
 		return ignored(`Event ${delivery.event_type} is not selected`);
 	}
 	const prefix = String(this.getNodeParameter('options.callbackIdPrefix', '') ?? '');
-	if (!matchesCallbackPrefix(delivery.callback_id, prefix)) return ignored('Callback ID does not match the prefix');
+	if (!matchesCallbackPrefix(delivery.callback_id, prefix))
+		return ignored('Callback ID does not match the prefix');
 
 	// HeyGen sends one event to every endpoint with the same event id: deduplicate per endpoint.
 	const eventKey = deliveryKey(delivery);

@@ -5,7 +5,7 @@ import { EVENT_OPTIONS } from './events';
 export const properties: INodeProperties[] = [
 	{
 		displayName:
-			'HeyGen calls this workflow once per finished or failed video. Publishing the workflow registers its URL at HeyGen; unpublishing removes it. Every delivery must carry HeyGen\'s signature, and HeyGen\'s retries of one event start one execution. To find the row a video belongs to, put your row ID in the Callback ID option of HeyGen Generate From Template: it comes back here as <code>callback_id</code>.',
+			"HeyGen calls this workflow once per finished or failed video. Publishing the workflow registers its URL at HeyGen; unpublishing removes it. Every delivery must carry HeyGen's signature, and HeyGen's retries of one event start one execution. To find the row a video belongs to, put your row ID in the Callback ID option of HeyGen Generate From Template: it comes back here as <code>callback_id</code>.",
 		name: 'notice',
 		type: 'notice',
 		default: '',
@@ -49,7 +49,11 @@ export const properties: INodeProperties[] = [
 				type: 'options',
 				default: 'auto',
 				options: [
-					{ name: 'Auto (V3, Then Legacy)', value: 'auto', description: 'Read v3 first; videos v3 does not know from the legacy v1 status' },
+					{
+						name: 'Auto (V3, Then Legacy)',
+						value: 'auto',
+						description: 'Read v3 first; videos v3 does not know from the legacy v1 status',
+					},
 					{ name: 'V3', value: 'v3' },
 					{ name: 'Legacy (V1)', value: 'legacy' },
 				],
@@ -61,7 +65,12 @@ export const properties: INodeProperties[] = [
 				type: 'options',
 				default: 'auto',
 				options: [
-					{ name: 'Auto (V3, Then Legacy)', value: 'auto', description: 'Register with v3; with the legacy v1 API when v3 has no webhook endpoints' },
+					{
+						name: 'Auto (V3, Then Legacy)',
+						value: 'auto',
+						description:
+							'Register with v3; with the legacy v1 API when v3 has no webhook endpoints',
+					},
 					{ name: 'V3', value: 'v3' },
 					{ name: 'Legacy (V1)', value: 'legacy' },
 				],

@@ -20,7 +20,11 @@ function remaining(deadline: number): number {
 	return Math.max(500, Math.floor((deadline - Date.now()) / 2));
 }
 
-async function readV3(this: IWebhookFunctions, videoId: string, deadline: number): Promise<NormalizedVideo> {
+async function readV3(
+	this: IWebhookFunctions,
+	videoId: string,
+	deadline: number,
+): Promise<NormalizedVideo> {
 	const response = await heyGenRequest.call(this, {
 		method: 'GET',
 		path: `/v3/videos/${encodeURIComponent(videoId)}`,
@@ -31,7 +35,11 @@ async function readV3(this: IWebhookFunctions, videoId: string, deadline: number
 	return fromV3Detail(response.body, videoId);
 }
 
-async function readV1(this: IWebhookFunctions, videoId: string, deadline: number): Promise<NormalizedVideo> {
+async function readV1(
+	this: IWebhookFunctions,
+	videoId: string,
+	deadline: number,
+): Promise<NormalizedVideo> {
 	const response = await heyGenRequest.call(this, {
 		method: 'GET',
 		path: '/v1/video_status.get',

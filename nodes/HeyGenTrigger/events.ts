@@ -10,7 +10,11 @@ import { text } from '../shared/videoRecord';
 
 export const EVENT_OPTIONS: INodePropertyOptions[] = [
 	{ name: 'Avatar Video Failed', value: 'avatar_video.fail', description: 'A video render failed' },
-	{ name: 'Avatar Video Finished', value: 'avatar_video.success', description: 'A video render finished' },
+	{
+		name: 'Avatar Video Finished',
+		value: 'avatar_video.success',
+		description: 'A video render finished',
+	},
 	{
 		name: 'Captioned Video Failed',
 		value: 'avatar_video_caption.fail',
@@ -21,13 +25,41 @@ export const EVENT_OPTIONS: INodePropertyOptions[] = [
 		value: 'avatar_video_caption.success',
 		description: 'The captioned version of a video is ready (v3 webhooks only)',
 	},
-	{ name: 'GIF Preview Failed', value: 'avatar_video_gif.fail', description: 'The GIF preview of a video failed' },
-	{ name: 'GIF Preview Finished', value: 'avatar_video_gif.success', description: 'The GIF preview of a video is ready' },
-	{ name: 'Personalized Video', value: 'personalized_video', description: 'A personalized video event' },
-	{ name: 'Video Agent Failed', value: 'video_agent.fail', description: 'A Video Agent render failed (v3 webhooks only)' },
-	{ name: 'Video Agent Finished', value: 'video_agent.success', description: 'A Video Agent render finished (v3 webhooks only)' },
-	{ name: 'Video Translation Failed', value: 'video_translate.fail', description: 'A video translation failed' },
-	{ name: 'Video Translation Finished', value: 'video_translate.success', description: 'A video translation finished' },
+	{
+		name: 'GIF Preview Failed',
+		value: 'avatar_video_gif.fail',
+		description: 'The GIF preview of a video failed',
+	},
+	{
+		name: 'GIF Preview Finished',
+		value: 'avatar_video_gif.success',
+		description: 'The GIF preview of a video is ready',
+	},
+	{
+		name: 'Personalized Video',
+		value: 'personalized_video',
+		description: 'A personalized video event',
+	},
+	{
+		name: 'Video Agent Failed',
+		value: 'video_agent.fail',
+		description: 'A Video Agent render failed (v3 webhooks only)',
+	},
+	{
+		name: 'Video Agent Finished',
+		value: 'video_agent.success',
+		description: 'A Video Agent render finished (v3 webhooks only)',
+	},
+	{
+		name: 'Video Translation Failed',
+		value: 'video_translate.fail',
+		description: 'A video translation failed',
+	},
+	{
+		name: 'Video Translation Finished',
+		value: 'video_translate.success',
+		description: 'A video translation finished',
+	},
 ];
 
 export const EVENT_TYPES = EVENT_OPTIONS.map((o) => String(o.value));
@@ -35,13 +67,18 @@ export const DEFAULT_EVENTS = ['avatar_video.success', 'avatar_video.fail'];
 
 /** Events whose subject is a video the status API knows (so Fetch Video Details can confirm them). */
 export function isVideoEvent(eventType: string): boolean {
-	return /^avatar_video(_gif|_caption)?\.(success|fail)$/.test(eventType) || /^video_agent\.(success|fail)$/.test(eventType);
+	return (
+		/^avatar_video(_gif|_caption)?\.(success|fail)$/.test(eventType) ||
+		/^video_agent\.(success|fail)$/.test(eventType)
+	);
 }
 
 /** The selected events, known ones only, without duplicates, in a stable order (for comparisons). */
 export function normalizeEvents(value: unknown): string[] {
 	const list = Array.isArray(value) ? value : typeof value === 'string' ? [value] : [];
-	const wanted = new Set(list.filter((v): v is string => typeof v === 'string' && v.trim() !== '').map((v) => v.trim()));
+	const wanted = new Set(
+		list.filter((v): v is string => typeof v === 'string' && v.trim() !== '').map((v) => v.trim()),
+	);
 	return [...wanted].sort();
 }
 
@@ -62,11 +99,18 @@ export interface HeyGenDelivery {
 }
 
 /** Reads a delivery body; undefined when it is not a HeyGen event at all. */
-export function readDelivery(body: unknown, eventId: string | undefined): HeyGenDelivery | undefined {
+export function readDelivery(
+	body: unknown,
+	eventId: string | undefined,
+): HeyGenDelivery | undefined {
 	if (!isRecord(body)) return undefined;
 	const eventType = text(body.event_type) ?? text(body.event);
 	if (eventType === null) return undefined;
-	const data: IDataObject = isRecord(body.event_data) ? body.event_data : isRecord(body.data) ? body.data : {};
+	const data: IDataObject = isRecord(body.event_data)
+		? body.event_data
+		: isRecord(body.data)
+			? body.data
+			: {};
 	const failed = eventType.endsWith('.fail');
 	const succeeded = eventType.endsWith('.success');
 	return {

@@ -62,10 +62,17 @@ function endpointsOf(body: unknown): unknown[] {
 	return [];
 }
 
-export async function listEndpoints(this: IHookFunctions, family: WebhookApi): Promise<RemoteEndpoint[]> {
+export async function listEndpoints(
+	this: IHookFunctions,
+	family: WebhookApi,
+): Promise<RemoteEndpoint[]> {
 	const found: RemoteEndpoint[] = [];
 	if (family === 'legacy') {
-		const response = await heyGenRequest.call(api(this), { method: 'GET', path: '/v1/webhook/endpoint.list', idempotent: true });
+		const response = await heyGenRequest.call(api(this), {
+			method: 'GET',
+			path: '/v1/webhook/endpoint.list',
+			idempotent: true,
+		});
 		for (const entry of endpointsOf(response.body)) {
 			const endpoint = readEndpoint(entry);
 			if (endpoint) found.push(endpoint);
@@ -76,7 +83,12 @@ export async function listEndpoints(this: IHookFunctions, family: WebhookApi): P
 	for (let page = 0; page < MAX_LIST_PAGES; page++) {
 		const qs: IDataObject = { limit: 100 };
 		if (token) qs.token = token;
-		const response = await heyGenRequest.call(api(this), { method: 'GET', path: '/v3/webhooks/endpoints', qs, idempotent: true });
+		const response = await heyGenRequest.call(api(this), {
+			method: 'GET',
+			path: '/v3/webhooks/endpoints',
+			qs,
+			idempotent: true,
+		});
 		for (const entry of endpointsOf(response.body)) {
 			const endpoint = readEndpoint(entry);
 			if (endpoint) found.push(endpoint);
@@ -88,7 +100,12 @@ export async function listEndpoints(this: IHookFunctions, family: WebhookApi): P
 	return found;
 }
 
-async function addEndpoint(this: IHookFunctions, family: WebhookApi, url: string, events: string[]): Promise<RemoteEndpoint> {
+async function addEndpoint(
+	this: IHookFunctions,
+	family: WebhookApi,
+	url: string,
+	events: string[],
+): Promise<RemoteEndpoint> {
 	const response = await heyGenRequest.call(api(this), {
 		method: 'POST',
 		path: family === 'v3' ? '/v3/webhooks/endpoints' : '/v1/webhook/endpoint.add',
@@ -99,19 +116,35 @@ async function addEndpoint(this: IHookFunctions, family: WebhookApi, url: string
 	const body = response.body as IDataObject;
 	const endpoint = readEndpoint(isRecord(body.data) ? body.data : body);
 	if (!endpoint) {
-		throw new NodeOperationError(this.getNode(), 'HeyGen registered the webhook but sent no endpoint ID back');
+		throw new NodeOperationError(
+			this.getNode(),
+			'HeyGen registered the webhook but sent no endpoint ID back',
+		);
 	}
 	return endpoint;
 }
 
 /** Removes an endpoint; one HeyGen no longer knows counts as removed. */
-export async function removeEndpoint(this: IHookFunctions, family: WebhookApi, endpointId: string): Promise<void> {
+export async function removeEndpoint(
+	this: IHookFunctions,
+	family: WebhookApi,
+	endpointId: string,
+): Promise<void> {
 	try {
 		await heyGenRequest.call(
 			api(this),
 			family === 'v3'
-				? { method: 'DELETE', path: `/v3/webhooks/endpoints/${encodeURIComponent(endpointId)}`, idempotent: true }
-				: { method: 'DELETE', path: '/v1/webhook/endpoint.delete', qs: { endpoint_id: endpointId }, idempotent: true },
+				? {
+						method: 'DELETE',
+						path: `/v3/webhooks/endpoints/${encodeURIComponent(endpointId)}`,
+						idempotent: true,
+					}
+				: {
+						method: 'DELETE',
+						path: '/v1/webhook/endpoint.delete',
+						qs: { endpoint_id: endpointId },
+						idempotent: true,
+					},
 		);
 	} catch (error) {
 		if (error instanceof HeyGenApiError && error.heyGen.kind === 'not_found') return;
@@ -160,11 +193,16 @@ export async function checkExists(this: IHookFunctions): Promise<boolean> {
 			// HeyGen unreachable or failing while n8n starts: keep the endpoint we hold the secret of rather than
 			// leave the workflow inactive; a rejected key is a real problem and is raised.
 			const kind = error instanceof HeyGenApiError ? error.heyGen.kind : undefined;
-			if (kind === 'unauthorized' || kind === 'forbidden') throw new NodeOperationError(this.getNode(), error as Error);
+			if (kind === 'unauthorized' || kind === 'forbidden')
+				throw new NodeOperationError(this.getNode(), error as Error);
 			return sameEvents(saved.events, selectedEvents.call(this));
 		}
 		const remote = endpoints.find((e) => e.endpointId === saved.endpointId);
-		if (remote && sameEvents(saved.events, selectedEvents.call(this)) && (remote.url === null || remote.url === url)) {
+		if (
+			remote &&
+			sameEvents(saved.events, selectedEvents.call(this)) &&
+			(remote.url === null || remote.url === url)
+		) {
 			return true;
 		}
 		// Gone at HeyGen, or registered for other events: make it anew (create() follows).
@@ -189,13 +227,21 @@ export async function create(this: IHookFunctions): Promise<boolean> {
 	if (events.length === 0) {
 		throw new NodeOperationError(this.getNode(), 'Choose at least one event to listen for');
 	}
-	const { family, result: endpoint } = await withFamily(this, async (f) => await addEndpoint.call(this, f, url, events));
+	const { family, result: endpoint } = await withFamily(
+		this,
+		async (f) => await addEndpoint.call(this, f, url, events),
+	);
 	if (!endpoint.secret) {
 		// Without the secret no delivery can be verified: do not leave an endpoint behind that would be rejected.
 		await removeEndpoint.call(this, family, endpoint.endpointId).catch(() => undefined);
-		throw new NodeOperationError(this.getNode(), 'HeyGen registered the webhook but sent no signing secret', {
-			description: 'Deliveries could not be verified, so the endpoint was removed again. Try publishing the workflow again.',
-		});
+		throw new NodeOperationError(
+			this.getNode(),
+			'HeyGen registered the webhook but sent no signing secret',
+			{
+				description:
+					'Deliveries could not be verified, so the endpoint was removed again. Try publishing the workflow again.',
+			},
+		);
 	}
 	saveRegistration(this.getWorkflowStaticData('node'), url, {
 		endpointId: endpoint.endpointId,

@@ -53,7 +53,11 @@ export function allRegistrations(staticData: IDataObject): Registration[] {
 }
 
 // Whole objects are assigned (never mutated in place) so n8n's change tracking always sees the write.
-export function saveRegistration(staticData: IDataObject, url: string, registration: Registration): void {
+export function saveRegistration(
+	staticData: IDataObject,
+	url: string,
+	registration: Registration,
+): void {
 	staticData.registrations = { ...registrations(staticData), [url]: { ...registration } };
 }
 
@@ -67,7 +71,8 @@ export function forgetRegistration(staticData: IDataObject, url: string): void {
 function seenMap(staticData: IDataObject): Record<string, number> {
 	const out: Record<string, number> = {};
 	if (!isRecord(staticData.seen)) return out;
-	for (const [key, value] of Object.entries(staticData.seen)) if (typeof value === 'number') out[key] = value;
+	for (const [key, value] of Object.entries(staticData.seen))
+		if (typeof value === 'number') out[key] = value;
 	return out;
 }
 
@@ -77,7 +82,11 @@ export function alreadySeen(staticData: IDataObject, key: string, nowMs: number)
 }
 
 /** Entries younger than the TTL, the newest `limit` of them. */
-export function prunedSeen(seen: Record<string, number>, nowMs: number, limit = SEEN_LIMIT): Record<string, number> {
+export function prunedSeen(
+	seen: Record<string, number>,
+	nowMs: number,
+	limit = SEEN_LIMIT,
+): Record<string, number> {
 	const fresh = Object.entries(seen).filter(([, at]) => nowMs - at < SEEN_TTL_MS);
 	fresh.sort((a, b) => b[1] - a[1]);
 	return Object.fromEntries(fresh.slice(0, limit));
@@ -103,7 +112,12 @@ function recentFor(scope: string): Map<string, number> {
 }
 
 /** Claims a delivery key in this process; false when it was handled (or is being handled) already. */
-export function claimDelivery(scope: string, key: string, nowMs: number, limit = SEEN_LIMIT): boolean {
+export function claimDelivery(
+	scope: string,
+	key: string,
+	nowMs: number,
+	limit = SEEN_LIMIT,
+): boolean {
 	const keys = recentFor(scope);
 	const at = keys.get(key);
 	if (at !== undefined && nowMs - at < SEEN_TTL_MS) return false;
@@ -118,7 +132,13 @@ export function releaseDelivery(scope: string, key: string): void {
 }
 
 /** Records the delivery in the static data, together with everything else this process handled lately. */
-export function rememberSeen(staticData: IDataObject, scope: string, key: string, nowMs: number, limit = SEEN_LIMIT): void {
+export function rememberSeen(
+	staticData: IDataObject,
+	scope: string,
+	key: string,
+	nowMs: number,
+	limit = SEEN_LIMIT,
+): void {
 	const mine = Object.fromEntries(recent.get(scope) ?? []);
 	staticData.seen = prunedSeen({ ...seenMap(staticData), ...mine, [key]: nowMs }, nowMs, limit);
 }

@@ -18,14 +18,19 @@ export class HeyGenWaitForVideo implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'HeyGen Wait For Video',
 		name: 'heyGenWaitForVideo',
-		icon: { light: 'file:../../icons/heygen-wait.svg', dark: 'file:../../icons/heygen-wait.dark.svg' },
+		icon: {
+			light: 'file:../../icons/heygen-wait.svg',
+			dark: 'file:../../icons/heygen-wait.dark.svg',
+		},
 		group: ['transform'],
 		version: 1,
 		// Used verbatim by the editor's Docs link; the codex link gets a tracking query appended after its #anchor.
-		documentationUrl: 'https://github.com/heygen-templates/n8n-nodes-heygen-templates#heygen-wait-for-video',
+		documentationUrl:
+			'https://github.com/heygen-templates/n8n-nodes-heygen-templates#heygen-wait-for-video',
 		subtitle:
 			'={{ $parameter["waitMode"] === "callback" ? "Resume on HeyGen callback" : "Poll up to " + $parameter["maxTimeInNode"] + " s" }}',
-		description: 'Wait for HeyGen videos to finish, then route each to Completed, Failed or Still Rendering',
+		description:
+			'Wait for HeyGen videos to finish, then route each to Completed, Failed or Still Rendering',
 		defaults: { name: 'HeyGen Wait For Video' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

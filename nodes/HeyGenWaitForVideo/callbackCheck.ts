@@ -37,7 +37,12 @@ function isAnswer(check: VideoCheck): boolean {
 	return check.video !== undefined || isAnswerError(check.error);
 }
 
-function remember(memory: WaitingMemory, query: VideoQuery, check: VideoCheck, detailed: boolean): void {
+function remember(
+	memory: WaitingMemory,
+	query: VideoQuery,
+	check: VideoCheck,
+	detailed: boolean,
+): void {
 	memory.verified.set(query.videoId, { check, detailed });
 }
 
@@ -97,7 +102,8 @@ export async function findUnfinished(
 		let rendering = false;
 		for (const query of group) {
 			const check = results.get(query.itemIndex);
-			if (!check || !isAnswer(check)) throw transientError(this, check?.error?.message ?? 'No answer');
+			if (!check || !isAnswer(check))
+				throw transientError(this, check?.error?.message ?? 'No answer');
 			if (unfinished(check)) rendering = true;
 			else remember(memory, query, check, check.video?.api_version === 'legacy');
 		}

@@ -43,7 +43,12 @@ export interface CallbackFacts {
 
 export type Admission =
 	| { admitted: true; release: () => void }
-	| { admitted: false; statusCode: number; body: Record<string, unknown>; retryAfterSeconds?: number };
+	| {
+			admitted: false;
+			statusCode: number;
+			body: Record<string, unknown>;
+			retryAfterSeconds?: number;
+	  };
 
 export function admitCallback(facts: CallbackFacts, now = Date.now()): Admission {
 	prune(now);
@@ -53,17 +58,25 @@ export function admitCallback(facts: CallbackFacts, now = Date.now()): Admission
 	const until = seen.get(key);
 	if (until !== undefined && until > now) {
 		if (facts.signed) {
-			return { admitted: false, statusCode: 200, body: { received: true, resumed: false, reason: 'Duplicate event, already handled' } };
+			return {
+				admitted: false,
+				statusCode: 200,
+				body: { received: true, resumed: false, reason: 'Duplicate event, already handled' },
+			};
 		}
 		const retryAfterSeconds = Math.max(1, Math.ceil((until - now) / 1000));
 		return {
 			admitted: false,
 			statusCode: 429,
 			retryAfterSeconds,
-			body: { error: 'Too many unsigned callbacks for this video; retry later', retry_after: retryAfterSeconds },
+			body: {
+				error: 'Too many unsigned callbacks for this video; retry later',
+				retry_after: retryAfterSeconds,
+			},
 		};
 	}
-	const expires = now + (facts.signed ? CALLBACK_GUARD.eventMemoryMs : CALLBACK_GUARD.unsignedIntervalMs);
+	const expires =
+		now + (facts.signed ? CALLBACK_GUARD.eventMemoryMs : CALLBACK_GUARD.unsignedIntervalMs);
 	seen.set(key, expires);
 	return {
 		admitted: true,
@@ -120,7 +133,8 @@ export function refuseCallback(
 	admission: Extract<Admission, { admitted: false }>,
 ): { noWebhookResponse: true } {
 	const response = this.getResponseObject();
-	if (admission.retryAfterSeconds !== undefined) response.setHeader('Retry-After', String(admission.retryAfterSeconds));
+	if (admission.retryAfterSeconds !== undefined)
+		response.setHeader('Retry-After', String(admission.retryAfterSeconds));
 	response.status(admission.statusCode).json(admission.body);
 	return { noWebhookResponse: true };
 }

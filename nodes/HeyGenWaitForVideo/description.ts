@@ -7,7 +7,8 @@ export const properties: INodeProperties[] = [
 		type: 'string',
 		default: '={{ $json.video_id }}',
 		required: true,
-		description: 'ID of the HeyGen video to wait for. The default reads the video_id field that HeyGen Generate From Template outputs.',
+		description:
+			'ID of the HeyGen video to wait for. The default reads the video_id field that HeyGen Generate From Template outputs.',
 	},
 	{
 		displayName: 'API Version',
@@ -25,10 +26,12 @@ export const properties: INodeProperties[] = [
 			{
 				name: 'Legacy (V1 Status)',
 				value: 'legacy',
-				description: 'GET /v1/video_status.get: for videos generated through /v2/template/{ID}/generate',
+				description:
+					'GET /v1/video_status.get: for videos generated through /v2/template/{ID}/generate',
 			},
 		],
-		description: 'Which HeyGen API reports the status. Videos made through the legacy v2 generate route are only visible to the legacy status endpoint.',
+		description:
+			'Which HeyGen API reports the status. Videos made through the legacy v2 generate route are only visible to the legacy status endpoint.',
 	},
 	{
 		displayName: 'Wait Mode',
@@ -143,21 +146,24 @@ export const properties: INodeProperties[] = [
 				name: 'captionedVideo',
 				type: 'boolean',
 				default: false,
-				description: 'Whether to download the version with burned-in captions when HeyGen made one (else the plain video)',
+				description:
+					'Whether to download the version with burned-in captions when HeyGen made one (else the plain video)',
 			},
 			{
 				displayName: 'Captions File',
 				name: 'captions',
 				type: 'boolean',
 				default: false,
-				description: 'Whether to also download the caption file (.srt on v3, .ass on legacy) into the binary field "captions"',
+				description:
+					'Whether to also download the caption file (.srt on v3, .ass on legacy) into the binary field "captions"',
 			},
 			{
 				displayName: 'GIF Preview',
 				name: 'gif',
 				type: 'boolean',
 				default: false,
-				description: 'Whether to also download the GIF preview (when HeyGen made one) into the binary field "gif"',
+				description:
+					'Whether to also download the GIF preview (when HeyGen made one) into the binary field "gif"',
 			},
 			{
 				displayName: 'Put Video in Field',
@@ -208,4 +214,4 @@ export const properties: INodeProperties[] = [
 			},
 		],
 	},
-	];
+];

@@ -58,7 +58,8 @@ function discard(body: unknown): void {
 /** The media host's content type when it is specific; ours otherwise. */
 function chooseMimeType(fallback: string, headers: Record<string, unknown> | undefined): string {
 	const type = headerValue(headers, 'content-type')?.split(';')[0].trim();
-	if (!type || type === 'application/octet-stream' || type === 'binary/octet-stream') return fallback;
+	if (!type || type === 'application/octet-stream' || type === 'binary/octet-stream')
+		return fallback;
 	if (fallback.startsWith('video/') && !type.startsWith('video/')) return fallback;
 	return type;
 }
@@ -77,17 +78,27 @@ interface RawResponse {
 	body: unknown;
 }
 
-function refused(this: DownloadContext, file: MediaFile, url: string, reason: string, itemIndex: number) {
+function refused(
+	this: DownloadContext,
+	file: MediaFile,
+	url: string,
+	reason: string,
+	itemIndex: number,
+) {
 	let host = url;
 	try {
 		host = new URL(url).host;
 	} catch {
 		host = url.slice(0, 80);
 	}
-	return new NodeOperationError(this.getNode(), `The download URL for ${file.fileName} was refused: ${reason}`, {
-		itemIndex,
-		description: `Host: ${host}. Media is downloaded only over https from HeyGen's media hosts (or the Base URL's own host for a proxy or sandbox), so a status answer cannot make n8n fetch anything else.`,
-	});
+	return new NodeOperationError(
+		this.getNode(),
+		`The download URL for ${file.fileName} was refused: ${reason}`,
+		{
+			itemIndex,
+			description: `Host: ${host}. Media is downloaded only over https from HeyGen's media hosts (or the Base URL's own host for a proxy or sandbox), so a status answer cannot make n8n fetch anything else.`,
+		},
+	);
 }
 
 /**
@@ -95,16 +106,27 @@ function refused(this: DownloadContext, file: MediaFile, url: string, reason: st
  * is the only way to stop a stalled body: axios hands out a wrapper stream whose destroy() waits for the next
  * chunk of the underlying response, which never comes; the abort closes the connection underneath.
  */
-function requestSignal(context: DownloadContext, deadlineMs: number | undefined, cut: AbortController): AbortSignal {
-	const cancel = 'getExecutionCancelSignal' in context ? context.getExecutionCancelSignal() : undefined;
+function requestSignal(
+	context: DownloadContext,
+	deadlineMs: number | undefined,
+	cut: AbortController,
+): AbortSignal {
+	const cancel =
+		'getExecutionCancelSignal' in context ? context.getExecutionCancelSignal() : undefined;
 	const signals: AbortSignal[] = [cut.signal];
 	if (cancel) signals.push(cancel);
-	if (deadlineMs !== undefined) signals.push(AbortSignal.timeout(Math.max(1, deadlineMs - Date.now())));
+	if (deadlineMs !== undefined)
+		signals.push(AbortSignal.timeout(Math.max(1, deadlineMs - Date.now())));
 	return signals.length === 1 ? signals[0] : AbortSignal.any(signals);
 }
 
 /** GETs `file.url`, following redirects by hand so every hop is checked against the media hosts. */
-async function openMedia(this: DownloadContext, file: MediaFile, scope: FetchScope, cut: AbortController): Promise<RawResponse> {
+async function openMedia(
+	this: DownloadContext,
+	file: MediaFile,
+	scope: FetchScope,
+	cut: AbortController,
+): Promise<RawResponse> {
 	let url = file.url;
 	for (let hop = 0; ; hop++) {
 		const refusal = mediaUrlRefusal(url, scope.baseUrl);
@@ -121,12 +143,21 @@ async function openMedia(this: DownloadContext, file: MediaFile, scope: FetchSco
 			abortSignal: signal,
 		})) as RawResponse;
 		const location = response.headers?.location;
-		if (response.statusCode >= 300 && response.statusCode < 400 && typeof location === 'string' && location !== '') {
+		if (
+			response.statusCode >= 300 &&
+			response.statusCode < 400 &&
+			typeof location === 'string' &&
+			location !== ''
+		) {
 			discard(response.body);
 			if (hop >= DOWNLOAD_LIMITS.maxRedirects) {
-				throw new NodeOperationError(this.getNode(), `Too many redirects while downloading ${file.fileName}`, {
-					itemIndex: scope.itemIndex,
-				});
+				throw new NodeOperationError(
+					this.getNode(),
+					`Too many redirects while downloading ${file.fileName}`,
+					{
+						itemIndex: scope.itemIndex,
+					},
+				);
 			}
 			url = new URL(location, url).href;
 			continue;
@@ -186,7 +217,11 @@ function watchStream(
 }
 
 /** One streamed GET of a pre-signed URL. */
-async function fetchOnce(this: DownloadContext, file: MediaFile, scope: FetchScope): Promise<Attempt> {
+async function fetchOnce(
+	this: DownloadContext,
+	file: MediaFile,
+	scope: FetchScope,
+): Promise<Attempt> {
 	const { itemIndex } = scope;
 	let response: RawResponse;
 	const cut = new AbortController();
@@ -221,7 +256,9 @@ async function fetchOnce(this: DownloadContext, file: MediaFile, scope: FetchSco
 			message: reason
 				? `Downloading ${file.fileName} from HeyGen was stopped: ${reason}`
 				: `Downloading ${file.fileName} from HeyGen failed: ${(error as Error).message}`,
-			description: reason ? "The media host stopped sending data or was too slow. The video itself is fine: run the item again to download it with a fresh link." : undefined,
+			description: reason
+				? 'The media host stopped sending data or was too slow. The video itself is fine: run the item again to download it with a fresh link.'
+				: undefined,
 		});
 	} finally {
 		guard.stop();
@@ -251,10 +288,14 @@ export async function downloadVideoMedia(
 		let file = mediaFile(current, request.kind);
 		if (!file) {
 			if (request.required) {
-				throw new NodeOperationError(this.getNode(), `HeyGen returned no URL for the ${request.kind.replace('_', ' ')} of video ${video.video_id}`, {
-					itemIndex,
-					description: `The video status is "${current.status}".`,
-				});
+				throw new NodeOperationError(
+					this.getNode(),
+					`HeyGen returned no URL for the ${request.kind.replace('_', ' ')} of video ${video.video_id}`,
+					{
+						itemIndex,
+						description: `The video status is "${current.status}".`,
+					},
+				);
 			}
 			skipped.push(request.kind);
 			continue;
@@ -271,13 +312,17 @@ export async function downloadVideoMedia(
 				skipped.push(request.kind);
 				continue;
 			}
-			throw new NodeOperationError(this.getNode(), `HeyGen's media host answered HTTP ${attempt.statusCode} for the video file of ${video.video_id}`, {
-				itemIndex,
-				description:
-					attempt.statusCode === 403 || attempt.statusCode === 404
-						? 'The signed link was refused even after fetching a fresh one from the status endpoint. The file may not be published yet: run the item again in a minute.'
-						: 'The media host failed. Run the item again later.',
-			});
+			throw new NodeOperationError(
+				this.getNode(),
+				`HeyGen's media host answered HTTP ${attempt.statusCode} for the video file of ${video.video_id}`,
+				{
+					itemIndex,
+					description:
+						attempt.statusCode === 403 || attempt.statusCode === 404
+							? 'The signed link was refused even after fetching a fresh one from the status endpoint. The file may not be published yet: run the item again in a minute.'
+							: 'The media host failed. Run the item again later.',
+				},
+			);
 		}
 		binary[request.property] = attempt.binary;
 	}

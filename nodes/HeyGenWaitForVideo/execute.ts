@@ -41,7 +41,10 @@ function readSettings(this: IExecuteFunctions): NodeSettings {
 	const tool = isToolExecution(this);
 	if (tool) {
 		// An agent waits for the tool's answer: keep the poll below n8n's in-process limit.
-		schedule = { ...schedule, budgetMs: Math.min(schedule.budgetMs, ENGINE_IN_PROCESS_LIMIT_MS - 10_000) };
+		schedule = {
+			...schedule,
+			budgetMs: Math.min(schedule.budgetMs, ENGINE_IN_PROCESS_LIMIT_MS - 10_000),
+		};
 	}
 	let download: DownloadSettings | null = null;
 	if (this.getNodeParameter('downloadVideo', 0, false) === true) {
@@ -77,24 +80,31 @@ function readQueries(this: IExecuteFunctions, items: INodeExecutionData[]) {
 			invalid.push({
 				input,
 				videoId,
-				error: new NodeOperationError(this.getNode(), 'No video ID: the Video ID field is empty for this item', {
-					itemIndex,
-					description:
-						'The default reads video_id from the item (HeyGen Generate From Template sets it). Point the Video ID field at the field that holds the ID.',
-				}),
+				error: new NodeOperationError(
+					this.getNode(),
+					'No video ID: the Video ID field is empty for this item',
+					{
+						itemIndex,
+						description:
+							'The default reads video_id from the item (HeyGen Generate From Template sets it). Point the Video ID field at the field that holds the ID.',
+					},
+				),
 			});
 			continue;
 		}
 		const refusal = idRefusal(videoId);
 		if (refusal) {
 			const message = `"${showId(videoId)}" is not a HeyGen video ID (${refusal})`;
-			const error = new NodeOperationError(this.getNode(), message, { itemIndex, description: INVALID_ID_ADVICE });
+			const error = new NodeOperationError(this.getNode(), message, {
+				itemIndex,
+				description: INVALID_ID_ADVICE,
+			});
 			invalid.push({ input, videoId: showId(videoId), error });
 			continue;
 		}
 		const chosen = this.getNodeParameter('apiVersion', itemIndex, 'auto') as ApiChoice;
 		// Auto follows what HeyGen Generate From Template reports for the video it made.
-		const api = chosen === 'auto' ? parseApiChoice(item.json.api_version) ?? 'auto' : chosen;
+		const api = chosen === 'auto' ? (parseApiChoice(item.json.api_version) ?? 'auto') : chosen;
 		queries.push({ query: { itemIndex, videoId, api }, input });
 	}
 	return { queries, invalid };
@@ -135,7 +145,10 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	if (settings.mode === 'callback' && rendering.length > 0) {
 		// Errors are decided now, before the execution is parked.
 		const finished = queries.filter((q) => !rendering.includes(q));
-		const done = [...invalidOutcomes, ...(await buildOutcomes.call(this, finished, results, settings.outcome))];
+		const done = [
+			...invalidOutcomes,
+			...(await buildOutcomes.call(this, finished, results, settings.outcome)),
+		];
 		failOnErrors.call(this, done);
 		const stillRendering = await buildOutcomes.call(this, rendering, results, settings.outcome);
 		return await parkExecution.call(this, settings, done, stillRendering, rendering, results);
@@ -144,9 +157,17 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	// Poll mode: downloads end with the node's time budget (but get at least one idle timeout to start).
 	const bounds =
 		settings.mode === 'poll'
-			? { deadlineMs: Math.max(started + settings.schedule.budgetMs, Date.now() + DOWNLOAD_LIMITS.idleTimeoutMs) }
+			? {
+					deadlineMs: Math.max(
+						started + settings.schedule.budgetMs,
+						Date.now() + DOWNLOAD_LIMITS.idleTimeoutMs,
+					),
+				}
 			: {};
-	const outcomes = [...invalidOutcomes, ...(await buildOutcomes.call(this, queries, results, settings.outcome, bounds))];
+	const outcomes = [
+		...invalidOutcomes,
+		...(await buildOutcomes.call(this, queries, results, settings.outcome, bounds)),
+	];
 	failOnErrors.call(this, outcomes);
 	return toOutputs(outcomes, usesErrorOutput(this.getNode()));
 }

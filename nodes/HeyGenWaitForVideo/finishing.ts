@@ -49,10 +49,15 @@ export async function buildOutcomes(
 				async () => await freshVideo.call(this, video, query.itemIndex),
 				bounds,
 			);
-			outcomes.push(videoItem(input, videoCheck(downloaded.video), { ...options, binary: downloaded.binary }));
+			outcomes.push(
+				videoItem(input, videoCheck(downloaded.video), { ...options, binary: downloaded.binary }),
+			);
 		} catch (error) {
 			const signal = cancelSignal(this);
-			if (signal?.aborted) throw new NodeOperationError(this.getNode(), error as Error, { itemIndex: query.itemIndex });
+			if (signal?.aborted)
+				throw new NodeOperationError(this.getNode(), error as Error, {
+					itemIndex: query.itemIndex,
+				});
 			outcomes.push(errorItem(input, query.videoId, error as Error, options));
 		}
 	}

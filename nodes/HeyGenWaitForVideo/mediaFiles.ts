@@ -25,9 +25,14 @@ export interface MediaRequest {
 /** Which files to fetch for an item, from the node's options. */
 export function mediaRequests(settings: DownloadSettings): MediaRequest[] {
 	const requests: MediaRequest[] = [
-		{ kind: settings.captionedVideo ? 'captioned_video' : 'video', property: settings.binaryPropertyName, required: true },
+		{
+			kind: settings.captionedVideo ? 'captioned_video' : 'video',
+			property: settings.binaryPropertyName,
+			required: true,
+		},
 	];
-	if (settings.thumbnail) requests.push({ kind: 'thumbnail', property: 'thumbnail', required: false });
+	if (settings.thumbnail)
+		requests.push({ kind: 'thumbnail', property: 'thumbnail', required: false });
 	if (settings.gif) requests.push({ kind: 'gif', property: 'gif', required: false });
 	if (settings.captions) requests.push({ kind: 'captions', property: 'captions', required: false });
 	return requests;
@@ -44,7 +49,9 @@ export function mediaFile(video: NormalizedVideo, kind: MediaKind): MediaFile | 
 	const id = video.video_id.replace(/[^A-Za-z0-9._-]/g, '_');
 	switch (kind) {
 		case 'video':
-			return video.video_url ? { url: video.video_url, fileName: `${id}.mp4`, mimeType: 'video/mp4' } : undefined;
+			return video.video_url
+				? { url: video.video_url, fileName: `${id}.mp4`, mimeType: 'video/mp4' }
+				: undefined;
 		case 'captioned_video': {
 			// Captions were not requested at generate time: the plain video is what exists.
 			const url = video.captioned_video_url ?? video.video_url;
@@ -56,11 +63,15 @@ export function mediaFile(video: NormalizedVideo, kind: MediaKind): MediaFile | 
 				? { url: video.thumbnail_url, fileName: `${id}_thumbnail.jpg`, mimeType: 'image/jpeg' }
 				: undefined;
 		case 'gif':
-			return video.gif_url ? { url: video.gif_url, fileName: `${id}.gif`, mimeType: 'image/gif' } : undefined;
+			return video.gif_url
+				? { url: video.gif_url, fileName: `${id}.gif`, mimeType: 'image/gif' }
+				: undefined;
 		case 'captions':
 			if (video.subtitle_url) {
 				return { url: video.subtitle_url, fileName: `${id}.srt`, mimeType: 'application/x-subrip' };
 			}
-			return video.caption_url ? { url: video.caption_url, fileName: `${id}.ass`, mimeType: 'text/x-ssa' } : undefined;
+			return video.caption_url
+				? { url: video.caption_url, fileName: `${id}.ass`, mimeType: 'text/x-ssa' }
+				: undefined;
 	}
 }

@@ -8,7 +8,9 @@
 export const HEYGEN_MEDIA_DOMAINS = ['heygen.ai', 'heygen.com'] as const;
 
 function onHeyGenDomain(hostname: string): boolean {
-	return HEYGEN_MEDIA_DOMAINS.some((domain) => hostname === domain || hostname.endsWith(`.${domain}`));
+	return HEYGEN_MEDIA_DOMAINS.some(
+		(domain) => hostname === domain || hostname.endsWith(`.${domain}`),
+	);
 }
 
 /**
@@ -33,7 +35,11 @@ export function mediaUrlRefusal(url: string, baseUrl: string): string | undefine
 	}
 	const baseHost = base?.hostname.toLowerCase();
 	const customBase = baseHost !== undefined && !onHeyGenDomain(baseHost);
-	if (customBase && hostname === baseHost && (target.protocol === 'https:' || target.protocol === base?.protocol)) {
+	if (
+		customBase &&
+		hostname === baseHost &&
+		(target.protocol === 'https:' || target.protocol === base?.protocol)
+	) {
 		return undefined;
 	}
 	if (target.protocol !== 'https:') return `it uses ${target.protocol.replace(':', '')}, not https`;

@@ -45,7 +45,8 @@ function mergeVideo(start: IDataObject, video: NormalizedVideo): IDataObject {
 	const json: IDataObject = { ...start };
 	for (const [name, value] of Object.entries(video as unknown as IDataObject)) {
 		// `error` is the exception: a video that did not fail must not carry an earlier attempt's error.
-		if (value === null && name !== 'error' && json[name] !== undefined && json[name] !== null) continue;
+		if (value === null && name !== 'error' && json[name] !== undefined && json[name] !== null)
+			continue;
 		json[name] = value;
 	}
 	return json;
@@ -59,9 +60,12 @@ export function videoItem(
 	const output = outputFor(outcome);
 	// A Still Rendering item goes round again (Wait node, back into Wait For Video): it keeps all it came with.
 	const keepInput = options.keepInput || output === OUTPUT_STILL_RENDERING;
-	const json: IDataObject = { ...mergeVideo(base(input, keepInput), video), checked_at: options.checkedAt };
+	const json: IDataObject = {
+		...mergeVideo(base(input, keepInput), video),
+		checked_at: options.checkedAt,
+	};
 	const item: INodeExecutionData = { json, pairedItem: { item: input.itemIndex } };
-	const binary = { ...(keepInput ? input.binary ?? {} : {}), ...(options.binary ?? {}) };
+	const binary = { ...(keepInput ? (input.binary ?? {}) : {}), ...(options.binary ?? {}) };
 	if (Object.keys(binary).length > 0) item.binary = binary;
 	return { itemIndex: input.itemIndex, output, item };
 }
@@ -111,7 +115,9 @@ function forErrorOutput(outcome: ItemOutcome): INodeExecutionData {
 export function toOutputs(outcomes: ItemOutcome[], errorOutput = false): INodeExecutionData[][] {
 	const outputs: INodeExecutionData[][] = [[], [], []];
 	for (const outcome of [...outcomes].sort((a, b) => a.itemIndex - b.itemIndex)) {
-		outputs[outcome.output].push(errorOutput && outcome.error ? forErrorOutput(outcome) : outcome.item);
+		outputs[outcome.output].push(
+			errorOutput && outcome.error ? forErrorOutput(outcome) : outcome.item,
+		);
 	}
 	return outputs;
 }

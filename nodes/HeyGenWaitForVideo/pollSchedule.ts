@@ -36,7 +36,9 @@ export const FIRST_CHECK_MIN_MS = 10_000;
 
 /** Epoch ms at which the status requests of round `round` (1 = first check) are cut. */
 export function roundDeadline(round: number, startedMs: number, schedule: PollSchedule): number {
-	return startedMs + (round === 1 ? Math.max(schedule.budgetMs, FIRST_CHECK_MIN_MS) : schedule.budgetMs);
+	return (
+		startedMs + (round === 1 ? Math.max(schedule.budgetMs, FIRST_CHECK_MIN_MS) : schedule.budgetMs)
+	);
 }
 
 /** Delay before poll round `round` (1 = the wait after the first check). */
@@ -50,7 +52,11 @@ export function pollDelay(round: number, schedule: PollSchedule): number {
  * The wait before the next round, or undefined when the budget does not allow one: the node then emits
  * what is still rendering. `elapsedMs` is the time since the first check started.
  */
-export function nextPollDelay(round: number, elapsedMs: number, schedule: PollSchedule): number | undefined {
+export function nextPollDelay(
+	round: number,
+	elapsedMs: number,
+	schedule: PollSchedule,
+): number | undefined {
 	const remaining = schedule.budgetMs - elapsedMs;
 	if (remaining <= 0) return undefined;
 	const wanted = pollDelay(round, schedule);
@@ -83,7 +89,10 @@ export function scheduleFromSettings(settings: {
 	maxIntervalSeconds?: number;
 }): PollSchedule {
 	const initialDelayMs = Math.max(100, Math.round((settings.initialIntervalSeconds ?? 2) * 1000));
-	const maxDelayMs = Math.max(initialDelayMs, Math.round((settings.maxIntervalSeconds ?? 15) * 1000));
+	const maxDelayMs = Math.max(
+		initialDelayMs,
+		Math.round((settings.maxIntervalSeconds ?? 15) * 1000),
+	);
 	const budgetMs = Math.max(0, Math.round(settings.maxTimeSeconds * 1000));
 	return { ...DEFAULT_POLL_SCHEDULE, initialDelayMs, maxDelayMs, budgetMs };
 }

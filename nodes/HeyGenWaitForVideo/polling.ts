@@ -9,7 +9,12 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { delay } from '../shared/backoff';
 import type { PollSchedule } from './pollSchedule';
-import { DEFAULT_POLL_SCHEDULE, ENGINE_IN_PROCESS_LIMIT_MS, nextPollDelay, roundDeadline } from './pollSchedule';
+import {
+	DEFAULT_POLL_SCHEDULE,
+	ENGINE_IN_PROCESS_LIMIT_MS,
+	nextPollDelay,
+	roundDeadline,
+} from './pollSchedule';
 import type { VideoCheck, VideoQuery } from './statusApi';
 import { checkVideos, StatusDeadlineError, unfinished } from './statusApi';
 
@@ -19,15 +24,27 @@ export interface PollResult {
 }
 
 /** Callback mode's single look before parking: bounded like a poll, below n8n's in-process limit. */
-const SINGLE_CHECK: PollSchedule = { ...DEFAULT_POLL_SCHEDULE, budgetMs: ENGINE_IN_PROCESS_LIMIT_MS - 10_000 };
+const SINGLE_CHECK: PollSchedule = {
+	...DEFAULT_POLL_SCHEDULE,
+	budgetMs: ENGINE_IN_PROCESS_LIMIT_MS - 10_000,
+};
 
-function unansweredError(this: IExecuteFunctions, query: VideoQuery, deadlineMs: number, started: number): Error {
+function unansweredError(
+	this: IExecuteFunctions,
+	query: VideoQuery,
+	deadlineMs: number,
+	started: number,
+): Error {
 	const seconds = Math.round((deadlineMs - started) / 1000);
-	return new NodeOperationError(this.getNode(), `No status from HeyGen for "${query.videoId}" within ${seconds} s`, {
-		itemIndex: query.itemIndex,
-		description:
-			"HeyGen's status API was too slow, failing (5xx) or rate-limiting for the node's whole time budget (Max Time in Node; the first check always gets at least 10 seconds). Run the item again later, or raise Max Time in Node.",
-	});
+	return new NodeOperationError(
+		this.getNode(),
+		`No status from HeyGen for "${query.videoId}" within ${seconds} s`,
+		{
+			itemIndex: query.itemIndex,
+			description:
+				"HeyGen's status API was too slow, failing (5xx) or rate-limiting for the node's whole time budget (Max Time in Node; the first check always gets at least 10 seconds). Run the item again later, or raise Max Time in Node.",
+		},
+	);
 }
 
 /**
@@ -54,10 +71,13 @@ export async function pollVideos(
 		try {
 			answers = await checkVideos.call(this, pending, { deadlineMs });
 		} catch (error) {
-			if (!(error instanceof StatusDeadlineError)) throw new NodeOperationError(this.getNode(), error as Error);
+			if (!(error instanceof StatusDeadlineError))
+				throw new NodeOperationError(this.getNode(), error as Error);
 			for (const query of pending) {
 				if (!results.has(query.itemIndex)) {
-					results.set(query.itemIndex, { error: unansweredError.call(this, query, deadlineMs, started) });
+					results.set(query.itemIndex, {
+						error: unansweredError.call(this, query, deadlineMs, started),
+					});
 				}
 			}
 			break;
@@ -80,9 +100,13 @@ export async function pollVideos(
 		try {
 			await delay(wait, signal);
 		} catch (error) {
-			throw new NodeOperationError(this.getNode(), 'The execution was cancelled while waiting for HeyGen', {
-				description: (error as Error).message,
-			});
+			throw new NodeOperationError(
+				this.getNode(),
+				'The execution was cancelled while waiting for HeyGen',
+				{
+					description: (error as Error).message,
+				},
+			);
 		}
 	}
 	return { results, rounds };

@@ -21,7 +21,6 @@ export function claimResume(key: string, now = Date.now(), ttlMs = CLAIM_TTL_MS)
 	return true;
 }
 
-
 export function isClaimed(key: string, now = Date.now()): boolean {
 	const expires = claims.get(key);
 	return expires !== undefined && expires > now;

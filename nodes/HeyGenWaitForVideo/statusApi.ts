@@ -28,7 +28,14 @@ import { HeyGenApiError, heyGenRequest } from '../shared/transport';
 import type { NormalizedVideo } from '../shared/videoRecord';
 import type { ApiChoice, VideoCheck, VideoQuery } from './videoCheck';
 import { videoCheck } from './videoCheck';
-import { UnreadableStatusError, bulkEntries, fromV1, fromV3Bulk, fromV3Detail, outcomeOf } from '../shared/videoRecord';
+import {
+	UnreadableStatusError,
+	bulkEntries,
+	fromV1,
+	fromV3Bulk,
+	fromV3Detail,
+	outcomeOf,
+} from '../shared/videoRecord';
 
 export type { ApiChoice, VideoCheck, VideoFound, VideoQuery } from './videoCheck';
 export { unfinished, videoCheck } from './videoCheck';
@@ -64,11 +71,17 @@ function heyGenKind(error: unknown): string | undefined {
 
 async function v3Detail(this: HeyGenContext, query: VideoQuery): Promise<NormalizedVideo> {
 	const path = `/v3/videos/${encodeURIComponent(query.videoId)}`;
-	const response = await heyGenRequest.call(this, { method: 'GET', path, idempotent: true, itemIndex: query.itemIndex });
+	const response = await heyGenRequest.call(this, {
+		method: 'GET',
+		path,
+		idempotent: true,
+		itemIndex: query.itemIndex,
+	});
 	try {
 		return fromV3Detail(response.body, query.videoId);
 	} catch (error) {
-		if (!(error instanceof UnreadableStatusError)) throw new NodeOperationError(this.getNode(), error as Error, { itemIndex: query.itemIndex });
+		if (!(error instanceof UnreadableStatusError))
+			throw new NodeOperationError(this.getNode(), error as Error, { itemIndex: query.itemIndex });
 		throw unreadableError(this, query.itemIndex, `GET ${path}`, response.statusCode, error);
 	}
 }
@@ -84,13 +97,24 @@ async function v1Status(this: HeyGenContext, query: VideoQuery): Promise<Normali
 	try {
 		return fromV1(response.body, query.videoId);
 	} catch (error) {
-		if (!(error instanceof UnreadableStatusError)) throw new NodeOperationError(this.getNode(), error as Error, { itemIndex: query.itemIndex });
-		throw unreadableError(this, query.itemIndex, 'GET /v1/video_status.get', response.statusCode, error);
+		if (!(error instanceof UnreadableStatusError))
+			throw new NodeOperationError(this.getNode(), error as Error, { itemIndex: query.itemIndex });
+		throw unreadableError(
+			this,
+			query.itemIndex,
+			'GET /v1/video_status.get',
+			response.statusCode,
+			error,
+		);
 	}
 }
 
 /** Runs `worker` over `values` with at most `limit` in flight. */
-async function forEachLimited<T>(values: T[], limit: number, worker: (value: T) => Promise<void>): Promise<void> {
+async function forEachLimited<T>(
+	values: T[],
+	limit: number,
+	worker: (value: T) => Promise<void>,
+): Promise<void> {
 	let next = 0;
 	const lanes = Array.from({ length: Math.min(limit, values.length) }, async () => {
 		while (next < values.length) {
@@ -123,7 +147,9 @@ async function checkLegacy(
 		} catch (error) {
 			rethrowIfAborted(caller, error, expired);
 			if (heyGenKind(error) === 'not_found') {
-				const checked = checkedBefore ? `${checkedBefore} and the legacy status endpoint` : 'the legacy status endpoint (/v1/video_status.get)';
+				const checked = checkedBefore
+					? `${checkedBefore} and the legacy status endpoint`
+					: 'the legacy status endpoint (/v1/video_status.get)';
 				results.set(query.itemIndex, { error: notFoundError(caller, query, checked) });
 			} else {
 				results.set(query.itemIndex, { error: errorForItem(caller, error, query.itemIndex) });
@@ -133,7 +159,11 @@ async function checkLegacy(
 }
 
 /** One video with its details: v3 detail (auto: then legacy when v3 does not know it), or legacy v1 status. */
-async function readOne(scope: CheckScope, query: VideoQuery, results: Map<number, VideoCheck>): Promise<void> {
+async function readOne(
+	scope: CheckScope,
+	query: VideoQuery,
+	results: Map<number, VideoCheck>,
+): Promise<void> {
 	const { caller, api, expired } = scope;
 	if (query.api === 'legacy') return await checkLegacy(scope, [query], results, undefined);
 	try {
@@ -144,7 +174,9 @@ async function readOne(scope: CheckScope, query: VideoQuery, results: Map<number
 			return await checkLegacy(scope, [query], results, 'the v3 video endpoint');
 		}
 		if (heyGenKind(error) === 'not_found') {
-			results.set(query.itemIndex, { error: notFoundError(caller, query, 'the v3 video endpoint (/v3/videos/{id})') });
+			results.set(query.itemIndex, {
+				error: notFoundError(caller, query, 'the v3 video endpoint (/v3/videos/{id})'),
+			});
 			return;
 		}
 		results.set(query.itemIndex, { error: errorForItem(caller, error, query.itemIndex) });
@@ -162,8 +194,13 @@ export async function checkVideos(
 	queries: VideoQuery[],
 	options: CheckOptions = {},
 ): Promise<Map<number, VideoCheck>> {
-	const bounded = options.deadlineMs === undefined ? undefined : boundedContext(this, options.deadlineMs);
-	const scope: CheckScope = { caller: this, api: bounded?.context ?? this, expired: bounded?.expired };
+	const bounded =
+		options.deadlineMs === undefined ? undefined : boundedContext(this, options.deadlineMs);
+	const scope: CheckScope = {
+		caller: this,
+		api: bounded?.context ?? this,
+		expired: bounded?.expired,
+	};
 	const results = new Map<number, VideoCheck>();
 	const valid = queries.filter((q) => {
 		if (isValidVideoId(q.videoId)) return true;
@@ -189,9 +226,18 @@ export async function checkVideos(
 			try {
 				entries = bulkEntries(response.body);
 			} catch (error) {
-				if (!(error instanceof UnreadableStatusError)) throw new NodeOperationError(this.getNode(), error as Error);
+				if (!(error instanceof UnreadableStatusError))
+					throw new NodeOperationError(this.getNode(), error as Error);
 				for (const q of batch) {
-					results.set(q.itemIndex, { error: unreadableError(this, q.itemIndex, 'GET /v3/videos/statuses', response.statusCode, error) });
+					results.set(q.itemIndex, {
+						error: unreadableError(
+							this,
+							q.itemIndex,
+							'GET /v3/videos/statuses',
+							response.statusCode,
+							error,
+						),
+					});
 				}
 				continue;
 			}
@@ -217,15 +263,25 @@ export async function checkVideos(
 			try {
 				video = entry === undefined ? undefined : fromV3Bulk(entry, query.videoId);
 			} catch (error) {
-				if (!(error instanceof UnreadableStatusError)) throw new NodeOperationError(this.getNode(), error as Error);
-				results.set(query.itemIndex, { error: unreadableError(this, query.itemIndex, 'GET /v3/videos/statuses', 200, error) });
+				if (!(error instanceof UnreadableStatusError))
+					throw new NodeOperationError(this.getNode(), error as Error);
+				results.set(query.itemIndex, {
+					error: unreadableError(this, query.itemIndex, 'GET /v3/videos/statuses', 200, error),
+				});
 				continue;
 			}
 			const outcome = video ? outcomeOf(video.status) : 'not_found';
 			if (outcome === 'not_found') {
 				if (query.api === 'auto') fallback.push(query);
-				else results.set(query.itemIndex, { error: notFoundError(this, query, 'the v3 status endpoint (/v3/videos/statuses)') });
-			} else if (video && (outcome === 'completed' || outcome === 'failed') && !options.statusOnly) {
+				else
+					results.set(query.itemIndex, {
+						error: notFoundError(this, query, 'the v3 status endpoint (/v3/videos/statuses)'),
+					});
+			} else if (
+				video &&
+				(outcome === 'completed' || outcome === 'failed') &&
+				!options.statusOnly
+			) {
 				finalV3.push({ ...query, api: 'v3' });
 			} else if (video) {
 				results.set(query.itemIndex, videoCheck(video));
@@ -241,7 +297,11 @@ export async function checkVideos(
 			results.set(query.itemIndex, { error: errorForItem(this, error, query.itemIndex) });
 		}
 	});
-	await forEachLimited(oneByOne, LEGACY_CONCURRENCY, async (query) => await readOne(scope, query, results));
+	await forEachLimited(
+		oneByOne,
+		LEGACY_CONCURRENCY,
+		async (query) => await readOne(scope, query, results),
+	);
 
 	await checkLegacy(scope, legacy, results, undefined);
 	await checkLegacy(scope, fallback, results, 'the v3 status endpoint');
@@ -249,20 +309,39 @@ export async function checkVideos(
 }
 
 /** One video's status with its details, in one read (two for an auto video v3 does not know). */
-export async function readVideo(this: HeyGenContext, query: VideoQuery, options: CheckOptions = {}): Promise<VideoCheck> {
+export async function readVideo(
+	this: HeyGenContext,
+	query: VideoQuery,
+	options: CheckOptions = {},
+): Promise<VideoCheck> {
 	if (!isValidVideoId(query.videoId)) return { error: invalidIdError(this, query) };
-	const bounded = options.deadlineMs === undefined ? undefined : boundedContext(this, options.deadlineMs);
-	const scope: CheckScope = { caller: this, api: bounded?.context ?? this, expired: bounded?.expired };
+	const bounded =
+		options.deadlineMs === undefined ? undefined : boundedContext(this, options.deadlineMs);
+	const scope: CheckScope = {
+		caller: this,
+		api: bounded?.context ?? this,
+		expired: bounded?.expired,
+	};
 	const results = new Map<number, VideoCheck>();
 	await readOne(scope, query, results);
-	return results.get(query.itemIndex) ?? { error: new NodeOperationError(this.getNode(), 'No status answer') };
+	return (
+		results.get(query.itemIndex) ?? {
+			error: new NodeOperationError(this.getNode(), 'No status answer'),
+		}
+	);
 }
 
 /**
  * A fresh status of one video, right before its media is downloaded: HeyGen signs the URLs anew on every
  * status call, so this is what makes a download work on a link that expired while the item waited.
  */
-export async function freshVideo(this: HeyGenContext, video: NormalizedVideo, itemIndex: number): Promise<NormalizedVideo> {
+export async function freshVideo(
+	this: HeyGenContext,
+	video: NormalizedVideo,
+	itemIndex: number,
+): Promise<NormalizedVideo> {
 	const query: VideoQuery = { itemIndex, videoId: video.video_id, api: video.api_version };
-	return video.api_version === 'v3' ? await v3Detail.call(this, query) : await v1Status.call(this, query);
+	return video.api_version === 'v3'
+		? await v3Detail.call(this, query)
+		: await v1Status.call(this, query);
 }

@@ -24,7 +24,10 @@ export class StatusDeadlineError extends NodeOperationError {}
  * A signal passed with the request would not do: n8n's httpRequestWithAuthentication overwrites
  * `abortSignal` with the context's cancel signal (n8n-core request-helpers/authentication.js).
  */
-export function boundedContext(context: HeyGenContext, deadlineMs: number): { context: HeyGenContext; expired: AbortSignal } {
+export function boundedContext(
+	context: HeyGenContext,
+	deadlineMs: number,
+): { context: HeyGenContext; expired: AbortSignal } {
 	const expired = AbortSignal.timeout(Math.max(0, deadlineMs - Date.now()));
 	const cancel = cancelSignal(context);
 	const signal = cancel ? AbortSignal.any([cancel, expired]) : expired;
@@ -38,12 +41,20 @@ export function boundedContext(context: HeyGenContext, deadlineMs: number): { co
  * Cancellation must end the run, and an expired deadline the check, never an item error. `context` is the
  * caller's own (unbounded) context, `expired` the deadline's signal.
  */
-export function rethrowIfAborted(context: HeyGenContext, error: unknown, expired?: AbortSignal): void {
+export function rethrowIfAborted(
+	context: HeyGenContext,
+	error: unknown,
+	expired?: AbortSignal,
+): void {
 	const cancel = cancelSignal(context);
 	if (expired?.aborted && !cancel?.aborted) {
-		throw new StatusDeadlineError(context.getNode(), 'HeyGen did not answer the status check in time', {
-			description: (error as Error | undefined)?.message,
-		});
+		throw new StatusDeadlineError(
+			context.getNode(),
+			'HeyGen did not answer the status check in time',
+			{
+				description: (error as Error | undefined)?.message,
+			},
+		);
 	}
 	if (isAbort(error, cancelSignal(context))) {
 		throw new NodeOperationError(context.getNode(), 'The execution was cancelled', {

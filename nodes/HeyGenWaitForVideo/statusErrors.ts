@@ -15,7 +15,9 @@ export function errorForItem(context: HeyGenContext, error: unknown, itemIndex: 
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
 		const copy = new NodeApiError(
 			context.getNode(),
-			((error as NodeApiError).errorResponse as JsonObject | undefined) ?? { message: error.message },
+			((error as NodeApiError).errorResponse as JsonObject | undefined) ?? {
+				message: error.message,
+			},
 			{
 				message: error.message,
 				description: error.description ?? undefined,
@@ -25,7 +27,9 @@ export function errorForItem(context: HeyGenContext, error: unknown, itemIndex: 
 		);
 		return copy;
 	}
-	return new NodeOperationError(context.getNode(), (error as Error)?.message ?? String(error), { itemIndex });
+	return new NodeOperationError(context.getNode(), (error as Error)?.message ?? String(error), {
+		itemIndex,
+	});
 }
 
 /** HeyGen answered, and does not know the video: a final answer for the item, not a failed request. */
@@ -71,7 +75,10 @@ export function invalidIdError(context: HeyGenContext, query: VideoQuery): Error
 	const refusal = idRefusal(query.videoId);
 	const message = `"${showId(query.videoId)}" is not a HeyGen video ID${refusal ? ` (${refusal})` : ''}`;
 	return asAnswer(
-		new NodeOperationError(context.getNode(), message, { itemIndex: query.itemIndex, description: INVALID_ID_ADVICE }),
+		new NodeOperationError(context.getNode(), message, {
+			itemIndex: query.itemIndex,
+			description: INVALID_ID_ADVICE,
+		}),
 	);
 }
 
@@ -83,17 +90,19 @@ export function unreadableError(
 	httpCode: number,
 	error: UnreadableStatusError,
 ): Error {
-	return asAnswer(new NodeApiError(
-		context.getNode(),
-		{ message: error.message },
-		{
-			message: `HeyGen's status answer could not be read: ${endpoint} answered HTTP ${httpCode} with ${error.found}`,
-			description:
-				'The answer carries no video status, so the node cannot tell whether the video is rendering. Check the Base URL in the HeyGen credential (a proxy or login page in between answers like this).',
-			httpCode: String(httpCode),
-			itemIndex,
-		},
-	));
+	return asAnswer(
+		new NodeApiError(
+			context.getNode(),
+			{ message: error.message },
+			{
+				message: `HeyGen's status answer could not be read: ${endpoint} answered HTTP ${httpCode} with ${error.found}`,
+				description:
+					'The answer carries no video status, so the node cannot tell whether the video is rendering. Check the Base URL in the HeyGen credential (a proxy or login page in between answers like this).',
+				httpCode: String(httpCode),
+				itemIndex,
+			},
+		),
+	);
 }
 
 /** Whether a check's error says HeyGen does not know the video (as opposed to a failed request). */

@@ -43,7 +43,10 @@ export function saveState(context: IContextObject, state: WaitingState): void {
 
 /** A JS string literal safe inside an n8n expression (no `{{`/`}}` can appear in it). */
 function literal(value: string): string {
-	return JSON.stringify(value).replace(/[{}]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+	return JSON.stringify(value).replace(
+		/[{}]/g,
+		(c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+	);
 }
 
 /** The expression that reads the state back in webhook(). */
@@ -55,7 +58,8 @@ export function parseState(value: unknown): WaitingState | undefined {
 	if (typeof value !== 'string' || value === '') return undefined;
 	try {
 		const state = JSON.parse(value) as WaitingState;
-		if (state?.version !== 1 || !Array.isArray(state.pending) || !Array.isArray(state.final)) return undefined;
+		if (state?.version !== 1 || !Array.isArray(state.pending) || !Array.isArray(state.final))
+			return undefined;
 		return state;
 	} catch {
 		return undefined;

@@ -9,11 +9,21 @@
  * HeyGen gets its answer as soon as the decision is made. Resuming then reads the details still missing and
  * downloads, once, before n8n gets the items: that can take longer than HeyGen waits for an answer.
  */
-import type { IDataObject, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type {
+	IDataObject,
+	INodeExecutionData,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { isAnswerError, isValidVideoId } from './statusApi';
-import { findUnfinished, finalChecks, isTransientCheckError, verifyNamedVideo } from './callbackCheck';
+import {
+	findUnfinished,
+	finalChecks,
+	isTransientCheckError,
+	verifyNamedVideo,
+} from './callbackCheck';
 import { resumeTokenMatches, verifyHeyGenSignature } from './callbackAuth';
 import { callbackVideoId, parseState, stateExpression } from './waitingState';
 import type { ItemOutcome } from './outputs';
@@ -29,7 +39,11 @@ import { admitCallback, callbackFacts, refuseCallback, signingSecret } from './c
  */
 export const WEBHOOK_CHECK_LIMIT_MS = 8000;
 
-function respond(this: IWebhookFunctions, statusCode: number, body: IDataObject): IWebhookResponseData {
+function respond(
+	this: IWebhookFunctions,
+	statusCode: number,
+	body: IDataObject,
+): IWebhookResponseData {
 	const response = this.getResponseObject();
 	response.status(statusCode).json(body);
 	return { noWebhookResponse: true };
@@ -64,15 +78,23 @@ export async function webhook(this: IWebhookFunctions): Promise<IWebhookResponse
 	if (!state) return keepWaiting('This execution is not waiting for HeyGen videos');
 
 	const videoId = callbackVideoId(this.getBodyData());
-	const named = videoId && isValidVideoId(videoId) ? state.pending.find((p) => p.query.videoId === videoId) : undefined;
+	const named =
+		videoId && isValidVideoId(videoId)
+			? state.pending.find((p) => p.query.videoId === videoId)
+			: undefined;
 	if (!named) return keepWaiting('The callback is not about a video this execution waits for');
 
-	const key = typeof resumeUrl === 'string' && resumeUrl !== '' ? resumeUrl : `execution:${this.getExecutionId?.() ?? ''}`;
+	const key =
+		typeof resumeUrl === 'string' && resumeUrl !== ''
+			? resumeUrl
+			: `execution:${this.getExecutionId?.() ?? ''}`;
 	if (isClaimed(key)) return keepWaiting('Another callback is already resuming this execution');
 	const memory = memoryFor(key, state.waitTill ?? Date.now() + 24 * 3_600_000);
 	const deadlineMs = Date.now() + WEBHOOK_CHECK_LIMIT_MS;
 	const headers = this.getHeaderData() as Record<string, unknown>;
-	const admission = admitCallback(callbackFacts(String(resumeUrl), secret !== '', videoId, this.getBodyData(), headers));
+	const admission = admitCallback(
+		callbackFacts(String(resumeUrl), secret !== '', videoId, this.getBodyData(), headers),
+	);
 	if (!admission.admitted) return refuseCallback.call(this, admission);
 
 	try {
@@ -80,7 +102,9 @@ export async function webhook(this: IWebhookFunctions): Promise<IWebhookResponse
 			return keepWaiting('The video is still rendering');
 		}
 		if (state.pending.some((p) => !memory.verified.has(p.query.videoId))) {
-			const verdict = await memory.check.run(async () => await findUnfinished.call(this, memory, state.pending, deadlineMs));
+			const verdict = await memory.check.run(
+				async () => await findUnfinished.call(this, memory, state.pending, deadlineMs),
+			);
 			if (verdict === 'rendering') return keepWaiting('Some videos are still rendering');
 		}
 	} catch (error) {
@@ -92,10 +116,14 @@ export async function webhook(this: IWebhookFunctions): Promise<IWebhookResponse
 
 	// Unknown video IDs are known before anything else: without "continue on fail" there is no error item to
 	// emit, so answer with the error and keep waiting (a later callback or Max Wait can still finish).
-	const unknown = state.pending.find((p) => isAnswerError(memory.verified.get(p.query.videoId)?.check.error));
+	const unknown = state.pending.find((p) =>
+		isAnswerError(memory.verified.get(p.query.videoId)?.check.error),
+	);
 	if (unknown && !continuesOnFail.call(this)) {
 		admission.release();
-		return respond.call(this, 500, { error: memory.verified.get(unknown.query.videoId)?.check.error?.message ?? 'Error' });
+		return respond.call(this, 500, {
+			error: memory.verified.get(unknown.query.videoId)?.check.error?.message ?? 'Error',
+		});
 	}
 
 	// The first callback that finds everything final resumes; later ones in this process leave it alone.
@@ -108,10 +136,15 @@ export async function webhook(this: IWebhookFunctions): Promise<IWebhookResponse
 	// details or download fail leaves on Failed with the error, as with "continue on fail".
 	try {
 		const restored: ItemOutcome[] = state.final.map((stored) => {
-			const item: INodeExecutionData = { json: stored.json, pairedItem: { item: stored.itemIndex } };
+			const item: INodeExecutionData = {
+				json: stored.json,
+				pairedItem: { item: stored.itemIndex },
+			};
 			if (stored.binary) item.binary = stored.binary;
 			const error =
-				stored.error === undefined ? undefined : new NodeOperationError(this.getNode(), stored.error, { itemIndex: stored.itemIndex });
+				stored.error === undefined
+					? undefined
+					: new NodeOperationError(this.getNode(), stored.error, { itemIndex: stored.itemIndex });
 			return { itemIndex: stored.itemIndex, output: stored.output, item, error };
 		});
 		const results = await finalChecks.call(this, memory, state.pending);

@@ -38,7 +38,8 @@ export class HeyGenApiError extends NodeApiError {
 
 	/** For nodes whose items the user runs again: the message also names the next step (advice table). */
 	withNextStep(): this {
-		this.message = messageWithNextStep(this.message, this.heyGen.kind, this.circumstance) ?? this.message;
+		this.message =
+			messageWithNextStep(this.message, this.heyGen.kind, this.circumstance) ?? this.message;
 		return this;
 	}
 }
@@ -48,7 +49,11 @@ function toJsonObject(body: unknown, info: HeyGenErrorInfo): JsonObject {
 	return { message: info.message, httpCode: info.httpCode };
 }
 
-export function networkFailure(context: HeyGenContext, request: HeyGenRequest, error: unknown): NodeApiError {
+export function networkFailure(
+	context: HeyGenContext,
+	request: HeyGenRequest,
+	error: unknown,
+): NodeApiError {
 	const reason = (error as Error | undefined)?.message ?? String(error);
 	const mayHaveStarted = request.method !== 'GET' && !request.idempotent;
 	return new NodeApiError(

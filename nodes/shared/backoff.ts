@@ -8,7 +8,12 @@ export interface BackoffOptions {
 	jitter: number;
 }
 
-export const DEFAULT_BACKOFF: BackoffOptions = { baseMs: 1000, maxMs: 30_000, factor: 2, jitter: 0.2 };
+export const DEFAULT_BACKOFF: BackoffOptions = {
+	baseMs: 1000,
+	maxMs: 30_000,
+	factor: 2,
+	jitter: 0.2,
+};
 
 /** Delay before retry number `attempt` (1-based): exponential, capped, with symmetric jitter. */
 export function backoffDelay(

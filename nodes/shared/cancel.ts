@@ -4,7 +4,9 @@
  */
 export function cancelSignal(context: object): AbortSignal | undefined {
 	return 'getExecutionCancelSignal' in context
-		? (context as { getExecutionCancelSignal(): AbortSignal | undefined }).getExecutionCancelSignal()
+		? (
+				context as { getExecutionCancelSignal(): AbortSignal | undefined }
+			).getExecutionCancelSignal()
 		: undefined;
 }
 

@@ -82,14 +82,23 @@ export function envelopeError(body: unknown): EnvelopeError | undefined {
 	return undefined;
 }
 
-export function classifyError(httpCode: number, code: string | undefined, hasRetryAfter: boolean): HeyGenErrorKind {
+export function classifyError(
+	httpCode: number,
+	code: string | undefined,
+	hasRetryAfter: boolean,
+): HeyGenErrorKind {
 	const normalized = (code ?? '').toLowerCase();
 	if (normalized === 'trial_video_limit_exceeded' || normalized === '400664') return 'trial_limit';
 	if (normalized === 'rate_limit_exceeded') return 'rate_limited';
 	if (normalized === 'insufficient_credit' || httpCode === 402) return 'insufficient_credit';
 	if (normalized === 'request_in_progress') return 'in_progress';
 	if (httpCode === 429) return hasRetryAfter ? 'rate_limited' : 'trial_limit';
-	if (httpCode === 401 || normalized === 'unauthorized' || normalized === '400112' || normalized === '40009') {
+	if (
+		httpCode === 401 ||
+		normalized === 'unauthorized' ||
+		normalized === '400112' ||
+		normalized === '40009'
+	) {
 		return 'unauthorized';
 	}
 	if (
@@ -123,7 +132,8 @@ export function readHeyGenError(
 	const retryAfterMs = parseRetryAfter(header(headers, 'retry-after'), nowMs);
 	const effectiveHttp = httpCode >= 200 && httpCode < 300 ? 200 : httpCode;
 	const kind = classifyError(effectiveHttp, fromEnvelope?.code, retryAfterMs !== undefined);
-	const rawText = typeof body === 'string' && body.trim() !== '' ? body.trim().slice(0, 300) : undefined;
+	const rawText =
+		typeof body === 'string' && body.trim() !== '' ? body.trim().slice(0, 300) : undefined;
 	return {
 		httpCode,
 		kind,
@@ -147,24 +157,31 @@ const ADVICE: Record<HeyGenErrorKind, { advice: string; nextStep?: string }> = {
 		nextStep: 'Check the API key in the HeyGen credential.',
 	},
 	forbidden: {
-		advice: 'The API key is valid but lacks permission for this call, or the resource belongs to another account or plan.',
+		advice:
+			'The API key is valid but lacks permission for this call, or the resource belongs to another account or plan.',
 		nextStep: 'The API key lacks permission for this template or call.',
 	},
 	insufficient_credit: {
-		advice: 'The HeyGen account has too few credits for this video. Top up or upgrade the plan, then run the item again.',
+		advice:
+			'The HeyGen account has too few credits for this video. Top up or upgrade the plan, then run the item again.',
 		nextStep: 'Not enough HeyGen credits: top up or upgrade the plan, then run the item again.',
 	},
 	rate_limited: {
-		advice: 'HeyGen is rate limiting this account: too many requests or renders at once. Retry later or send fewer items at a time.',
+		advice:
+			'HeyGen is rate limiting this account: too many requests or renders at once. Retry later or send fewer items at a time.',
 		nextStep:
 			'HeyGen still refused after the allowed waits (too many requests or renders at once). Run the item again later, or spread the batch with Options → Delay Between Items.',
 	},
 	trial_limit: {
-		advice: "The account's daily trial/test video limit is used up. It resets 24 hours after the first video of the window; upgrade the plan to lift it.",
+		advice:
+			"The account's daily trial/test video limit is used up. It resets 24 hours after the first video of the window; upgrade the plan to lift it.",
 		nextStep:
 			'The daily trial/test video limit is used up: wait until it resets (24 h after the first video) or upgrade the HeyGen plan.',
 	},
-	not_found: { advice: 'HeyGen does not know this ID for this API key (wrong ID, deleted, or another account).' },
+	not_found: {
+		advice:
+			'HeyGen does not know this ID for this API key (wrong ID, deleted, or another account).',
+	},
 	invalid_request: { advice: 'HeyGen rejected the request as invalid.' },
 	in_progress: { advice: 'An identical request is still being processed by HeyGen.' },
 	server: { advice: 'HeyGen had an internal error.' },
@@ -223,6 +240,7 @@ export function messageWithNextStep(
 	circumstance: ErrorCircumstance = { kind: 'answer' },
 ): string | undefined {
 	const step = ADVICE[kind].nextStep;
-	if (!step || circumstance.kind === 'retryAfterTooLong' || message.includes(step)) return undefined;
+	if (!step || circumstance.kind === 'retryAfterTooLong' || message.includes(step))
+		return undefined;
 	return `${message.replace(/[.\s]+$/, '')}. ${step}`;
 }

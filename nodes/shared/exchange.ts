@@ -16,7 +16,9 @@ const MAX_SAME_ORIGIN_REDIRECTS = 3;
 
 /** A redirect or size refusal: final, never retried and never reported as a network failure. */
 export function boundaryViolation(error: unknown): NodeApiError | undefined {
-	return error instanceof NodeApiError && (error as { heyGenBoundary?: boolean }).heyGenBoundary ? error : undefined;
+	return error instanceof NodeApiError && (error as { heyGenBoundary?: boolean }).heyGenBoundary
+		? error
+		: undefined;
 }
 
 function boundaryError(error: NodeApiError): NodeApiError {
@@ -24,7 +26,12 @@ function boundaryError(error: NodeApiError): NodeApiError {
 	return error;
 }
 
-function redirectRefused(context: HeyGenContext, request: HeyGenRequest, target: URL, base: URL): NodeApiError {
+function redirectRefused(
+	context: HeyGenContext,
+	request: HeyGenRequest,
+	target: URL,
+	base: URL,
+): NodeApiError {
 	return boundaryError(
 		new NodeApiError(
 			context.getNode(),
@@ -51,13 +58,21 @@ export async function sendWithinOrigin(
 	const base = new URL(`${first.baseURL}/`);
 	let options = first;
 	for (let hop = 0; ; hop++) {
-		const response = (await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, options)) as {
+		const response = (await this.helpers.httpRequestWithAuthentication.call(
+			this,
+			CREDENTIAL_TYPE,
+			options,
+		)) as {
 			statusCode: number;
 			headers: Record<string, unknown>;
 			body: unknown;
 		};
 		const location = response.headers?.location;
-		if (REDIRECT_CODES.has(response.statusCode) && typeof location === 'string' && location !== '') {
+		if (
+			REDIRECT_CODES.has(response.statusCode) &&
+			typeof location === 'string' &&
+			location !== ''
+		) {
 			discardBody(response.body);
 			const current = new URL(String(options.url), `${options.baseURL ?? first.baseURL}/`);
 			const target = new URL(location, current);
@@ -69,8 +84,15 @@ export async function sendWithinOrigin(
 			continue;
 		}
 		const read = await readBoundedText(response.body);
-		if (!read.ok) throw boundaryError(new ResponseTooLargeError(this.getNode(), read.tooLarge, request.itemIndex));
-		return { statusCode: response.statusCode, headers: response.headers ?? {}, body: parseBody(read.text) };
+		if (!read.ok)
+			throw boundaryError(
+				new ResponseTooLargeError(this.getNode(), read.tooLarge, request.itemIndex),
+			);
+		return {
+			statusCode: response.statusCode,
+			headers: response.headers ?? {},
+			body: parseBody(read.text),
+		};
 	}
 }
 

@@ -1,5 +1,8 @@
 /** One header's value, whatever the case of its name and whether n8n hands it over as a list. */
-export function headerValue(headers: Record<string, unknown> | undefined, name: string): string | undefined {
+export function headerValue(
+	headers: Record<string, unknown> | undefined,
+	name: string,
+): string | undefined {
 	const wanted = name.toLowerCase();
 	for (const [key, value] of Object.entries(headers ?? {})) {
 		if (key.toLowerCase() !== wanted) continue;

@@ -11,7 +11,9 @@ export function idRefusal(id: string): string | undefined {
 	if (SAFE_ID.test(id)) return undefined;
 	if (id.length > 128) return `it is ${id.length} characters long (HeyGen IDs are at most 128)`;
 	const bad = [...id].find((c) => !/[A-Za-z0-9_-]/.test(c)) ?? '';
-	const shown = /^[\x21-\x7e]$/.test(bad) ? `"${bad}"` : `U+${(bad.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
+	const shown = /^[\x21-\x7e]$/.test(bad)
+		? `"${bad}"`
+		: `U+${(bad.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
 	return `it contains ${shown}; HeyGen IDs use only letters, digits, "_" and "-"`;
 }
 
@@ -20,7 +22,8 @@ export function showId(id: string): string {
 	const visible = [...id]
 		.map((c) => {
 			const code = c.charCodeAt(0);
-			const control = code < 0x20 || (code >= 0x7f && code <= 0x9f) || code === 0x2028 || code === 0x2029;
+			const control =
+				code < 0x20 || (code >= 0x7f && code <= 0x9f) || code === 0x2028 || code === 0x2029;
 			return control ? `\\u${code.toString(16).padStart(4, '0')}` : c;
 		})
 		.join('');

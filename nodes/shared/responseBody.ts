@@ -28,16 +28,28 @@ interface ReadableLike {
 }
 
 function isStream(value: unknown): value is ReadableLike {
-	return typeof value === 'object' && value !== null && typeof (value as ReadableLike).on === 'function';
+	return (
+		typeof value === 'object' && value !== null && typeof (value as ReadableLike).on === 'function'
+	);
 }
 
 export type BodyRead = { ok: true; text: string } | { ok: false; tooLarge: number };
 
 /** Collects a response stream as UTF-8 text, giving up (and closing it) past `limit` bytes. */
-export async function readBoundedText(body: unknown, limit = MAX_API_RESPONSE_BYTES): Promise<BodyRead> {
+export async function readBoundedText(
+	body: unknown,
+	limit = MAX_API_RESPONSE_BYTES,
+): Promise<BodyRead> {
 	if (!isStream(body)) {
-		const text = typeof body === 'string' ? body : body === undefined || body === null ? '' : JSON.stringify(body);
-		return Buffer.byteLength(text) > limit ? { ok: false, tooLarge: Buffer.byteLength(text) } : { ok: true, text };
+		const text =
+			typeof body === 'string'
+				? body
+				: body === undefined || body === null
+					? ''
+					: JSON.stringify(body);
+		return Buffer.byteLength(text) > limit
+			? { ok: false, tooLarge: Buffer.byteLength(text) }
+			: { ok: true, text };
 	}
 	return await new Promise<BodyRead>((resolve, reject) => {
 		const chunks: Buffer[] = [];

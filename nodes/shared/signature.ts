@@ -25,7 +25,11 @@ export function claimedSignature(headers: Record<string, unknown>): string | und
 }
 
 /** Whether `signature` (hex) is the HMAC of `rawBody` under `secret`. Malformed signatures are false. */
-export function signatureMatches(secret: string, rawBody: Buffer | string, signature: string | undefined): boolean {
+export function signatureMatches(
+	secret: string,
+	rawBody: Buffer | string,
+	signature: string | undefined,
+): boolean {
 	if (!secret || !signature || !/^[0-9a-f]{64}$/i.test(signature)) return false;
 	const expected = createHmac('sha256', secret).update(rawBody).digest();
 	const given = Buffer.from(signature, 'hex');

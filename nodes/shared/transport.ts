@@ -25,7 +25,13 @@ import type { HeyGenContext, HeyGenRequest, HeyGenResponse, RetryPolicy } from '
 import { DEFAULT_RETRY_POLICY, retryAfterGate } from './requests';
 
 export { HeyGenApiError } from './apiError';
-export type { HeyGenContext, HeyGenRequest, HeyGenResponse, RetryAfterGate, RetryPolicy } from './requests';
+export type {
+	HeyGenContext,
+	HeyGenRequest,
+	HeyGenResponse,
+	RetryAfterGate,
+	RetryPolicy,
+} from './requests';
 export { DEFAULT_RETRY_POLICY, withRetryAfterGate } from './requests';
 
 export function normalizeBaseUrl(value: unknown): string {
@@ -39,9 +45,13 @@ export async function heyGenRequest<T = IDataObject>(
 ): Promise<HeyGenResponse<T>> {
 	if (/(^|\/)\.{1,2}(\/|$)|[?#\\]/.test(request.path)) {
 		// Callers encode IDs; a dot segment or query character here would send the key to another endpoint.
-		throw new NodeOperationError(this.getNode(), `Refused to call HeyGen at an unsafe path: ${request.path.slice(0, 100)}`, {
-			itemIndex: request.itemIndex,
-		});
+		throw new NodeOperationError(
+			this.getNode(),
+			`Refused to call HeyGen at an unsafe path: ${request.path.slice(0, 100)}`,
+			{
+				itemIndex: request.itemIndex,
+			},
+		);
 	}
 	const credentials = await this.getCredentials(CREDENTIAL_TYPE);
 	const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...request.retry };
@@ -77,9 +87,15 @@ export async function heyGenRequest<T = IDataObject>(
 		const canRetry = attempt < policy.maxAttempts;
 		let response: { statusCode: number; headers: Record<string, unknown>; body: unknown };
 		if (gate && !(await gate.ready(signal, request))) {
-			throw new NodeOperationError(this.getNode(), signal?.aborted ? 'The execution was cancelled while waiting for HeyGen' : 'Not sent: an earlier item failed and the node stopped', {
-				itemIndex: request.itemIndex,
-			});
+			throw new NodeOperationError(
+				this.getNode(),
+				signal?.aborted
+					? 'The execution was cancelled while waiting for HeyGen'
+					: 'Not sent: an earlier item failed and the node stopped',
+				{
+					itemIndex: request.itemIndex,
+				},
+			);
 		}
 		const sentAt = Date.now();
 		try {
@@ -94,21 +110,31 @@ export async function heyGenRequest<T = IDataObject>(
 				});
 			}
 			if (!request.idempotent || !canRetry) throw networkFailure(this, request, error);
-			await delay(backoffDelay(attempt, { baseMs: policy.baseDelayMs, maxMs: policy.maxDelayMs }), signal);
+			await delay(
+				backoffDelay(attempt, { baseMs: policy.baseDelayMs, maxMs: policy.maxDelayMs }),
+				signal,
+			);
 			continue;
 		}
 
 		const info =
-			readHeyGenError(response.statusCode, response.body, response.headers) ?? unreadableSuccess(request, response);
+			readHeyGenError(response.statusCode, response.body, response.headers) ??
+			unreadableSuccess(request, response);
 		if (!info) {
 			gate?.passed();
-			return { statusCode: response.statusCode, headers: response.headers, body: response.body as T };
+			return {
+				statusCode: response.statusCode,
+				headers: response.headers,
+				body: response.body as T,
+			};
 		}
 
 		if (info.kind === 'rate_limited' && gate) {
 			// The shared budget bounds these retries (plus a cap per request, so one unlucky request cannot loop
 			// while the others get through), so they do not use up this request's own attempts.
-			const wait = info.retryAfterMs ?? backoffDelay(attempt, { baseMs: policy.baseDelayMs, maxMs: policy.maxDelayMs });
+			const wait =
+				info.retryAfterMs ??
+				backoffDelay(attempt, { baseMs: policy.baseDelayMs, maxMs: policy.maxDelayMs });
 			gatedRefusals++;
 			const withinCap = gatedRefusals < 4 * policy.maxAttempts;
 			if (wait > policy.maxRetryAfterMs) {
@@ -122,7 +148,9 @@ export async function heyGenRequest<T = IDataObject>(
 				continue;
 			}
 		} else if (info.kind === 'rate_limited' && canRetry) {
-			const wait = info.retryAfterMs ?? backoffDelay(attempt, { baseMs: policy.baseDelayMs, maxMs: policy.maxDelayMs });
+			const wait =
+				info.retryAfterMs ??
+				backoffDelay(attempt, { baseMs: policy.baseDelayMs, maxMs: policy.maxDelayMs });
 			if (wait <= policy.maxRetryAfterMs) {
 				await delay(wait, signal);
 				continue;
@@ -133,11 +161,16 @@ export async function heyGenRequest<T = IDataObject>(
 			});
 		}
 		if (request.idempotent && canRetry && (info.kind === 'server' || info.kind === 'in_progress')) {
-			await delay(backoffDelay(attempt, { baseMs: policy.baseDelayMs, maxMs: policy.maxDelayMs }), signal);
+			await delay(
+				backoffDelay(attempt, { baseMs: policy.baseDelayMs, maxMs: policy.maxDelayMs }),
+				signal,
+			);
 			continue;
 		}
 		if (info.kind === 'server' && request.method !== 'GET' && !request.idempotent) {
-			throw new HeyGenApiError(this, info, response.body, request.itemIndex, { kind: 'unprotectedSend' });
+			throw new HeyGenApiError(this, info, response.body, request.itemIndex, {
+				kind: 'unprotectedSend',
+			});
 		}
 		throw new HeyGenApiError(this, info, response.body, request.itemIndex);
 	}

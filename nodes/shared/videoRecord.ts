@@ -75,7 +75,8 @@ export function text(value: unknown): string | null {
 
 function numberOrNull(value: unknown): number | null {
 	if (typeof value === 'number' && Number.isFinite(value)) return value;
-	if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
+	if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)))
+		return Number(value);
 	return null;
 }
 
@@ -168,7 +169,8 @@ function readError(value: unknown, fallbackMessage?: unknown): VideoError | null
 		};
 		if (error.code !== null || error.message !== null || error.detail !== null) return error;
 	}
-	if (typeof value === 'string' && value.trim() !== '') return { code: null, message: value, detail: null };
+	if (typeof value === 'string' && value.trim() !== '')
+		return { code: null, message: value, detail: null };
 	const message = text(fallbackMessage);
 	return message === null ? null : { code: null, message, detail: null };
 }
@@ -192,12 +194,15 @@ function describeBody(body: unknown): string {
 		const keys = Object.keys(body).slice(0, 5);
 		return keys.length === 0 ? 'an empty JSON object' : `a JSON object with ${keys.join(', ')}`;
 	}
-	return body === null || body === undefined ? 'an empty body' : `a JSON ${Array.isArray(body) ? 'array' : typeof body}`;
+	return body === null || body === undefined
+		? 'an empty body'
+		: `a JSON ${Array.isArray(body) ? 'array' : typeof body}`;
 }
 
 /** Unwraps `{code:100, data:{…}}` / `{data:{…}}` envelopes; accepts the bare data object too. Needs a status. */
 function statusPayloadOf(body: unknown): Record<string, unknown> {
-	const data = isRecord(body) && isRecord(body.data) ? body.data : isRecord(body) ? body : undefined;
+	const data =
+		isRecord(body) && isRecord(body.data) ? body.data : isRecord(body) ? body : undefined;
 	if (!data || text(data.status) === null) throw new UnreadableStatusError(describeBody(body));
 	return data;
 }
@@ -223,7 +228,9 @@ export function fromV1(body: unknown, requestedId: string): NormalizedVideo {
 		completed_at: toIsoTime(data.completed_at),
 		callback_id: text(data.callback_id),
 		api_version: 'legacy',
-		error: failed ? (readError(data.error) ?? { code: null, message: 'Video rendering failed', detail: null }) : null,
+		error: failed
+			? (readError(data.error) ?? { code: null, message: 'Video rendering failed', detail: null })
+			: null,
 		heygen: boundedRaw(data),
 	});
 }
@@ -266,7 +273,8 @@ export function fromV3Detail(body: unknown, requestedId: string): NormalizedVide
 
 /** One entry of v3 `GET /v3/videos/statuses` (status only; URLs come from the detail call). */
 export function fromV3Bulk(entry: unknown, requestedId: string): NormalizedVideo {
-	if (!isRecord(entry) || text(entry.status) === null) throw new UnreadableStatusError(describeBody(entry));
+	if (!isRecord(entry) || text(entry.status) === null)
+		throw new UnreadableStatusError(describeBody(entry));
 	const data = entry;
 	const status = normalizeStatus(data.status);
 	const failed = outcomeOf(status) === 'failed';
@@ -287,7 +295,11 @@ export function fromV3Bulk(entry: unknown, requestedId: string): NormalizedVideo
 		callback_id: null,
 		api_version: 'v3',
 		error: failed
-			? (readError(data.error, data.failure_message) ?? { code: null, message: 'Video rendering failed', detail: null })
+			? (readError(data.error, data.failure_message) ?? {
+					code: null,
+					message: 'Video rendering failed',
+					detail: null,
+				})
 			: null,
 		heygen: boundedRaw({ status: data }),
 	});
@@ -299,7 +311,13 @@ export function fromV3Bulk(entry: unknown, requestedId: string): NormalizedVideo
  */
 export function bulkEntries(body: unknown): Map<string, unknown> {
 	const out = new Map<string, unknown>();
-	const list: unknown = isRecord(body) ? (Array.isArray(body.data) ? body.data : isRecord(body.data) ? body.data.videos ?? body.data.statuses : undefined) : body;
+	const list: unknown = isRecord(body)
+		? Array.isArray(body.data)
+			? body.data
+			: isRecord(body.data)
+				? (body.data.videos ?? body.data.statuses)
+				: undefined
+		: body;
 	if (!Array.isArray(list)) throw new UnreadableStatusError(describeBody(body));
 	for (const entry of list) {
 		if (!isRecord(entry)) continue;

@@ -85,7 +85,8 @@ async function runPersonalizedVideos(rest, { timeoutMs = 240000, log = () => {},
 	}
 	const before = (await rest.listExecutions({ workflowId: ex.id })).map((e) => e.id);
 	const r = await rest.callWebhook(ex.webhookPath, body);
-	if (r.status !== 200) throw new Error(`webhook ${ex.webhookPath} → HTTP ${r.status}: ${r.text.slice(0, 300)}`);
+	if (r.status !== 200)
+		throw new Error(`webhook ${ex.webhookPath} → HTTP ${r.status}: ${r.text.slice(0, 300)}`);
 	const first = await rest.waitForNewExecution(ex.id, { afterIds: before });
 	log(`execution ${first.id} started`);
 	let sawWaiting = false;
@@ -130,7 +131,8 @@ function resultRows(execution) {
 function executionError(execution) {
 	const rd = execution && execution.data && execution.data.resultData;
 	const err = rd && rd.error;
-	if (err) return `${rd.lastNodeExecuted || ''}: ${err.message}${err.description ? ` (${err.description})` : ''}`;
+	if (err)
+		return `${rd.lastNodeExecuted || ''}: ${err.message}${err.description ? ` (${err.description})` : ''}`;
 	return undefined;
 }
 
@@ -147,7 +149,11 @@ function formatTable(rows, { maxUrl = 60 } = {}) {
 		r.file_bytes ? `${r.file_size} (${r.file_bytes} bytes)` : String(r.file_size ?? ''),
 	]);
 	const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
-	const line = (cells) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+	const line = (cells) =>
+		cells
+			.map((c, i) => c.padEnd(widths[i]))
+			.join('  ')
+			.trimEnd();
 	return [line(head), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
 }
 

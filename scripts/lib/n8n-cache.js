@@ -42,7 +42,10 @@ function cacheIsValid(home, node, version = N8N_VERSION) {
 	if (m.n8nVersion !== version) return { ok: false, why: `marker n8n ${m.n8nVersion}` };
 	if (m.recipe !== RECIPE) return { ok: false, why: `marker recipe ${m.recipe}` };
 	if (m.nodeAbi !== node.abi)
-		return { ok: false, why: `built for ABI ${m.nodeAbi}, Node ${node.version} is ABI ${node.abi}` };
+		return {
+			ok: false,
+			why: `built for ABI ${m.nodeAbi}, Node ${node.version} is ABI ${node.abi}`,
+		};
 	for (const f of [n8nBinOf(home), ...(m.checkFiles || [])]) {
 		if (!fs.existsSync(path.isAbsolute(f) ? f : path.join(home, f)))
 			return { ok: false, why: `missing ${f}` };

@@ -26,8 +26,25 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { findNode24, findNpmCli, node24Env } = require('./node24');
-const { DEFAULT_VERSION, N8N_VERSION, MARKER, RECIPE, cacheRoot, defaultCacheDir, n8nBinOf, cacheIsValid } = require('./n8n-cache');
-const { NATIVE_MODULES, fmt, run, rmrf, pidAlive, acquireLock, findBinding } = require('./install-steps');
+const {
+	DEFAULT_VERSION,
+	N8N_VERSION,
+	MARKER,
+	RECIPE,
+	cacheRoot,
+	defaultCacheDir,
+	n8nBinOf,
+	cacheIsValid,
+} = require('./n8n-cache');
+const {
+	NATIVE_MODULES,
+	fmt,
+	run,
+	rmrf,
+	pidAlive,
+	acquireLock,
+	findBinding,
+} = require('./install-steps');
 
 /**
  * Defaults install n8n@2.41.1 on the project's Node 24. Another line (see n8n1-install.js) passes `version`,

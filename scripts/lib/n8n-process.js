@@ -176,7 +176,8 @@ async function startN8n(o = {}) {
 		},
 		/** CLI helpers bound to this user folder (they work while the server runs, too). */
 		importCredentials: (list) => importCredentials({ userFolder, list, log, n8n }),
-		importWorkflows: (files, opts = {}) => importWorkflows({ userFolder, files, log, n8n, ...opts }),
+		importWorkflows: (files, opts = {}) =>
+			importWorkflows({ userFolder, files, log, n8n, ...opts }),
 		executeWorkflow: (id, opts = {}) => executeWorkflow({ userFolder, id, log, n8n, ...opts }),
 		/** An N8nRest client, owner created/logged in (memoised). */
 		async rest(owner) {

@@ -20,13 +20,30 @@ const inst = require('./n8n-instance');
 const { startRoundRobinProxy } = require('./round-robin-proxy');
 const { readmeNpmInstall } = require('./readme-install');
 
-async function createQueueCluster({ n8n, dir, tarball, pg, redis, log = () => {}, workers = 2, webhooks = 2, binaryMode = 'filesystem', workerConcurrency = 10, env = {} }) {
+async function createQueueCluster({
+	n8n,
+	dir,
+	tarball,
+	pg,
+	redis,
+	log = () => {},
+	workers = 2,
+	webhooks = 2,
+	binaryMode = 'filesystem',
+	workerConcurrency = 10,
+	env = {},
+}) {
 	const encryptionKey = crypto.randomBytes(24).toString('hex');
 	const storagePath = path.join(dir, 'shared-storage');
 	fs.mkdirSync(storagePath, { recursive: true });
 	const proxy = await startRoundRobinProxy({ upstreams: [] });
 	const specs = [{ name: 'main', command: 'start' }];
-	for (let i = 1; i <= workers; i++) specs.push({ name: `worker${i}`, command: 'worker', args: [`--concurrency=${workerConcurrency}`] });
+	for (let i = 1; i <= workers; i++)
+		specs.push({
+			name: `worker${i}`,
+			command: 'worker',
+			args: [`--concurrency=${workerConcurrency}`],
+		});
 	for (let i = 1; i <= webhooks; i++) specs.push({ name: `webhook${i}`, command: 'webhook' });
 	const installs = [];
 	for (const s of specs) {
@@ -36,10 +53,14 @@ async function createQueueCluster({ n8n, dir, tarball, pg, redis, log = () => {}
 		// The README's manual install, as a user sets up each machine of a queue-mode deployment.
 		const r = readmeNpmInstall({ n8nFolder: path.join(s.userFolder, '.n8n'), tarball, node: n8n });
 		if (!r.ok || r.extraPackages.length)
-			throw new Error(`README npm install failed for ${s.name}: ${JSON.stringify({ ...r, output: r.output.slice(-800) })}`);
+			throw new Error(
+				`README npm install failed for ${s.name}: ${JSON.stringify({ ...r, output: r.output.slice(-800) })}`,
+			);
 		installs.push(r);
 	}
-	proxy.setUpstreams(specs.filter((s) => s.command === 'webhook').map((s) => `http://127.0.0.1:${s.port}`));
+	proxy.setUpstreams(
+		specs.filter((s) => s.command === 'webhook').map((s) => `http://127.0.0.1:${s.port}`),
+	);
 	const common = {
 		...pg.n8nEnv,
 		...redis.n8nEnv,
@@ -111,7 +132,9 @@ async function createQueueCluster({ n8n, dir, tarball, pg, redis, log = () => {}
 		workerJobs() {
 			const out = {};
 			for (const s of specs.filter((x) => x.command === 'worker')) {
-				const text = fs.existsSync(path.join(s.userFolder, 'n8n.log')) ? fs.readFileSync(path.join(s.userFolder, 'n8n.log'), 'utf8') : '';
+				const text = fs.existsSync(path.join(s.userFolder, 'n8n.log'))
+					? fs.readFileSync(path.join(s.userFolder, 'n8n.log'), 'utf8')
+					: '';
 				const grab = (re) => [...text.matchAll(re)].map((m) => m[1]);
 				out[s.name] = {
 					started: grab(/Worker started execution (\d+)/g),
@@ -122,7 +145,9 @@ async function createQueueCluster({ n8n, dir, tarball, pg, redis, log = () => {}
 		},
 		/** Callbacks and webhook calls per webhook process (the proxy's record), by upstream name. */
 		proxyByProcess(fromIndex = 0) {
-			const names = Object.fromEntries(specs.filter((s) => s.command === 'webhook').map((s) => [s.port, s.name]));
+			const names = Object.fromEntries(
+				specs.filter((s) => s.command === 'webhook').map((s) => [s.port, s.name]),
+			);
 			const out = {};
 			for (const r of proxy.log.slice(fromIndex)) {
 				const n = names[r.upstream] || 'none';

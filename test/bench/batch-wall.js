@@ -17,7 +17,11 @@ function workflow() {
 		nodes: [
 			c.TRIGGER,
 			c.generateNode({}),
-			c.waitNode({ waitMode: 'poll', maxTimeInNode: 55, options: { initialInterval: 0.1, maxInterval: 0.2 } }),
+			c.waitNode({
+				waitMode: 'poll',
+				maxTimeInNode: 55,
+				options: { initialInterval: 0.1, maxInterval: 0.2 },
+			}),
 			{ name: 'Completed', type: 'n8n-nodes-base.noOp' },
 			{ name: 'Failed', type: 'n8n-nodes-base.noOp' },
 			{ name: 'Still Rendering', type: 'n8n-nodes-base.noOp' },
@@ -25,7 +29,9 @@ function workflow() {
 		connections: {
 			Trigger: { main: [[c.link('Generate')]] },
 			Generate: { main: [[c.link('Wait For Video')]] },
-			'Wait For Video': { main: [[c.link('Completed')], [c.link('Failed')], [c.link('Still Rendering')]] },
+			'Wait For Video': {
+				main: [[c.link('Completed')], [c.link('Failed')], [c.link('Still Rendering')]],
+			},
 		},
 	};
 }
@@ -38,7 +44,9 @@ async function sandbox({ concurrency, renderMs, rate }) {
 		quota: 1e9,
 		logLimit: 1e7,
 	});
-	const h = createHarness({ credentials: { heyGenTemplatesApi: { apiKey: sb.apiKey, baseUrl: sb.url } } });
+	const h = createHarness({
+		credentials: { heyGenTemplatesApi: { apiKey: sb.apiKey, baseUrl: sb.url } },
+	});
 	return { sb, h };
 }
 
@@ -82,7 +90,11 @@ async function sequentialRun({ sb, h }, count) {
 
 c.main(async () => {
 	const count = c.arg('contacts', 100);
-	const settings = { concurrency: c.arg('c', 10), renderMs: c.arg('t-ms', c.QUICK ? 500 : 1500), rate: c.arg('rate', 20) };
+	const settings = {
+		concurrency: c.arg('c', 10),
+		renderMs: c.arg('t-ms', c.QUICK ? 500 : 1500),
+		rate: c.arg('rate', 20),
+	};
 	const runs = c.arg('runs', c.QUICK ? 1 : 3);
 	const limitMs = Math.ceil(count / settings.concurrency) * settings.renderMs;
 	const env = await warmed(settings);
@@ -115,6 +127,12 @@ c.main(async () => {
 			beside: `${c.round(projectedSequentialMs / 1000, 1)} s for ${count} (measured ${c.round(sequential.wallMs / 1000, 1)} s for ${sample}, × ${count / sample}); ${count} × T = ${(count * settings.renderMs) / 1000} s`,
 		},
 	];
-	if (sequential.completed !== sample) throw new Error(`sequential: ${sequential.completed} of ${sample} completed`);
-	c.emit({ section: '3', title: 'Batch wall time against the physical limit', rows, details: { settings, count, limitMs, runs: batches, sequential } });
+	if (sequential.completed !== sample)
+		throw new Error(`sequential: ${sequential.completed} of ${sample} completed`);
+	c.emit({
+		section: '3',
+		title: 'Batch wall time against the physical limit',
+		rows,
+		details: { settings, count, limitMs, runs: batches, sequential },
+	});
 });

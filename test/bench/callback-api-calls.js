@@ -21,14 +21,24 @@ function arg(name, fallback) {
 
 const support = require(path.join(__dirname, '..', 'support', 'wait-for-video.js'));
 const { PACKAGE } = require(path.join(__dirname, '..', 'harness', 'engine.js'));
-const { WaitingWebhookServer } = require(path.join(__dirname, '..', 'harness', 'waiting-webhooks.js'));
+const { WaitingWebhookServer } = require(
+	path.join(__dirname, '..', 'harness', 'waiting-webhooks.js'),
+);
 
 const CREDS = { heyGenTemplatesApi: { id: '1', name: 'HeyGen' } };
 
 async function generateWaitWorkflow(h, waitParameters) {
-	const { fields } = await h.loadOptions(`${PACKAGE}.heyGenGenerateFromTemplate`, 'resourceMapping', 'getTemplateVariables', {
-		parameters: { apiVersion: 'v3', templateId: { __rl: true, mode: 'id', value: 'tpl_birthday' } },
-	});
+	const { fields } = await h.loadOptions(
+		`${PACKAGE}.heyGenGenerateFromTemplate`,
+		'resourceMapping',
+		'getTemplateVariables',
+		{
+			parameters: {
+				apiVersion: 'v3',
+				templateId: { __rl: true, mode: 'id', value: 'tpl_birthday' },
+			},
+		},
+	);
 	const workflow = support.waitWorkflow(waitParameters);
 	workflow.nodes.splice(1, 0, {
 		name: 'Generate',
@@ -37,7 +47,14 @@ async function generateWaitWorkflow(h, waitParameters) {
 		parameters: {
 			apiVersion: 'v3',
 			templateId: { __rl: true, mode: 'id', value: 'tpl_birthday' },
-			variables: { mappingMode: 'autoMapInputData', value: null, matchingColumns: [], schema: fields, attemptToConvertTypes: false, convertFieldsToString: false },
+			variables: {
+				mappingMode: 'autoMapInputData',
+				value: null,
+				matchingColumns: [],
+				schema: fields,
+				attemptToConvertTypes: false,
+				convertFieldsToString: false,
+			},
 			options: waitParameters.waitMode === 'callback' ? { resumeOnCallback: true } : {},
 		},
 	});
@@ -46,12 +63,16 @@ async function generateWaitWorkflow(h, waitParameters) {
 	return workflow;
 }
 
-const contacts = (count) => Array.from({ length: count }, (_, i) => ({ json: { contact: `c-${i}`, name: `Contact ${i}`, message: `Happy birthday, Contact ${i}!` } }));
+const contacts = (count) =>
+	Array.from({ length: count }, (_, i) => ({
+		json: { contact: `c-${i}`, name: `Contact ${i}`, message: `Happy birthday, Contact ${i}!` },
+	}));
 
 /** Reads one status read per video every 5 s would make, from each video's own creation and completion times. */
 function fiveSecondReads(sb) {
 	let reads = 0;
-	for (const video of sb.videos.values()) reads += Math.floor(((video.completedAt ?? Date.now()) - video.createdAt) / 5000) + 1;
+	for (const video of sb.videos.values())
+		reads += Math.floor(((video.completedAt ?? Date.now()) - video.createdAt) / 5000) + 1;
 	return reads;
 }
 
@@ -63,7 +84,17 @@ async function startSandboxProcess({ concurrency, pendingMs, processingMs }) {
 	const { spawn } = require('node:child_process');
 	const child = spawn(
 		process.execPath,
-		[path.join(__dirname, '..', '..', 'tools', 'heygen-sandbox', 'cli.js'), '--concurrency', String(concurrency), '--pending-ms', String(pendingMs), '--processing-ms', String(processingMs), '--video-bytes', '1024'],
+		[
+			path.join(__dirname, '..', '..', 'tools', 'heygen-sandbox', 'cli.js'),
+			'--concurrency',
+			String(concurrency),
+			'--pending-ms',
+			String(pendingMs),
+			'--processing-ms',
+			String(processingMs),
+			'--video-bytes',
+			'1024',
+		],
 		{ stdio: ['ignore', 'pipe', 'inherit'] },
 	);
 	const info = await new Promise((resolve, reject) => {
@@ -76,7 +107,11 @@ async function startSandboxProcess({ concurrency, pendingMs, processingMs }) {
 		child.on('exit', (code) => reject(new Error(`sandbox exited with ${code}`)));
 	});
 	const control = async (method, route, body) => {
-		const response = await fetch(`${info.url}/__sandbox/${route}`, { method, headers: { 'content-type': 'application/json' }, body: body && JSON.stringify(body) });
+		const response = await fetch(`${info.url}/__sandbox/${route}`, {
+			method,
+			headers: { 'content-type': 'application/json' },
+			body: body && JSON.stringify(body),
+		});
 		return await response.json();
 	};
 	const stop = async () => {
@@ -88,15 +123,29 @@ async function startSandboxProcess({ concurrency, pendingMs, processingMs }) {
 
 async function runCallback({ count, concurrency, renderMs }) {
 	// Renders start once every video is created and the execution has parked (as a real batch after its first minute).
-	const sandbox = await startSandboxProcess({ concurrency, pendingMs: 30_000 + count * 60, processingMs: renderMs });
+	const sandbox = await startSandboxProcess({
+		concurrency,
+		pendingMs: 30_000 + count * 60,
+		processingMs: renderMs,
+	});
 	const { createHarness } = require(path.join(__dirname, '..', 'harness', 'engine.js'));
-	const h = createHarness({ credentials: { heyGenTemplatesApi: { apiKey: sandbox.info.apiKey, baseUrl: sandbox.info.url } } });
+	const h = createHarness({
+		credentials: { heyGenTemplatesApi: { apiKey: sandbox.info.apiKey, baseUrl: sandbox.info.url } },
+	});
 	const server = await new WaitingWebhookServer(h).start();
-	const isStatus = (q) => q.server === 'api' && (q.path === '/v3/videos/statuses' || q.path === '/v1/video_status.get' || /^\/v3\/videos\/[^/]+$/.test(q.path));
+	const isStatus = (q) =>
+		q.server === 'api' &&
+		(q.path === '/v3/videos/statuses' ||
+			q.path === '/v1/video_status.get' ||
+			/^\/v3\/videos\/[^/]+$/.test(q.path));
 	try {
 		const started = Date.now();
-		const parked = await h.run(await generateWaitWorkflow(h, { waitMode: 'callback', maxWaitMinutes: 60 }), { items: contacts(count) });
-		if (parked.status !== 'waiting') throw new Error(`the execution did not park: ${parked.status}`);
+		const parked = await h.run(
+			await generateWaitWorkflow(h, { waitMode: 'callback', maxWaitMinutes: 60 }),
+			{ items: contacts(count) },
+		);
+		if (parked.status !== 'waiting')
+			throw new Error(`the execution did not park: ${parked.status}`);
 		const parkedAfter = Date.now() - started;
 		const statusBefore = (await sandbox.control('GET', 'state')).requests.filter(isStatus).length;
 		const entry = server.register(parked);
@@ -108,7 +157,10 @@ async function runCallback({ count, concurrency, renderMs }) {
 		const outputs = entry.finished.outputs('Wait For Video');
 		const callbacks = state.callbacks.filter((c) => c.kind === 'callback_url');
 		// Answer times as HeyGen (the sandbox) sees them: from sending the callback to the end of the answer.
-		const answerMs = callbacks.filter((c) => c.answeredInMs !== undefined).map((c) => c.answeredInMs).sort((x, y) => x - y);
+		const answerMs = callbacks
+			.filter((c) => c.answeredInMs !== undefined)
+			.map((c) => c.answeredInMs)
+			.sort((x, y) => x - y);
 		const videos = { values: () => state.videos };
 		return {
 			mode: 'callback',
@@ -156,7 +208,10 @@ async function runPoll({ count, concurrency, renderMs }) {
 		// The README's polling loop: Still Rendering goes back into Wait For Video (here without the Wait node's pause).
 		while (pending.length > 0 && rounds < 10) {
 			rounds++;
-			const r = await h.run(support.waitWorkflow({ waitMode: 'poll', maxTimeInNode: 55, options: {} }), { items: pending });
+			const r = await h.run(
+				support.waitWorkflow({ waitMode: 'poll', maxTimeInNode: 55, options: {} }),
+				{ items: pending },
+			);
 			pending = r.items('Still Rendering');
 		}
 		const calls = support.statusCalls(sb).slice(before);
@@ -175,7 +230,11 @@ async function runPoll({ count, concurrency, renderMs }) {
 }
 
 async function main() {
-	const options = { count: arg('videos', 1000), concurrency: arg('concurrency', 10), renderMs: arg('render-ms', 1500) };
+	const options = {
+		count: arg('videos', 1000),
+		concurrency: arg('concurrency', 10),
+		renderMs: arg('render-ms', 1500),
+	};
 	const callback = await runCallback(options);
 	console.log(JSON.stringify(callback, null, 2));
 	const poll = await runPoll(options);
@@ -185,11 +244,16 @@ async function main() {
 	);
 	const problems = [];
 	if (callback.resumes !== 1) problems.push(`resumed ${callback.resumes} times`);
-	if (callback.distinct_contacts_out !== options.count || callback.completed !== options.count) problems.push('not every contact completed exactly once');
-	if (callback.charges !== options.count) problems.push(`${callback.charges} charges for ${options.count} videos`);
-	if (callback.status_requests_per_video > 2) problems.push('more than 2 status requests per video');
-	if (callback.callback_timeouts > 0) problems.push(`${callback.callback_timeouts} callback timeouts`);
-	if (callback.answer_ms_max >= 1000) problems.push(`slowest callback answer ${callback.answer_ms_max} ms`);
+	if (callback.distinct_contacts_out !== options.count || callback.completed !== options.count)
+		problems.push('not every contact completed exactly once');
+	if (callback.charges !== options.count)
+		problems.push(`${callback.charges} charges for ${options.count} videos`);
+	if (callback.status_requests_per_video > 2)
+		problems.push('more than 2 status requests per video');
+	if (callback.callback_timeouts > 0)
+		problems.push(`${callback.callback_timeouts} callback timeouts`);
+	if (callback.answer_ms_max >= 1000)
+		problems.push(`slowest callback answer ${callback.answer_ms_max} ms`);
 	if (problems.length > 0) throw new Error(problems.join('; '));
 }
 

@@ -26,8 +26,15 @@ async function run(count, { concurrency, renderMs }) {
 	let waiting;
 	let finished;
 	const done = new Promise((resolve) => (finished = resolve));
-	const sb = await startSandbox({ render: { pendingMs: 0, processingMs: 3_600_000 }, concurrency, quota: 1e12, logLimit: 1e8 });
-	const h = createHarness({ credentials: { heyGenTemplatesApi: { apiKey: sb.apiKey, baseUrl: sb.url } } });
+	const sb = await startSandbox({
+		render: { pendingMs: 0, processingMs: 3_600_000 },
+		concurrency,
+		quota: 1e12,
+		logLimit: 1e8,
+	});
+	const h = createHarness({
+		credentials: { heyGenTemplatesApi: { apiKey: sb.apiKey, baseUrl: sb.url } },
+	});
 	const ids = [];
 	for (let i = 0; i < count; i++) ids.push(await generateV3(sb, 'tpl_birthday', birthdayBody()));
 	// HeyGen's callback for each finished video, handed to the parked execution as n8n's waiting-webhook handler
@@ -35,7 +42,10 @@ async function run(count, { concurrency, renderMs }) {
 	let deliveries = 0;
 	const deliver = async (record, attempt = 1) => {
 		deliveries++;
-		const body = { event_type: 'avatar_video.success', event_data: { video_id: record.id, callback_id: record.callbackId } };
+		const body = {
+			event_type: 'avatar_video.success',
+			event_data: { video_id: record.id, callback_id: record.callbackId },
+		};
 		const started = performance.now();
 		let status = 500;
 		try {
@@ -45,15 +55,24 @@ async function run(count, { concurrency, renderMs }) {
 		} finally {
 			answers.push({ ms: performance.now() - started, status });
 		}
-		if (status !== 200 && attempt < 5) setTimeout(() => deliver(record, attempt + 1), 250 * attempt);
+		if (status !== 200 && attempt < 5)
+			setTimeout(() => deliver(record, attempt + 1), 250 * attempt);
 	};
 	sb._core.engine.on('terminal', (record) => waiting && deliver(record));
 	const workflow = {
-		nodes: [c.TRIGGER, c.waitNode({ waitMode: 'callback', maxWaitMinutes: 60 }), { name: 'Completed', type: 'n8n-nodes-base.noOp' }],
-		connections: { Trigger: { main: [[c.link('Wait For Video')]] }, 'Wait For Video': { main: [[c.link('Completed')]] } },
+		nodes: [
+			c.TRIGGER,
+			c.waitNode({ waitMode: 'callback', maxWaitMinutes: 60 }),
+			{ name: 'Completed', type: 'n8n-nodes-base.noOp' },
+		],
+		connections: {
+			Trigger: { main: [[c.link('Wait For Video')]] },
+			'Wait For Video': { main: [[c.link('Completed')]] },
+		},
 	};
 	waiting = await h.run(workflow, { items: ids.map((video_id) => ({ json: { video_id } })) });
-	if (waiting.status !== 'waiting') throw new Error(`callback mode did not park: ${waiting.status}`);
+	if (waiting.status !== 'waiting')
+		throw new Error(`callback mode did not park: ${waiting.status}`);
 	const before = c.statusCalls(sb);
 	const started = performance.now();
 	sb.setRender({ processingMs: renderMs });
@@ -61,7 +80,9 @@ async function run(count, { concurrency, renderMs }) {
 	// now; the queued ones then render for T each, `concurrency` at a time.
 	for (const id of ids) if (sb.videos.get(id).status === 'processing') sb.complete(id);
 	// Bounded: a design that loses the last callback (e.g. all delivery attempts answered 503) never resumes.
-	const giveUp = new Promise((resolve) => setTimeout(() => resolve(undefined), c.arg('timeout-s', 60) * 1000).unref());
+	const giveUp = new Promise((resolve) =>
+		setTimeout(() => resolve(undefined), c.arg('timeout-s', 60) * 1000).unref(),
+	);
 	const result = await Promise.race([done, giveUp]);
 	const wallMs = performance.now() - started;
 	const calls = c.statusCalls(sb) - before;

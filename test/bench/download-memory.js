@@ -71,7 +71,9 @@ async function child(mode, mib) {
 		stored = await sha256OfStream(await Container.get(BinaryDataService).getAsStream(binary.id));
 		sampler = memory;
 	} else {
-		const detail = await (await fetch(`${sb.url}/v3/videos/${id}`, { headers: { 'x-api-key': sb.apiKey } })).json();
+		const detail = await (
+			await fetch(`${sb.url}/v3/videos/${id}`, { headers: { 'x-api-key': sb.apiKey } })
+		).json();
 		const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'heygen-buffer-')), 'video.mp4');
 		const s = rssSampler();
 		const body = Buffer.from(await (await fetch(detail.data.video_url)).arrayBuffer());
@@ -83,21 +85,35 @@ async function child(mode, mib) {
 	}
 	const ok = stored.bytes === size && stored.sha === support.videoSha256(id, size);
 	await sb.close();
-	return { mode, mib, growthMiB: sampler.growthMiB, baselineMiB: sampler.baselineMiB, seconds: downloadSeconds, bytesOk: ok };
+	return {
+		mode,
+		mib,
+		growthMiB: sampler.growthMiB,
+		baselineMiB: sampler.baselineMiB,
+		seconds: downloadSeconds,
+		bytesOk: ok,
+	};
 }
 
 function measure(mode, mib) {
-	const result = spawnSync(process.execPath, ['--expose-gc', __filename, '--child', mode, '--mib', String(mib)], {
-		encoding: 'utf8',
-		maxBuffer: 16 * MiB,
-	});
+	const result = spawnSync(
+		process.execPath,
+		['--expose-gc', __filename, '--child', mode, '--mib', String(mib)],
+		{
+			encoding: 'utf8',
+			maxBuffer: 16 * MiB,
+		},
+	);
 	const line = result.stdout.trim().split('\n').pop();
-	if (result.status !== 0 || !line) throw new Error(`download ${mode} ${mib} MiB failed: ${result.stderr}`);
+	if (result.status !== 0 || !line)
+		throw new Error(`download ${mode} ${mib} MiB failed: ${result.stderr}`);
 	return JSON.parse(line);
 }
 
 async function parent() {
-	const sizes = String(c.arg('sizes', c.QUICK ? '100' : '100,1024')).split(',').map(Number);
+	const sizes = String(c.arg('sizes', c.QUICK ? '100' : '100,1024'))
+		.split(',')
+		.map(Number);
 	const runs = c.arg('runs', c.QUICK ? 1 : 2);
 	const rows = [];
 	const details = [];
@@ -106,7 +122,8 @@ async function parent() {
 		const streamed = Array.from({ length: mib >= 1024 ? 1 : runs }, () => measure('stream', mib));
 		const buffered = measure('buffer', mib);
 		details.push({ mib, streamed, buffered });
-		if (![...streamed, buffered].every((r) => r.bytesOk)) throw new Error(`stored bytes differ from the video (${mib} MiB)`);
+		if (![...streamed, buffered].every((r) => r.bytesOk))
+			throw new Error(`stored bytes differ from the video (${mib} MiB)`);
 		const growth = c.median(streamed.map((r) => r.growthMiB));
 		const size = mib >= 1024 ? `${mib / 1024} GiB` : `${mib} MiB`;
 		rows.push({

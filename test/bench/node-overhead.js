@@ -16,10 +16,20 @@ const { profile } = require('./lib/profile');
 
 const TARGET = 2000;
 
-const generateWorkflow = () => ({ nodes: [c.TRIGGER, c.generateNode({})], connections: { Trigger: { main: [[c.link('Generate')]] } } });
+const generateWorkflow = () => ({
+	nodes: [c.TRIGGER, c.generateNode({})],
+	connections: { Trigger: { main: [[c.link('Generate')]] } },
+});
 // Max Time in Node well above what 10,000 detail reads take on a busy machine: this measures throughput, not the bound.
 const waitWorkflow = () => ({
-	nodes: [c.TRIGGER, c.waitNode({ waitMode: 'poll', maxTimeInNode: 900, options: { initialInterval: 0.1, maxInterval: 0.5 } })],
+	nodes: [
+		c.TRIGGER,
+		c.waitNode({
+			waitMode: 'poll',
+			maxTimeInNode: 900,
+			options: { initialInterval: 0.1, maxInterval: 0.5 },
+		}),
+	],
 	connections: { Trigger: { main: [[c.link('Wait For Video')]] } },
 });
 
@@ -34,7 +44,8 @@ async function generateRun(h, clock, count) {
 	const r = await h.run(generateWorkflow(), { items: c.contacts(count) });
 	const cpuUsed = cpuMs() - cpu;
 	const out = r.items('Generate');
-	if (out.length !== count || out.some((i) => !i.json.video_id)) throw new Error(`Generate: ${r.status} ${r.error?.message}`);
+	if (out.length !== count || out.some((i) => !i.json.video_id))
+		throw new Error(`Generate: ${r.status} ${r.error?.message}`);
 	return { ms: clock.executeMs[clock.executeMs.length - 1], cpuMs: cpuUsed, items: out };
 }
 
@@ -43,7 +54,10 @@ async function waitRun(h, clock, items) {
 	const r = await h.run(waitWorkflow(), { items });
 	const cpuUsed = cpuMs() - cpu;
 	const completed = r.items('Wait For Video', 0).length;
-	if (completed !== items.length) throw new Error(`Wait For Video: ${completed} of ${items.length} completed (${r.status}: ${r.error?.message})`);
+	if (completed !== items.length)
+		throw new Error(
+			`Wait For Video: ${completed} of ${items.length} completed (${r.status}: ${r.error?.message})`,
+		);
 	return { ms: clock.executeMs[clock.executeMs.length - 1], cpuMs: cpuUsed };
 }
 
@@ -51,9 +65,15 @@ c.main(async () => {
 	const count = c.arg('items', c.QUICK ? 2000 : 10_000);
 	// One run by default: 10,000 items twice over takes minutes on a busy shared machine; CPU time varies little.
 	const runs = c.arg('runs', 1);
-	const sb = await sandboxProcess({ render: { pendingMs: 1, processingMs: 1 }, concurrency: 1e6, quota: 1e15 });
+	const sb = await sandboxProcess({
+		render: { pendingMs: 1, processingMs: 1 },
+		concurrency: 1e6,
+		quota: 1e15,
+	});
 	try {
-		const h = createHarness({ credentials: { heyGenTemplatesApi: { apiKey: sb.apiKey, baseUrl: sb.url } } });
+		const h = createHarness({
+			credentials: { heyGenTemplatesApi: { apiKey: sb.apiKey, baseUrl: sb.url } },
+		});
 		const genClock = c.clockNode(h, c.GEN_TYPE);
 		const waitClock = c.clockNode(h, c.WAIT_TYPE);
 		// Warm-up: module loading, transpiling, JIT, connection setup.
@@ -75,16 +95,30 @@ c.main(async () => {
 			waitCpu.push(w.cpuMs);
 		}
 		const rate = (ms) => count / (c.median(ms) / 1000);
-		const details = { count, runs, generateMs: generate, waitMs: wait, generateCpuMs: generateCpu, waitCpuMs: waitCpu };
+		const details = {
+			count,
+			runs,
+			generateMs: generate,
+			waitMs: wait,
+			generateCpuMs: generateCpu,
+			waitCpuMs: waitCpu,
+		};
 		// On a shared, busy machine wall time mostly measures the wait for a core; CPU time is what the node costs.
-		const slow = rate(generateCpu) < TARGET || rate(waitCpu) < TARGET || process.argv.includes('--profile');
+		const slow =
+			rate(generateCpu) < TARGET || rate(waitCpu) < TARGET || process.argv.includes('--profile');
 		if (slow) {
 			const sample = Math.min(count, 1000);
 			const g = await generateRun(h, genClock, 50);
 			await c.sleep(200);
 			details.profiles = {
 				generate: await profile(() => generateRun(h, genClock, sample)),
-				wait: await profile(() => waitRun(h, waitClock, g.items.concat(...Array(Math.ceil(sample / 50) - 1).fill(g.items)).slice(0, sample))),
+				wait: await profile(() =>
+					waitRun(
+						h,
+						waitClock,
+						g.items.concat(...Array(Math.ceil(sample / 50) - 1).fill(g.items)).slice(0, sample),
+					),
+				),
 				items: sample,
 			};
 		}

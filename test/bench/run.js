@@ -12,7 +12,14 @@ const path = require('node:path');
 const report = require('./lib/report');
 
 /** In report order. sandbox-stream-memory checks the simulator itself and adds no row. */
-const BENCHMARKS = ['status-calls', 'batch-wall', 'download-memory', 'node-overhead', 'callbacks', 'submission'];
+const BENCHMARKS = [
+	'status-calls',
+	'batch-wall',
+	'download-memory',
+	'node-overhead',
+	'callbacks',
+	'submission',
+];
 const CHECKS = ['sandbox-stream-memory'];
 
 const forwarded = process.argv.slice(2).filter((a) => a === '--quick');
@@ -41,15 +48,22 @@ for (const script of [...CHECKS, ...BENCHMARKS]) {
 	const out = path.join(tmp, `${script}.json`);
 	const t = Date.now();
 	console.log(`\n# ${script}`);
-	const run = spawnSync(process.execPath, ['--expose-gc', path.join(__dirname, `${script}.js`), '--out', out, ...forwarded], {
-		stdio: ['ignore', 'ignore', 'inherit'],
-	});
-	console.log(`  ${run.status === 0 ? 'done' : `FAILED (exit ${run.status})`} in ${Math.round((Date.now() - t) / 1000)} s`);
+	const run = spawnSync(
+		process.execPath,
+		['--expose-gc', path.join(__dirname, `${script}.js`), '--out', out, ...forwarded],
+		{
+			stdio: ['ignore', 'ignore', 'inherit'],
+		},
+	);
+	console.log(
+		`  ${run.status === 0 ? 'done' : `FAILED (exit ${run.status})`} in ${Math.round((Date.now() - t) / 1000)} s`,
+	);
 	if (run.status !== 0) {
 		failed.push(script);
 		continue;
 	}
-	if (BENCHMARKS.includes(script)) results.push({ ...JSON.parse(fs.readFileSync(out, 'utf8')), script, method: method(script) });
+	if (BENCHMARKS.includes(script))
+		results.push({ ...JSON.parse(fs.readFileSync(out, 'utf8')), script, method: method(script) });
 }
 
 const meta = {
@@ -67,7 +81,9 @@ const jsonFile = path.join(docs, 'benchmarks.json');
 let merged = results;
 if (only && fs.existsSync(jsonFile)) {
 	const previous = JSON.parse(fs.readFileSync(jsonFile, 'utf8')).results ?? [];
-	merged = BENCHMARKS.map((name) => results.find((r) => r.script === name) ?? previous.find((r) => r.script === name)).filter(Boolean);
+	merged = BENCHMARKS.map(
+		(name) => results.find((r) => r.script === name) ?? previous.find((r) => r.script === name),
+	).filter(Boolean);
 	meta.partial = `re-run: ${only.join(', ')}`;
 }
 fs.writeFileSync(path.join(docs, 'benchmarks.md'), report.markdown(merged, meta));

@@ -20,7 +20,9 @@ async function main() {
 		}).then((r) => r.json());
 		const id = created.data.id;
 		await sb.waitFor((s) => s.videos.get(id)?.status === 'completed', { timeoutMs: 10_000 });
-		const detail = await fetch(`${sb.url}/v3/videos/${id}`, { headers: { 'x-api-key': sb.apiKey } }).then((r) => r.json());
+		const detail = await fetch(`${sb.url}/v3/videos/${id}`, {
+			headers: { 'x-api-key': sb.apiKey },
+		}).then((r) => r.json());
 		global.gc?.();
 		const before = process.memoryUsage().rss;
 		let peak = before;
@@ -45,7 +47,8 @@ async function main() {
 		console.log(
 			`sandbox stream: ${(bytes / 1048576).toFixed(0)} MB in ${seconds.toFixed(2)} s (${(bytes / 1048576 / seconds).toFixed(0)} MB/s), peak RSS growth ${(growth / 1048576).toFixed(1)} MB (limit ${LIMIT / 1048576} MB)`,
 		);
-		if (bytes !== SIZE || hash !== videoSha256(id, SIZE)) throw new Error('bytes differ from what the sandbox should serve');
+		if (bytes !== SIZE || hash !== videoSha256(id, SIZE))
+			throw new Error('bytes differ from what the sandbox should serve');
 		if (growth > LIMIT) throw new Error('sandbox buffered the file: memory grew past the limit');
 	} finally {
 		await sb.close();

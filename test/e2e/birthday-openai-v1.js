@@ -45,10 +45,15 @@ function birthdayWithOpenAiV1({ example, credential, generateNode }) {
 	});
 	wf.connections['Birthday person'] = { main: [[{ node: OPENAI_NODE, type: 'main', index: 0 }]] };
 	wf.connections[OPENAI_NODE] = { main: [[{ node: generateNode, type: 'main', index: 0 }]] };
-	generate.parameters.variables = { ...generate.parameters.variables, mappingMode: 'autoMapInputData', value: null };
+	generate.parameters.variables = {
+		...generate.parameters.variables,
+		mappingMode: 'autoMapInputData',
+		value: null,
+	};
 	generate.parameters.options = {
 		...generate.parameters.options,
-		title: "={{ 'Birthday video for ' + ($('Birthday person').isExecuted ? $('Birthday person').item.json.name : '') }}",
+		title:
+			"={{ 'Birthday video for ' + ($('Birthday person').isExecuted ? $('Birthday person').item.json.name : '') }}",
 	};
 	return wf;
 }

@@ -58,26 +58,57 @@ async function runCallbackBatch({ id, rest, sb, check, log, nodeOutput, manualTr
 			timeoutMs: 300000,
 			until: (e) => ['success', 'error', 'crashed', 'canceled'].includes(e.status),
 		});
-		log(`callback batch (${CONTACTS} contacts, concurrency 10): ${execution.status} in ${Date.now() - t} ms`);
-		const [completed, failed, rendering] = [0, 1, 2].map((output) => nodeOutput(execution, WAIT_NODE, { output }) || []);
+		log(
+			`callback batch (${CONTACTS} contacts, concurrency 10): ${execution.status} in ${Date.now() - t} ms`,
+		);
+		const [completed, failed, rendering] = [0, 1, 2].map(
+			(output) => nodeOutput(execution, WAIT_NODE, { output }) || [],
+		);
 		const contacts = new Set(completed.map((item) => item.json.contact));
 		check(
 			`callback batch: all ${CONTACTS} contacts Completed exactly once, none Failed or Still Rendering`,
-			execution.status === 'success' && completed.length === CONTACTS && contacts.size === CONTACTS && failed.length === 0 && rendering.length === 0,
-			{ status: execution.status, completed: completed.length, distinct: contacts.size, failed: failed.length, rendering: rendering.length },
+			execution.status === 'success' &&
+				completed.length === CONTACTS &&
+				contacts.size === CONTACTS &&
+				failed.length === 0 &&
+				rendering.length === 0,
+			{
+				status: execution.status,
+				completed: completed.length,
+				distinct: contacts.size,
+				failed: failed.length,
+				rendering: rendering.length,
+			},
 		);
-		check(`callback batch: ${CONTACTS} charges, no duplicate render`, sb.charges - charges === CONTACTS, sb.charges - charges);
+		check(
+			`callback batch: ${CONTACTS} charges, no duplicate render`,
+			sb.charges - charges === CONTACTS,
+			sb.charges - charges,
+		);
 		const runs = (execution.data.resultData.runData[WAIT_NODE] || []).length;
 		const callbacks = sb.callbacks.slice(callbacksBefore).filter((c) => c.kind === 'callback_url');
-		const resumedBy = callbacks.filter((c) => c.status === 200 && /"resumed":true/.test(c.responseBody || ''));
-		check('callback batch: the execution resumed once (one callback answered "resumed")', runs === 1 && resumedBy.length === 1, { runs, resumedBy: resumedBy.length });
+		const resumedBy = callbacks.filter(
+			(c) => c.status === 200 && /"resumed":true/.test(c.responseBody || ''),
+		);
+		check(
+			'callback batch: the execution resumed once (one callback answered "resumed")',
+			runs === 1 && resumedBy.length === 1,
+			{ runs, resumedBy: resumedBy.length },
+		);
 		const timeouts = callbacks.filter((c) => c.error === 'ETIMEDOUT').length;
 		check('callback batch: no callback delivery timed out', timeouts === 0, timeouts);
 		const requests = sb.requests.slice(requestsBefore);
-		const status = requests.filter((q) => q.server === 'api' && q.method === 'GET' && STATUS_PATH.test(q.path));
+		const status = requests.filter(
+			(q) => q.server === 'api' && q.method === 'GET' && STATUS_PATH.test(q.path),
+		);
 		const perVideo = status.length / CONTACTS;
-		log(`callback batch: ${status.length} status requests (${perVideo.toFixed(2)} per video), ${callbacks.length} callback deliveries`);
-		check('callback batch: at most 2 status requests per video', perVideo <= 2, { status: status.length, perVideo });
+		log(
+			`callback batch: ${status.length} status requests (${perVideo.toFixed(2)} per video), ${callbacks.length} callback deliveries`,
+		);
+		check('callback batch: at most 2 status requests per video', perVideo <= 2, {
+			status: status.length,
+			perVideo,
+		});
 	} finally {
 		sb.setRender(render);
 		sb.setConcurrency(concurrency);

@@ -46,7 +46,9 @@ let failed = 0;
 function check(name, ok, detail) {
 	if (ok) passed++;
 	else failed++;
-	process.stdout.write(`  ${ok ? 'ok  ' : 'FAIL'} ${name}${!ok && detail !== undefined ? `\n       ${typeof detail === 'string' ? detail : JSON.stringify(detail).slice(0, 2000)}` : ''}\n`);
+	process.stdout.write(
+		`  ${ok ? 'ok  ' : 'FAIL'} ${name}${!ok && detail !== undefined ? `\n       ${typeof detail === 'string' ? detail : JSON.stringify(detail).slice(0, 2000)}` : ''}\n`,
+	);
 	return ok;
 }
 
@@ -61,7 +63,8 @@ function exampleWithContacts(file, count) {
 	return wf;
 }
 
-const apiCalls = (sb, method, re) => sb.requests.filter((q) => q.server === 'api' && q.method === method && re.test(q.path));
+const apiCalls = (sb, method, re) =>
+	sb.requests.filter((q) => q.server === 'api' && q.method === method && re.test(q.path));
 const endpointDeliveries = (sb) => sb.callbacks.filter((c) => c.kind === 'webhook');
 
 async function triggerExecutions(rest, workflowId) {
@@ -117,45 +120,106 @@ async function main() {
 		userFolder,
 		n8n,
 		log,
-		list: ex.credentialList({ heygen: { apiKey: sb.apiKey, baseUrl: sb.url }, openai: { apiKey: 'sk-e2e-stub', url: stub.url } }),
+		list: ex.credentialList({
+			heygen: { apiKey: sb.apiKey, baseUrl: sb.url },
+			openai: { apiKey: 'sk-e2e-stub', url: stub.url },
+		}),
 	});
 	const wfFile = path.join(work, 'fire-and-forget-20.json');
 	const wf = exampleWithContacts(wfFile, RENDERS);
-	const [id] = await inst.importWorkflows({ userFolder, n8n, log, files: [wfFile], publish: false });
+	const [id] = await inst.importWorkflows({
+		userFolder,
+		n8n,
+		log,
+		files: [wfFile],
+		publish: false,
+	});
 	check('n8n imports the fire-and-forget example', id === wf.id, id);
 
 	let i = await inst.startN8n({ userFolder, n8n, log });
 	cleanups.push(() => i.stop());
 	let rest = await i.rest();
 	const types = await rest.nodeTypes();
-	check('n8n loads the HeyGen Trigger node', types.some((t) => t.name === 'n8n-nodes-heygen-templates.heyGenTrigger'));
+	check(
+		'n8n loads the HeyGen Trigger node',
+		types.some((t) => t.name === 'n8n-nodes-heygen-templates.heyGenTrigger'),
+	);
 	const triggerNode = wf.nodes.find((n) => n.name === TRIGGER_NODE);
 	const expectedUrl = `${i.webhookUrl}webhook/${triggerNode.webhookId}/webhook`;
 
 	// 1. Publish: exactly one endpoint at HeyGen, for the production URL, OPTIONS probe answered.
 	await rest.publishWorkflow(id, { timeoutMs: 60000 });
-	check('publishing registers exactly one endpoint at HeyGen', sb.webhooks.length === 1 && apiCalls(sb, 'POST', /^\/v3\/webhooks\/endpoints$/).length === 1, sb.webhooks);
+	check(
+		'publishing registers exactly one endpoint at HeyGen',
+		sb.webhooks.length === 1 && apiCalls(sb, 'POST', /^\/v3\/webhooks\/endpoints$/).length === 1,
+		sb.webhooks,
+	);
 	const endpoint = sb.webhooks[0];
-	check('the endpoint has the production webhook URL and the selected events', endpoint && endpoint.url === expectedUrl && [...(endpoint.events || [])].sort().join() === 'avatar_video.fail,avatar_video.success', endpoint);
-	check('HeyGen\'s OPTIONS probe of the URL was answered by n8n (2xx)', sb.probes.length === 1 && sb.probes[0].url === expectedUrl && sb.probes[0].status >= 200 && sb.probes[0].status < 300, sb.probes);
+	check(
+		'the endpoint has the production webhook URL and the selected events',
+		endpoint &&
+			endpoint.url === expectedUrl &&
+			[...(endpoint.events || [])].sort().join() === 'avatar_video.fail,avatar_video.success',
+		endpoint,
+	);
+	check(
+		"HeyGen's OPTIONS probe of the URL was answered by n8n (2xx)",
+		sb.probes.length === 1 &&
+			sb.probes[0].url === expectedUrl &&
+			sb.probes[0].status >= 200 &&
+			sb.probes[0].status < 300,
+		sb.probes,
+	);
 
 	// 2. 20 renders through the example's first half; the sandbox delivers each event twice.
 	const charges = sb.charges;
 	const runId = await rest.runWorkflow(id, ex.MANUAL_TRIGGER);
-	const manual = { execution: await rest.waitForExecution(runId, { timeoutMs: 180000, until: (e) => ['success', 'error', 'crashed', 'canceled'].includes(e.status) }) };
-	check('start half: the manual run succeeds and ends without waiting', manual.execution.status === 'success', ex.executionError(manual.execution));
-	check(`start half: ${RENDERS} renders charged`, sb.charges - charges === RENDERS, sb.charges - charges);
+	const manual = {
+		execution: await rest.waitForExecution(runId, {
+			timeoutMs: 180000,
+			until: (e) => ['success', 'error', 'crashed', 'canceled'].includes(e.status),
+		}),
+	};
+	check(
+		'start half: the manual run succeeds and ends without waiting',
+		manual.execution.status === 'success',
+		ex.executionError(manual.execution),
+	);
+	check(
+		`start half: ${RENDERS} renders charged`,
+		sb.charges - charges === RENDERS,
+		sb.charges - charges,
+	);
 	// Every delivery (each event twice, plus HeyGen's retries of any attempt n8n answered too slowly) is over.
-	await sb.waitFor(() => endpointDeliveries(sb).length >= RENDERS * 2 && sb._core.deliverer.inFlight === 0 && sb._core.slowTimers.size === 0, { timeoutMs: 240000 });
+	await sb.waitFor(
+		() =>
+			endpointDeliveries(sb).length >= RENDERS * 2 &&
+			sb._core.deliverer.inFlight === 0 &&
+			sb._core.slowTimers.size === 0,
+		{ timeoutMs: 240000 },
+	);
 	const deliveries = endpointDeliveries(sb);
 	const events = new Set(deliveries.map((d) => d.eventId));
 	const finalAnswers = new Map();
 	for (const d of deliveries) finalAnswers.set(`${d.eventId}/${d.duplicate || 0}`, d);
 	const retries = deliveries.length - finalAnswers.size;
-	log(`${deliveries.length} delivery attempts for ${events.size} events (${finalAnswers.size} deliveries, ${retries} retries after a slow or failed answer)`);
-	check(`HeyGen delivered ${RENDERS} events twice each; every delivery ended with n8n's 200`, events.size === RENDERS && finalAnswers.size === RENDERS * 2 && [...finalAnswers.values()].every((d) => d.status === 200), deliveries.map((d) => `${d.eventId}#${d.duplicate || 0}.${d.attempt} ${d.status || d.error}`));
+	log(
+		`${deliveries.length} delivery attempts for ${events.size} events (${finalAnswers.size} deliveries, ${retries} retries after a slow or failed answer)`,
+	);
+	check(
+		`HeyGen delivered ${RENDERS} events twice each; every delivery ended with n8n's 200`,
+		events.size === RENDERS &&
+			finalAnswers.size === RENDERS * 2 &&
+			[...finalAnswers.values()].every((d) => d.status === 200),
+		deliveries.map((d) => `${d.eventId}#${d.duplicate || 0}.${d.attempt} ${d.status || d.error}`),
+	);
 	const startedAnswers = deliveries.filter((d) => /"started":true/.test(d.responseBody || ''));
-	check('no event got two "started" answers (a started answer can be lost to a timeout, never doubled)', startedAnswers.length >= 1 && new Set(startedAnswers.map((d) => d.eventId)).size === startedAnswers.length, startedAnswers.length);
+	check(
+		'no event got two "started" answers (a started answer can be lost to a timeout, never doubled)',
+		startedAnswers.length >= 1 &&
+			new Set(startedAnswers.map((d) => d.eventId)).size === startedAnswers.length,
+		startedAnswers.length,
+	);
 	// The trigger answers HeyGen before n8n creates the execution: give the last ones a moment to appear.
 	let execs = await triggerExecutions(rest, id);
 	for (let k = 0; k < 60 && execs.length < RENDERS; k++) {
@@ -165,24 +229,59 @@ async function main() {
 	check(`exactly ${RENDERS} trigger executions`, execs.length === RENDERS, execs.length);
 	const rows = [];
 	for (const e of execs) {
-		const done = await rest.waitForExecution(e.id, { timeoutMs: 60000, until: (x) => ['success', 'error', 'crashed', 'canceled'].includes(x.status) });
+		const done = await rest.waitForExecution(e.id, {
+			timeoutMs: 60000,
+			until: (x) => ['success', 'error', 'crashed', 'canceled'].includes(x.status),
+		});
 		const out = nodeOutput(done, RESULTS_NODE) || [];
 		rows.push({ status: done.status, items: out.map((o) => o.json) });
 	}
 	const flat = rows.flatMap((r) => r.items);
 	const rowIds = flat.map((r) => r.row_id).sort((a, b) => Number(a) - Number(b));
-	check('every trigger execution succeeded with one Results row', rows.every((r) => r.status === 'success' && r.items.length === 1), rows.map((r) => r.status));
-	check('row IDs 1..20 came back through the callback ID, each once', rowIds.join() === Array.from({ length: RENDERS }, (_, k) => String(k + 1)).join(), rowIds);
-	check('every row: completed, a freshly signed video URL on the media host, a title from the status read', flat.every((r) => r.status === 'completed' && String(r.video_url).startsWith(`${sb.cdnUrl}/videos/${r.video_id}/video.mp4?Expires=`) && /^Outreach video for Contact /.test(r.title)), flat.slice(0, 3));
+	check(
+		'every trigger execution succeeded with one Results row',
+		rows.every((r) => r.status === 'success' && r.items.length === 1),
+		rows.map((r) => r.status),
+	);
+	check(
+		'row IDs 1..20 came back through the callback ID, each once',
+		rowIds.join() === Array.from({ length: RENDERS }, (_, k) => String(k + 1)).join(),
+		rowIds,
+	);
+	check(
+		'every row: completed, a freshly signed video URL on the media host, a title from the status read',
+		flat.every(
+			(r) =>
+				r.status === 'completed' &&
+				String(r.video_url).startsWith(`${sb.cdnUrl}/videos/${r.video_id}/video.mp4?Expires=`) &&
+				/^Outreach video for Contact /.test(r.title),
+		),
+		flat.slice(0, 3),
+	);
 
 	// 3. Forged, unsigned and tampered deliveries start nothing.
 	const sample = deliveries[0];
 	const forged = await sb.sendDelivery(expectedUrl, sample.body, { secret: 'whsec_forged' });
 	const unsigned = await sb.sendDelivery(expectedUrl, sample.body, {});
-	const tampered = await sb.sendDelivery(expectedUrl, { ...sample.body, event_data: { ...sample.body.event_data, callback_id: 'ff-999' } }, { signature: sample.headers['heygen-signature'] });
-	check('forged, unsigned and tampered deliveries get 401', [forged, unsigned, tampered].every((r) => r.status === 401), [forged, unsigned, tampered].map((r) => r.status || r.error));
-	const redelivered = await sb.sendDelivery(expectedUrl, sample.body, { secret: endpoint.secret, eventId: sample.eventId });
-	check('a genuine redelivery of a handled event is answered 200 and starts nothing', redelivered.status === 200 && /"started":false/.test(redelivered.responseBody || ''), redelivered.responseBody);
+	const tampered = await sb.sendDelivery(
+		expectedUrl,
+		{ ...sample.body, event_data: { ...sample.body.event_data, callback_id: 'ff-999' } },
+		{ signature: sample.headers['heygen-signature'] },
+	);
+	check(
+		'forged, unsigned and tampered deliveries get 401',
+		[forged, unsigned, tampered].every((r) => r.status === 401),
+		[forged, unsigned, tampered].map((r) => r.status || r.error),
+	);
+	const redelivered = await sb.sendDelivery(expectedUrl, sample.body, {
+		secret: endpoint.secret,
+		eventId: sample.eventId,
+	});
+	check(
+		'a genuine redelivery of a handled event is answered 200 and starts nothing',
+		redelivered.status === 200 && /"started":false/.test(redelivered.responseBody || ''),
+		redelivered.responseBody,
+	);
 	execs = await triggerExecutions(rest, id);
 	check(`still exactly ${RENDERS} trigger executions`, execs.length === RENDERS, execs.length);
 
@@ -198,34 +297,90 @@ async function main() {
 		if (probe.status !== 404) break;
 		await new Promise((r) => setTimeout(r, 1000));
 	}
-	check('after the restart the trigger serves its URL and still refuses unsigned deliveries (401)', probe.status === 401, probe.status || probe.error);
-	check('after an n8n restart: still one endpoint, no second registration', sb.webhooks.length === 1 && sb.webhooks[0].endpoint_id === endpoint.endpoint_id && apiCalls(sb, 'POST', /^\/v3\/webhooks\/endpoints$/).length === 1, { endpoints: sb.webhooks.length, posts: apiCalls(sb, 'POST', /^\/v3\/webhooks\/endpoints$/).length });
-	const afterRestart = await sb.sendDelivery(expectedUrl, sample.body, { secret: endpoint.secret, eventId: sample.eventId });
-	check('after the restart an old event delivered again starts nothing (remembered in static data)', afterRestart.status === 200 && /"started":false/.test(afterRestart.responseBody || ''), afterRestart.responseBody);
+	check(
+		'after the restart the trigger serves its URL and still refuses unsigned deliveries (401)',
+		probe.status === 401,
+		probe.status || probe.error,
+	);
+	check(
+		'after an n8n restart: still one endpoint, no second registration',
+		sb.webhooks.length === 1 &&
+			sb.webhooks[0].endpoint_id === endpoint.endpoint_id &&
+			apiCalls(sb, 'POST', /^\/v3\/webhooks\/endpoints$/).length === 1,
+		{
+			endpoints: sb.webhooks.length,
+			posts: apiCalls(sb, 'POST', /^\/v3\/webhooks\/endpoints$/).length,
+		},
+	);
+	const afterRestart = await sb.sendDelivery(expectedUrl, sample.body, {
+		secret: endpoint.secret,
+		eventId: sample.eventId,
+	});
+	check(
+		'after the restart an old event delivered again starts nothing (remembered in static data)',
+		afterRestart.status === 200 && /"started":false/.test(afterRestart.responseBody || ''),
+		afterRestart.responseBody,
+	);
 	const before = sb.callbacks.length;
 	const one = await fetch(`${sb.url}/v3/templates/tpl_sales_outreach`, {
 		method: 'POST',
 		headers: { 'x-api-key': sb.apiKey, 'content-type': 'application/json' },
-		body: JSON.stringify({ callback_id: 'ff-21', title: 'After restart', variables: { script: { name: 'script', type: 'text', properties: { content: 'Hello again' } } } }),
+		body: JSON.stringify({
+			callback_id: 'ff-21',
+			title: 'After restart',
+			variables: {
+				script: { name: 'script', type: 'text', properties: { content: 'Hello again' } },
+			},
+		}),
 	}).then((r) => r.json());
-	await sb.waitFor(() => sb.callbacks.slice(before).filter((c) => c.kind === 'webhook').length >= 2 && sb._core.deliverer.inFlight === 0 && sb._core.slowTimers.size === 0, { timeoutMs: 120000 });
+	await sb.waitFor(
+		() =>
+			sb.callbacks.slice(before).filter((c) => c.kind === 'webhook').length >= 2 &&
+			sb._core.deliverer.inFlight === 0 &&
+			sb._core.slowTimers.size === 0,
+		{ timeoutMs: 120000 },
+	);
 	execs = await triggerExecutions(rest, id);
 	for (let k = 0; k < 60 && execs.length < RENDERS + 1; k++) {
 		await new Promise((r) => setTimeout(r, 1000));
 		execs = await triggerExecutions(rest, id);
 	}
-	check('after the restart a new render starts exactly one more execution', execs.length === RENDERS + 1 && one.data && one.data.id, execs.length);
+	check(
+		'after the restart a new render starts exactly one more execution',
+		execs.length === RENDERS + 1 && one.data && one.data.id,
+		execs.length,
+	);
 
 	// 5. Unpublish: the endpoint is deleted at HeyGen.
 	await rest.request('POST', `/rest/workflows/${encodeURIComponent(id)}/deactivate`, { body: {} });
 	await sb.waitFor(() => sb.webhooks.length === 0, { timeoutMs: 30000 }).catch(() => undefined);
-	check('unpublishing deletes the endpoint at HeyGen', sb.webhooks.length === 0 && apiCalls(sb, 'DELETE', /^\/v3\/webhooks\/endpoints\//).length === 1, sb.webhooks);
+	check(
+		'unpublishing deletes the endpoint at HeyGen',
+		sb.webhooks.length === 0 && apiCalls(sb, 'DELETE', /^\/v3\/webhooks\/endpoints\//).length === 1,
+		sb.webhooks,
+	);
 	const gone = await sb.sendDelivery(expectedUrl, sample.body, { secret: endpoint.secret });
-	check('after unpublishing n8n no longer serves the URL (404)', gone.status === 404, gone.status || gone.error);
+	check(
+		'after unpublishing n8n no longer serves the URL (404)',
+		gone.status === 404,
+		gone.status || gone.error,
+	);
 
-	const problems = i.logEntries().filter((e) => ['warn', 'error'].includes(String(e.level)) && /heygen/i.test(`${e.message} ${JSON.stringify(e.metadata || {})}`));
-	check('no warnings/errors about the package in n8n\'s structured log', problems.length === 0, problems.map((e) => e.message));
-	log(`figures: ${sb.webhooks.length} endpoints now; ${apiCalls(sb, 'POST', /^\/v3\/webhooks\/endpoints$/).length} registration(s), ${apiCalls(sb, 'GET', /^\/v3\/webhooks\/endpoints$/).length} endpoint list(s), ${apiCalls(sb, 'DELETE', /^\/v3\/webhooks\/endpoints\//).length} deletion(s); ${endpointDeliveries(sb).length} endpoint deliveries, ${execs.length} trigger executions; ${apiCalls(sb, 'GET', /^\/v3\/videos\/[^/]+$/).length} status reads`);
+	const problems = i
+		.logEntries()
+		.filter(
+			(e) =>
+				['warn', 'error'].includes(String(e.level)) &&
+				/heygen/i.test(`${e.message} ${JSON.stringify(e.metadata || {})}`),
+		);
+	check(
+		"no warnings/errors about the package in n8n's structured log",
+		problems.length === 0,
+		problems.map((e) => e.message),
+	);
+	log(
+		`figures: ${sb.webhooks.length} endpoints now; ${apiCalls(sb, 'POST', /^\/v3\/webhooks\/endpoints$/).length} registration(s), ${apiCalls(sb, 'GET', /^\/v3\/webhooks\/endpoints$/).length} endpoint list(s), ${apiCalls(sb, 'DELETE', /^\/v3\/webhooks\/endpoints\//).length} deletion(s); ${endpointDeliveries(sb).length} endpoint deliveries, ${execs.length} trigger executions; ${apiCalls(sb, 'GET', /^\/v3\/videos\/[^/]+$/).length} status reads`,
+	);
 	clearTimeout(timer);
 }
 

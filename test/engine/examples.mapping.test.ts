@@ -23,7 +23,8 @@ withSandboxEngine({ reset: false }, (pair) => ({ h } = pair));
 function expressions(value: unknown, out: string[] = []): string[] {
 	if (typeof value === 'string' && value.startsWith('=')) out.push(value);
 	else if (Array.isArray(value)) value.forEach((v) => expressions(v, out));
-	else if (value && typeof value === 'object') Object.values(value).forEach((v) => expressions(v, out));
+	else if (value && typeof value === 'object')
+		Object.values(value).forEach((v) => expressions(v, out));
 	return out;
 }
 
@@ -32,27 +33,62 @@ describe.each(examples)('%s', (_file, wf) => {
 
 	it("stores the template's current fields (nothing stale when it runs)", async () => {
 		const { apiVersion, templateId, variables } = generate.parameters;
-		const fresh = await h.loadOptions(`${PACKAGE}.heyGenGenerateFromTemplate`, 'resourceMapping', 'getTemplateVariables', {
-			parameters: { apiVersion, templateId: { ...templateId, mode: 'id' } },
-		});
+		const fresh = await h.loadOptions(
+			`${PACKAGE}.heyGenGenerateFromTemplate`,
+			'resourceMapping',
+			'getTemplateVariables',
+			{
+				parameters: { apiVersion, templateId: { ...templateId, mode: 'id' } },
+			},
+		);
 		// every stored field still exists with its type (fields the example leaves out get the template's values)
 		const current = new Map(fresh.fields.map((f: Loose) => [f.id, f.displayName]));
 		expect(variables.schema.length).toBeGreaterThan(0);
-		for (const field of variables.schema) expect([field.id, current.get(field.id)]).toEqual([field.id, field.displayName]);
+		for (const field of variables.schema)
+			expect([field.id, current.get(field.id)]).toEqual([field.id, field.displayName]);
 	});
 
 	it('every expression of the Generate node that reaches another node resolves without run data', () => {
 		// The other nodes only need to exist by name for $('…') to know them.
 		const others = wf.nodes
 			.filter((n: Loose) => n !== generate && n.type !== 'n8n-nodes-base.stickyNote')
-			.map((n: Loose) => ({ name: n.name, type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, parameters: {}, position: [0, 0], id: n.id }));
+			.map((n: Loose) => ({
+				name: n.name,
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				parameters: {},
+				position: [0, 0],
+				id: n.id,
+			}));
 		const node = { ...generate, type: `${PACKAGE}.heyGenGenerateFromTemplate` };
 		const workflow = h.workflow({ id: 'x', name: 'x', nodes: [...others, node], connections: {} });
 		const found = expressions(generate.parameters).filter((e) => e.includes('$('));
 		// without the isExecuted guard the same expression throws: the check can fail
-		expect(() => workflow.expression.getParameterValue("={{ $('" + others[0].name + "').item.json.x }}", null, 0, 0, generate.name, [], 'manual', {})).toThrow();
+		expect(() =>
+			workflow.expression.getParameterValue(
+				"={{ $('" + others[0].name + "').item.json.x }}",
+				null,
+				0,
+				0,
+				generate.name,
+				[],
+				'manual',
+				{},
+			),
+		).toThrow();
 		for (const expression of found) {
-			expect(() => workflow.expression.getParameterValue(expression, null, 0, 0, generate.name, [], 'manual', {})).not.toThrow();
+			expect(() =>
+				workflow.expression.getParameterValue(
+					expression,
+					null,
+					0,
+					0,
+					generate.name,
+					[],
+					'manual',
+					{},
+				),
+			).not.toThrow();
 		}
 	});
 });

@@ -15,11 +15,34 @@ withSandboxEngine({}, (pair) => ({ sb, h } = pair));
 
 const SCHEMA = {
 	tpl_birthday: [
-		{ id: 'name', displayName: 'name (text)', type: 'string', required: false, display: true, defaultMatch: false, defaultValue: 'Friend' },
-		{ id: 'message', displayName: 'message (text)', type: 'string', required: false, display: true, defaultMatch: false, defaultValue: 'Happy birthday!' },
+		{
+			id: 'name',
+			displayName: 'name (text)',
+			type: 'string',
+			required: false,
+			display: true,
+			defaultMatch: false,
+			defaultValue: 'Friend',
+		},
+		{
+			id: 'message',
+			displayName: 'message (text)',
+			type: 'string',
+			required: false,
+			display: true,
+			defaultMatch: false,
+			defaultValue: 'Happy birthday!',
+		},
 	],
 	tpl_legacy_promo: [
-		{ id: 'title_text', displayName: 'title_text (text)', type: 'string', required: false, display: true, defaultMatch: false },
+		{
+			id: 'title_text',
+			displayName: 'title_text (text)',
+			type: 'string',
+			required: false,
+			display: true,
+			defaultMatch: false,
+		},
 	],
 } as Record<string, Json[]>;
 
@@ -46,7 +69,12 @@ function workflow(templateId: string, values: Json, extra: Json = {}) {
 				},
 				...(extra.onError ? { onError: extra.onError } : {}),
 			},
-			...(extra.after ? [{ name: 'Good', type: 'n8n-nodes-base.noOp' }, { name: 'Failed', type: 'n8n-nodes-base.noOp' }] : []),
+			...(extra.after
+				? [
+						{ name: 'Good', type: 'n8n-nodes-base.noOp' },
+						{ name: 'Failed', type: 'n8n-nodes-base.noOp' },
+					]
+				: []),
 		],
 		connections: {
 			Trigger: { main: [[{ node: 'Generate', type: 'main', index: 0 }]] },
@@ -65,13 +93,18 @@ function workflow(templateId: string, values: Json, extra: Json = {}) {
 }
 
 const posts = () => sb.requests.filter((r: Loose) => r.server === 'api' && r.method === 'POST');
-const birthday = (extra: Json = {}) => workflow('tpl_birthday', { name: '={{ $json.name }}' }, extra);
-const legacy = (extra: Json = {}) => workflow('tpl_legacy_promo', { title_text: '={{ $json.name }}' }, extra);
+const birthday = (extra: Json = {}) =>
+	workflow('tpl_birthday', { name: '={{ $json.name }}' }, extra);
+const legacy = (extra: Json = {}) =>
+	workflow('tpl_legacy_promo', { title_text: '={{ $json.name }}' }, extra);
 
 describe('v3: idempotent generate', () => {
 	it('retries a POST whose answer was lost with the same Idempotency-Key: one video, one charge', async () => {
 		sb.fault({ method: 'POST', path: '/v3/templates/tpl_birthday', type: 'drop_after_processing' });
-		const r = await h.run(birthday(), { items: [{ json: { name: 'Ada' } }], executionId: 'exec-idem' });
+		const r = await h.run(birthday(), {
+			items: [{ json: { name: 'Ada' } }],
+			executionId: 'exec-idem',
+		});
 		expect(r.status).toBe('success');
 		expect(posts()).toHaveLength(2);
 		const [first, second] = posts();
@@ -84,7 +117,10 @@ describe('v3: idempotent generate', () => {
 		expect(out.idempotency_key).toBe(first.headers['idempotency-key']);
 
 		// The same execution and items again (e.g. a crashed execution re-run): HeyGen replays, nothing is charged.
-		const again = await h.run(birthday(), { items: [{ json: { name: 'Ada' } }], executionId: 'exec-idem' });
+		const again = await h.run(birthday(), {
+			items: [{ json: { name: 'Ada' } }],
+			executionId: 'exec-idem',
+		});
 		expect(again.status).toBe('success');
 		expect(again.items('Generate')[0].json.video_id).toBe(out.video_id);
 		expect(sb.charges).toBe(1);
@@ -92,18 +128,34 @@ describe('v3: idempotent generate', () => {
 	});
 
 	it('gives other items, other bodies and other executions their own keys', async () => {
-		const r = await h.run(birthday(), { items: [{ json: { name: 'Ada' } }, { json: { name: 'Ada' } }], executionId: 'exec-a' });
-		const other = await h.run(birthday(), { items: [{ json: { name: 'Ada' } }], executionId: 'exec-b' });
-		const changed = await h.run(birthday(), { items: [{ json: { name: 'Grace' } }], executionId: 'exec-a' });
-		const keys = [...r.items('Generate'), ...other.items('Generate'), ...changed.items('Generate')].map(
-			(i: Loose) => i.json.idempotency_key,
-		);
+		const r = await h.run(birthday(), {
+			items: [{ json: { name: 'Ada' } }, { json: { name: 'Ada' } }],
+			executionId: 'exec-a',
+		});
+		const other = await h.run(birthday(), {
+			items: [{ json: { name: 'Ada' } }],
+			executionId: 'exec-b',
+		});
+		const changed = await h.run(birthday(), {
+			items: [{ json: { name: 'Grace' } }],
+			executionId: 'exec-a',
+		});
+		const keys = [
+			...r.items('Generate'),
+			...other.items('Generate'),
+			...changed.items('Generate'),
+		].map((i: Loose) => i.json.idempotency_key);
 		expect(new Set(keys).size).toBe(4);
 		expect(sb.charges).toBe(4);
 	});
 
 	it('waits out a 429 with Retry-After, then succeeds: two POSTs, one charge', async () => {
-		sb.fault({ method: 'POST', path: '/v3/templates/tpl_birthday', type: 'rate_limit', retryAfter: 1 });
+		sb.fault({
+			method: 'POST',
+			path: '/v3/templates/tpl_birthday',
+			type: 'rate_limit',
+			retryAfter: 1,
+		});
 		const r = await h.run(birthday(), { items: [{ json: { name: 'Ada' } }] });
 		expect(r.status).toBe('success');
 		expect(posts().map((p: Loose) => p.status)).toEqual([429, 200]);
@@ -112,14 +164,22 @@ describe('v3: idempotent generate', () => {
 	});
 
 	it('a 429 storm is bounded: five attempts in all, then the item fails saying what to do', async () => {
-		sb.fault({ method: 'POST', path: '/v3/templates/tpl_birthday', type: 'rate_limit', retryAfter: 0, times: Infinity });
+		sb.fault({
+			method: 'POST',
+			path: '/v3/templates/tpl_birthday',
+			type: 'rate_limit',
+			retryAfter: 0,
+			times: Infinity,
+		});
 		// One request at a time: the bound of a single request (the shared bound of parallel requests: generate.inflight).
 		const r = await h.run(birthday({ options: { requestsInParallel: 1 } }), {
 			items: [{ json: { name: 'Ada' } }, { json: { name: 'Grace' } }],
 		});
 		expect(r.status).toBe('error');
 		const error = r.nodeError('Generate');
-		expect(error.message).toMatch(/^HeyGen error \[rate_limit_exceeded\]: .*Options → Delay Between Items\.$/);
+		expect(error.message).toMatch(
+			/^HeyGen error \[rate_limit_exceeded\]: .*Options → Delay Between Items\.$/,
+		);
 		expect(error.context.itemIndex).toBe(0);
 		expect(posts()).toHaveLength(5);
 		expect(new Set(posts().map((p: Loose) => p.headers['idempotency-key'])).size).toBe(1);
@@ -127,11 +187,18 @@ describe('v3: idempotent generate', () => {
 	});
 
 	it('a Retry-After beyond the one-minute bound is not waited for: one POST, the item fails at once', async () => {
-		sb.fault({ method: 'POST', path: '/v3/templates/tpl_birthday', type: 'rate_limit', retryAfter: 3600 });
+		sb.fault({
+			method: 'POST',
+			path: '/v3/templates/tpl_birthday',
+			type: 'rate_limit',
+			retryAfter: 3600,
+		});
 		const r = await h.run(birthday(), { items: [{ json: { name: 'Ada' } }] });
 		expect(r.status).toBe('error');
 		// It says what HeyGen asked for, not that waits were exhausted: no wait happened.
-		expect(r.nodeError('Generate').message).toMatch(/asked to wait 3600 s \(Retry-After\).*longer than the 60 s/);
+		expect(r.nodeError('Generate').message).toMatch(
+			/asked to wait 3600 s \(Retry-After\).*longer than the 60 s/,
+		);
 		expect(r.nodeError('Generate').message).not.toMatch(/after the allowed waits/);
 		expect(r.nodeError('Generate').httpCode).toBe('429');
 		expect(posts()).toHaveLength(1);
@@ -142,19 +209,27 @@ describe('legacy: never repeated', () => {
 	it.each([
 		['drop_after_processing', 1],
 		['server_error', 0],
-	])('%s: the item fails with "may or may not have started" after exactly one POST', async (type, charges) => {
-		sb.fault({ method: 'POST', path: '/v2/template/tpl_legacy_promo/generate', type });
-		const r = await h.run(legacy(), { items: [{ json: { name: 'Sale' } }] });
-		expect(r.status).toBe('error');
-		const error = r.nodeError('Generate');
-		expect(error.message).toMatch(/may or may not have started/);
-		expect(error.description).toMatch(/not repeated/);
-		expect(posts()).toHaveLength(1);
-		expect(sb.charges).toBe(charges);
-	});
+	])(
+		'%s: the item fails with "may or may not have started" after exactly one POST',
+		async (type, charges) => {
+			sb.fault({ method: 'POST', path: '/v2/template/tpl_legacy_promo/generate', type });
+			const r = await h.run(legacy(), { items: [{ json: { name: 'Sale' } }] });
+			expect(r.status).toBe('error');
+			const error = r.nodeError('Generate');
+			expect(error.message).toMatch(/may or may not have started/);
+			expect(error.description).toMatch(/not repeated/);
+			expect(posts()).toHaveLength(1);
+			expect(sb.charges).toBe(charges);
+		},
+	);
 
 	it('a 429 with Retry-After was refused by HeyGen, so it is retried even without idempotency', async () => {
-		sb.fault({ method: 'POST', path: '/v2/template/tpl_legacy_promo/generate', type: 'rate_limit', retryAfter: 1 });
+		sb.fault({
+			method: 'POST',
+			path: '/v2/template/tpl_legacy_promo/generate',
+			type: 'rate_limit',
+			retryAfter: 1,
+		});
 		const r = await h.run(legacy(), { items: [{ json: { name: 'Sale' } }] });
 		expect(r.status).toBe('success');
 		expect(posts().map((p: Loose) => p.status)).toEqual([429, 200]);
@@ -178,7 +253,9 @@ describe('plan limits and error envelopes fail at once, with what to do', () => 
 		sb.fault({ method: 'POST', path: '/v3/templates/tpl_birthday', type: 'insufficient_credit' });
 		const r = await h.run(birthday(), { items: [{ json: { name: 'Ada' } }] });
 		expect(r.status).toBe('error');
-		expect(r.nodeError('Generate').message).toMatch(/^HeyGen error \[insufficient_credit\]: .*Not enough HeyGen credits: top up/);
+		expect(r.nodeError('Generate').message).toMatch(
+			/^HeyGen error \[insufficient_credit\]: .*Not enough HeyGen credits: top up/,
+		);
 		expect(r.nodeError('Generate').httpCode).toBe('402');
 		expect(posts()).toHaveLength(1);
 	});
@@ -199,13 +276,23 @@ describe('plan limits and error envelopes fail at once, with what to do', () => 
 });
 
 describe("n8n's error handling", () => {
-	const items = [{ name: 'Ada' }, { name: 'x'.repeat(5001) }, { name: 'Grace' }, { name: '   ' }].map((json) => ({ json }));
+	const items = [
+		{ name: 'Ada' },
+		{ name: 'x'.repeat(5001) },
+		{ name: 'Grace' },
+		{ name: '   ' },
+	].map((json) => ({ json }));
 
 	it('continue (regular output): failed items leave as {error} in order with pairedItem, the others are generated', async () => {
 		const r = await h.run(birthday({ onError: 'continueRegularOutput' }), { items });
 		expect(r.status).toBe('success');
 		const out = r.items('Generate');
-		expect(out.map((i: Loose) => i.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }, { item: 3 }]);
+		expect(out.map((i: Loose) => i.pairedItem)).toEqual([
+			{ item: 0 },
+			{ item: 1 },
+			{ item: 2 },
+			{ item: 3 },
+		]);
 		expect(out[0].json.video_id).toEqual(expect.any(String));
 		// Keep Input Fields (default on): a failed contact keeps its fields next to the error, as on the error output
 		expect(out[1].json).toEqual({
@@ -213,12 +300,21 @@ describe("n8n's error handling", () => {
 			error: 'Item 2: variable "name" is 5001 characters; HeyGen accepts at most 5000',
 		});
 		expect(out[2].json.video_id).toEqual(expect.any(String));
-		expect(out[3].json).toMatchObject({ name: '   ', error: expect.stringMatching(/^Item 4: variable "name" is empty/) });
-		expect(posts().map((p: Loose) => p.body.variables.name.properties.content)).toEqual(['Ada', 'Grace']);
+		expect(out[3].json).toMatchObject({
+			name: '   ',
+			error: expect.stringMatching(/^Item 4: variable "name" is empty/),
+		});
+		expect(posts().map((p: Loose) => p.body.variables.name.properties.content)).toEqual([
+			'Ada',
+			'Grace',
+		]);
 	});
 
 	it('continue (regular output) without Keep Input Fields: failed items are only {error}', async () => {
-		const r = await h.run(birthday({ onError: 'continueRegularOutput', options: { keepInputFields: false } }), { items });
+		const r = await h.run(
+			birthday({ onError: 'continueRegularOutput', options: { keepInputFields: false } }),
+			{ items },
+		);
 		expect(r.items('Generate')[1].json).toEqual({
 			error: 'Item 2: variable "name" is 5001 characters; HeyGen accepts at most 5000',
 		});

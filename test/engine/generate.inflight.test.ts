@@ -16,7 +16,9 @@ let h: Loose;
 
 beforeAll(async () => {
 	sb = await startSandbox({ port: 0, concurrency: 100 });
-	h = createHarness({ credentials: { heyGenTemplatesApi: { apiKey: sb.apiKey, baseUrl: sb.url } } });
+	h = createHarness({
+		credentials: { heyGenTemplatesApi: { apiKey: sb.apiKey, baseUrl: sb.url } },
+	});
 });
 afterAll(async () => {
 	await sb.close();
@@ -24,8 +26,26 @@ afterAll(async () => {
 beforeEach(() => sb.reset());
 
 const SCHEMA: Record<string, Loose[]> = {
-	tpl_birthday: [{ id: 'name', displayName: 'name (text)', type: 'string', required: false, display: true, defaultMatch: false }],
-	tpl_legacy_promo: [{ id: 'title_text', displayName: 'title_text (text)', type: 'string', required: false, display: true, defaultMatch: false }],
+	tpl_birthday: [
+		{
+			id: 'name',
+			displayName: 'name (text)',
+			type: 'string',
+			required: false,
+			display: true,
+			defaultMatch: false,
+		},
+	],
+	tpl_legacy_promo: [
+		{
+			id: 'title_text',
+			displayName: 'title_text (text)',
+			type: 'string',
+			required: false,
+			display: true,
+			defaultMatch: false,
+		},
+	],
 };
 const VARIABLE: Record<string, string> = { tpl_birthday: 'name', tpl_legacy_promo: 'title_text' };
 
@@ -57,7 +77,8 @@ function workflow(templateId: string, options: Loose, onError?: string) {
 	};
 }
 
-const contacts = (n: number) => Array.from({ length: n }, (_, i) => ({ json: { name: `Contact ${i}` } }));
+const contacts = (n: number) =>
+	Array.from({ length: n }, (_, i) => ({ json: { name: `Contact ${i}` } }));
 const posts = () => sb.requests.filter((r: Loose) => r.server === 'api' && r.method === 'POST');
 
 /** The most generate requests the sandbox held unanswered at once (a lower bound of what the node had in flight). */
@@ -78,9 +99,18 @@ function watchPending() {
 describe('Generate with requests in flight', () => {
 	it('keeps output order and pairedItem while answers arrive out of order; never more in flight than the option', async () => {
 		// The first two requests answer late, so later items finish first.
-		sb.fault({ method: 'POST', path: '/v3/templates/tpl_birthday', type: 'slow', delayMs: 1500, times: 2 });
+		sb.fault({
+			method: 'POST',
+			path: '/v3/templates/tpl_birthday',
+			type: 'slow',
+			delayMs: 1500,
+			times: 2,
+		});
 		const watch = watchPending();
-		const r = await h.run(workflow('tpl_birthday', { requestsInParallel: 4 }), { items: contacts(24), executionId: 'exec-order' });
+		const r = await h.run(workflow('tpl_birthday', { requestsInParallel: 4 }), {
+			items: contacts(24),
+			executionId: 'exec-order',
+		});
 		const maxPending = watch.stop();
 		expect(r.status).toBe('success');
 		const out = r.items('Generate');
@@ -97,12 +127,22 @@ describe('Generate with requests in flight', () => {
 		expect(maxPending).toBeGreaterThanOrEqual(2);
 		expect(maxPending).toBeLessThanOrEqual(4);
 		// Requests leave in item order.
-		expect(posts().map((p: Loose) => p.body.variables.name.properties.content)).toEqual(contacts(24).map((c) => c.json.name));
+		expect(posts().map((p: Loose) => p.body.variables.name.properties.content)).toEqual(
+			contacts(24).map((c) => c.json.name),
+		);
 	});
 
 	it('one 429 pauses every request: only those already in flight reach HeyGen during its Retry-After', async () => {
-		sb.fault({ method: 'POST', path: '/v3/templates/tpl_birthday', type: 'rate_limit', retryAfter: 2, times: 1 });
-		const r = await h.run(workflow('tpl_birthday', { requestsInParallel: 8 }), { items: contacts(30) });
+		sb.fault({
+			method: 'POST',
+			path: '/v3/templates/tpl_birthday',
+			type: 'rate_limit',
+			retryAfter: 2,
+			times: 1,
+		});
+		const r = await h.run(workflow('tpl_birthday', { requestsInParallel: 8 }), {
+			items: contacts(30),
+		});
 		expect(r.status).toBe('success');
 		expect(r.items('Generate')).toHaveLength(30);
 		const all = posts();
@@ -111,13 +151,24 @@ describe('Generate with requests in flight', () => {
 		expect(sb.charges).toBe(30);
 		const refused = all.find((p: Loose) => p.status === 429);
 		// Without the shared clock the other lanes would send the remaining ~22 items at once.
-		const duringPause = all.filter((p: Loose) => p.time > refused.time && p.time < refused.time + 1800);
+		const duringPause = all.filter(
+			(p: Loose) => p.time > refused.time && p.time < refused.time + 1800,
+		);
 		expect(duringPause.length).toBeLessThanOrEqual(7);
 	});
 
 	it('a 429 storm draws on one budget: requests in flight give up together, later items try once', async () => {
-		sb.fault({ method: 'POST', path: '/v3/templates/tpl_birthday', type: 'rate_limit', retryAfter: 0, times: Infinity });
-		const r = await h.run(workflow('tpl_birthday', { requestsInParallel: 4 }, 'continueRegularOutput'), { items: contacts(12) });
+		sb.fault({
+			method: 'POST',
+			path: '/v3/templates/tpl_birthday',
+			type: 'rate_limit',
+			retryAfter: 0,
+			times: Infinity,
+		});
+		const r = await h.run(
+			workflow('tpl_birthday', { requestsInParallel: 4 }, 'continueRegularOutput'),
+			{ items: contacts(12) },
+		);
 		expect(r.status).toBe('success');
 		const out = r.items('Generate');
 		expect(out).toHaveLength(12);
@@ -130,8 +181,15 @@ describe('Generate with requests in flight', () => {
 	});
 
 	it('v3: lost answers with 8 in flight are retried with the same key: one video and one charge per item', async () => {
-		sb.fault({ method: 'POST', path: '/v3/templates/tpl_birthday', type: 'drop_after_processing', times: 3 });
-		const r = await h.run(workflow('tpl_birthday', { requestsInParallel: 8 }), { items: contacts(16) });
+		sb.fault({
+			method: 'POST',
+			path: '/v3/templates/tpl_birthday',
+			type: 'drop_after_processing',
+			times: 3,
+		});
+		const r = await h.run(workflow('tpl_birthday', { requestsInParallel: 8 }), {
+			items: contacts(16),
+		});
 		expect(r.status).toBe('success');
 		const out = r.items('Generate');
 		expect(out).toHaveLength(16);
@@ -143,8 +201,16 @@ describe('Generate with requests in flight', () => {
 	});
 
 	it('legacy: with 8 in flight a generate whose answer was lost is never sent again', async () => {
-		sb.fault({ method: 'POST', path: '/v2/template/tpl_legacy_promo/generate', type: 'drop_after_processing', times: 2 });
-		const r = await h.run(workflow('tpl_legacy_promo', { requestsInParallel: 8 }, 'continueRegularOutput'), { items: contacts(10) });
+		sb.fault({
+			method: 'POST',
+			path: '/v2/template/tpl_legacy_promo/generate',
+			type: 'drop_after_processing',
+			times: 2,
+		});
+		const r = await h.run(
+			workflow('tpl_legacy_promo', { requestsInParallel: 8 }, 'continueRegularOutput'),
+			{ items: contacts(10) },
+		);
 		expect(r.status).toBe('success');
 		const out = r.items('Generate');
 		expect(out).toHaveLength(10);

@@ -16,11 +16,34 @@ withSandboxEngine({}, (pair) => ({ sb, h } = pair));
 
 const SCHEMA = {
 	tpl_birthday: [
-		{ id: 'name', displayName: 'name (text)', type: 'string', required: false, display: true, defaultMatch: false, defaultValue: 'Friend' },
-		{ id: 'message', displayName: 'message (text)', type: 'string', required: false, display: true, defaultMatch: false, defaultValue: 'Happy birthday!' },
+		{
+			id: 'name',
+			displayName: 'name (text)',
+			type: 'string',
+			required: false,
+			display: true,
+			defaultMatch: false,
+			defaultValue: 'Friend',
+		},
+		{
+			id: 'message',
+			displayName: 'message (text)',
+			type: 'string',
+			required: false,
+			display: true,
+			defaultMatch: false,
+			defaultValue: 'Happy birthday!',
+		},
 	],
 	tpl_legacy_promo: [
-		{ id: 'title_text', displayName: 'title_text (text)', type: 'string', required: false, display: true, defaultMatch: false },
+		{
+			id: 'title_text',
+			displayName: 'title_text (text)',
+			type: 'string',
+			required: false,
+			display: true,
+			defaultMatch: false,
+		},
 	],
 } as Record<string, Json[]>;
 
@@ -47,7 +70,12 @@ function workflow(templateId: string, values: Json, extra: Json = {}) {
 				},
 				...(extra.onError ? { onError: extra.onError } : {}),
 			},
-			...(extra.after ? [{ name: 'Good', type: 'n8n-nodes-base.noOp' }, { name: 'Failed', type: 'n8n-nodes-base.noOp' }] : []),
+			...(extra.after
+				? [
+						{ name: 'Good', type: 'n8n-nodes-base.noOp' },
+						{ name: 'Failed', type: 'n8n-nodes-base.noOp' },
+					]
+				: []),
 		],
 		connections: {
 			Trigger: { main: [[{ node: 'Generate', type: 'main', index: 0 }]] },
@@ -66,11 +94,18 @@ function workflow(templateId: string, values: Json, extra: Json = {}) {
 }
 
 const GENERATE_PATH = '/v2/template/tpl_legacy_promo/generate';
-const posts = () => sb.requests.filter((r: Loose) => r.server === 'api' && r.method === 'POST' && r.path === GENERATE_PATH);
+const posts = () =>
+	sb.requests.filter(
+		(r: Loose) => r.server === 'api' && r.method === 'POST' && r.path === GENERATE_PATH,
+	);
 const retrying = { retryOnFail: true, maxTries: 3, waitBetweenTries: 10 };
 
 function legacyWithRetry(extra: Json = {}) {
-	const wf = workflow('tpl_legacy_promo', { title_text: '={{ $json.name }}' }, { options: { keepInputFields: true }, ...extra });
+	const wf = workflow(
+		'tpl_legacy_promo',
+		{ title_text: '={{ $json.name }}' },
+		{ options: { keepInputFields: true }, ...extra },
+	);
 	Object.assign(wf.nodes[1], retrying);
 	return wf;
 }
@@ -85,7 +120,9 @@ test('a 502 after HeyGen created the video, with Retry On Fail (3 tries): one re
 });
 
 test('two items, the second invalid, with Retry On Fail: the first renders once', async () => {
-	const r = await h.run(legacyWithRetry(), { items: [{ json: { name: 'Ada' } }, { json: { name: '' } }] });
+	const r = await h.run(legacyWithRetry(), {
+		items: [{ json: { name: 'Ada' } }, { json: { name: '' } }],
+	});
 	expect(r.status).toBe('error');
 	expect(r.error.message).toMatch(/Item 2/);
 	expect(posts()).toHaveLength(1);

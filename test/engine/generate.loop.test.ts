@@ -35,7 +35,8 @@ function generateNode(options: Record<string, unknown> = {}) {
 	};
 }
 
-const generatePosts = () => sb.requests.filter((r: Loose) => r.method === 'POST' && r.path === '/v3/templates/tpl_birthday');
+const generatePosts = () =>
+	sb.requests.filter((r: Loose) => r.method === 'POST' && r.path === '/v3/templates/tpl_birthday');
 
 describe('a loop that sends a failed render back to Generate', () => {
 	/** Trigger → Generate → Wait For Video; Failed → Generate again; Completed → Done. */
@@ -88,7 +89,11 @@ describe('a loop that sends a failed render back to Generate', () => {
 		let rendered = false;
 		try {
 			const first = await sb.waitFor(() => [...sb.videos.values()][0]);
-			sb.fail(first.id, { code: 40119, message: 'Video is too long', detail: 'Sandbox failure for the loop test' });
+			sb.fail(first.id, {
+				code: 40119,
+				message: 'Video is too long',
+				detail: 'Sandbox failure for the loop test',
+			});
 			// Were the second round keyed like the first, HeyGen would replay the failed video and the loop would
 			// spin on it without ever rendering again: no second video would appear.
 			const second = await sb.waitFor(() => [...sb.videos.values()][1], { timeoutMs: 20_000 });
@@ -118,7 +123,11 @@ describe('a loop that sends a failed render back to Generate', () => {
 		expect(again.json.video_id).toBe([...sb.videos.keys()][1]);
 		expect(again.json.error).toBeUndefined();
 		const [done] = r.items('Done');
-		expect(done.json).toMatchObject({ contact_id: 'c-7', status: 'completed', video_id: again.json.video_id });
+		expect(done.json).toMatchObject({
+			contact_id: 'c-7',
+			status: 'completed',
+			video_id: again.json.video_id,
+		});
 	});
 
 	it('gives the second round its own default callback ID', async () => {
@@ -127,12 +136,19 @@ describe('a loop that sends a failed render back to Generate', () => {
 		workflow.nodes[1] = generateNode();
 		const running = h.run(workflow, { items: [{ json: { name: 'Ada' } }], executionId: 'exec-cb' });
 		const first = await sb.waitFor(() => [...sb.videos.values()][0]);
-		sb.fail(first.id, { code: 40119, message: 'Video is too long', detail: 'Sandbox failure for the loop test' });
+		sb.fail(first.id, {
+			code: 40119,
+			message: 'Video is too long',
+			detail: 'Sandbox failure for the loop test',
+		});
 		const second = await sb.waitFor(() => [...sb.videos.values()][1], { timeoutMs: 20_000 });
 		sb.complete(second.id);
 		const r = await running;
 		expect(r.status).toBe('success');
-		expect(generatePosts().map((p: Loose) => p.body.callback_id)).toEqual(['n8n-exec-cb-0', 'n8n-exec-cb-0-r1']);
+		expect(generatePosts().map((p: Loose) => p.body.callback_id)).toEqual([
+			'n8n-exec-cb-0',
+			'n8n-exec-cb-0-r1',
+		]);
 	});
 });
 
@@ -140,7 +156,10 @@ describe('stopping an execution mid-batch', () => {
 	it('sends nothing more once the execution is stopped, even while waiting between items', async () => {
 		const items = Array.from({ length: 40 }, (_, i) => ({ json: { name: `Contact ${i}` } }));
 		const workflow = {
-			nodes: [{ name: 'Trigger', type: 'n8n-nodes-base.manualTrigger' }, generateNode({ delayBetweenItems: 400 })],
+			nodes: [
+				{ name: 'Trigger', type: 'n8n-nodes-base.manualTrigger' },
+				generateNode({ delayBetweenItems: 400 }),
+			],
 			connections: { Trigger: { main: [[{ node: 'Generate', type: 'main', index: 0 }]] } },
 		};
 		let postsAtStop = 0;
@@ -148,10 +167,12 @@ describe('stopping an execution mid-batch', () => {
 			items,
 			executionId: 'exec-stopped',
 			onStart: (cancel: () => void) => {
-				void sb.waitFor(() => generatePosts().length >= 2).then(() => {
-					postsAtStop = generatePosts().length;
-					cancel();
-				});
+				void sb
+					.waitFor(() => generatePosts().length >= 2)
+					.then(() => {
+						postsAtStop = generatePosts().length;
+						cancel();
+					});
 			},
 		});
 		expect(r.status).toBe('canceled');
@@ -161,13 +182,25 @@ describe('stopping an execution mid-batch', () => {
 		// that the stopped node sent nothing after the stop: its loop would POST every 400 ms.
 		const later = await h.run(
 			{
-				nodes: [{ name: 'Trigger', type: 'n8n-nodes-base.manualTrigger' }, generateNode({ delayBetweenItems: 400 })],
+				nodes: [
+					{ name: 'Trigger', type: 'n8n-nodes-base.manualTrigger' },
+					generateNode({ delayBetweenItems: 400 }),
+				],
 				connections: { Trigger: { main: [[{ node: 'Generate', type: 'main', index: 0 }]] } },
 			},
-			{ items: [{ json: { name: 'A' } }, { json: { name: 'B' } }, { json: { name: 'C' } }, { json: { name: 'D' } }] },
+			{
+				items: [
+					{ json: { name: 'A' } },
+					{ json: { name: 'B' } },
+					{ json: { name: 'C' } },
+					{ json: { name: 'D' } },
+				],
+			},
 		);
 		expect(later.status).toBe('success');
-		const stoppedRunPosts = generatePosts().filter((p: Loose) => p.body.callback_id.startsWith('n8n-exec-stopped-'));
+		const stoppedRunPosts = generatePosts().filter((p: Loose) =>
+			p.body.callback_id.startsWith('n8n-exec-stopped-'),
+		);
 		expect(stoppedRunPosts.length).toBeLessThanOrEqual(postsAtStop + 1);
 		expect(stoppedRunPosts.length).toBeLessThan(items.length);
 	});

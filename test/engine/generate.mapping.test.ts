@@ -69,7 +69,9 @@ async function run(setup: Setup, items: Json[]) {
 
 const posts = () => sb.requests.filter((r: Loose) => r.server === 'api' && r.method === 'POST');
 const sentTexts = (post: Loose) =>
-	Object.fromEntries(Object.entries(post.body.variables).map(([k, v]: Loose) => [k, v.properties.content]));
+	Object.fromEntries(
+		Object.entries(post.body.variables).map(([k, v]: Loose) => [k, v.properties.content]),
+	);
 const videoOf = (r: Loose, k = 0) => sb.videos.get(r.items('Generate')[k].json.video_id);
 
 describe("Map Automatically on the real output items of n8n's OpenAI node", () => {
@@ -119,7 +121,10 @@ describe("Map Automatically on the real output items of n8n's OpenAI node", () =
 
 	it('top-level fields come after the LLM JSON, and fill what it lacks', async () => {
 		const r = await run({ templateId: 'tpl_birthday', auto: true }, [
-			{ name: 'Top-level Ada', message: { role: 'assistant', content: { message: 'From the model' } } },
+			{
+				name: 'Top-level Ada',
+				message: { role: 'assistant', content: { message: 'From the model' } },
+			},
 		]);
 		expect(r.status).toBe('success');
 		expect(sentTexts(posts()[0])).toEqual({ name: 'Top-level Ada', message: 'From the model' });
@@ -132,7 +137,9 @@ describe('text variables are always sent', () => {
 		const response = await fetch(`${sb.url}/v3/templates/tpl_birthday`, {
 			method: 'POST',
 			headers: { 'x-api-key': sb.apiKey, 'content-type': 'application/json' },
-			body: JSON.stringify({ variables: { message: { name: 'message', type: 'text', properties: { content: 'Hi' } } } }),
+			body: JSON.stringify({
+				variables: { message: { name: 'message', type: 'text', properties: { content: 'Hi' } } },
+			}),
 		});
 		const body = (await response.json()) as Loose;
 		const video = sb.videos.get(body.data.id);
@@ -141,11 +148,25 @@ describe('text variables are always sent', () => {
 	});
 
 	it("defined below: an untouched or emptied text field sends the template's current text; nothing stays {{…}}", async () => {
-		const r = await run({ templateId: 'tpl_sales_outreach', values: { script: 'Hi, a short video for you.', first_name: '', company: 'your company' } }, [{}]);
+		const r = await run(
+			{
+				templateId: 'tpl_sales_outreach',
+				values: { script: 'Hi, a short video for you.', first_name: '', company: 'your company' },
+			},
+			[{}],
+		);
 		expect(r.status).toBe('success');
-		expect(sentTexts(posts()[0])).toEqual({ first_name: 'there', company: 'your company', script: 'Hi, a short video for you.' });
+		expect(sentTexts(posts()[0])).toEqual({
+			first_name: 'there',
+			company: 'your company',
+			script: 'Hi, a short video for you.',
+		});
 		expect(videoOf(r).unfilledPlaceholders).toEqual([]);
-		expect(r.items('Generate')[0].json.request.variables.first_name).toEqual({ type: 'text', characters: 5, template_text: true });
+		expect(r.items('Generate')[0].json.request.variables.first_name).toEqual({
+			type: 'text',
+			characters: 5,
+			template_text: true,
+		});
 	});
 
 	it('Map Automatically: a text variable no source fills fails the item with nothing sent, unless Use Template Text', async () => {
@@ -156,14 +177,24 @@ describe('text variables are always sent', () => {
 			'Item 1: Map Automatically found no value for the text variable "message" ("message": skipped an object in input fields); HeyGen would show {{message}} in the video, so nothing was sent. Add fields named like the variables, or set Options → Missing Text Variables → Use Template Text',
 		);
 		expect(posts()).toHaveLength(0);
-		const lenient = await run({ templateId: 'tpl_birthday', auto: true, options: { missingTextVariables: 'useTemplateText' } }, [item]);
+		const lenient = await run(
+			{
+				templateId: 'tpl_birthday',
+				auto: true,
+				options: { missingTextVariables: 'useTemplateText' },
+			},
+			[item],
+		);
 		expect(lenient.status).toBe('success');
 		expect(sentTexts(posts()[0])).toEqual({ name: 'Ada', message: 'Happy birthday!' });
 		expect(videoOf(lenient).unfilledPlaceholders).toEqual([]);
 	});
 
 	it('legacy route: text variables are sent the same way', async () => {
-		const r = await run({ templateId: 'tpl_legacy_promo', values: { product_image: 'asset_new' } }, [{}]);
+		const r = await run(
+			{ templateId: 'tpl_legacy_promo', values: { product_image: 'asset_new' } },
+			[{}],
+		);
 		expect(r.status).toBe('success');
 		expect(posts()[0].path).toBe('/v2/template/tpl_legacy_promo/generate');
 		expect(sentTexts(posts()[0]).title_text).toBe('Big Summer Sale');
@@ -172,8 +203,14 @@ describe('text variables are always sent', () => {
 
 describe('no paid video for unmatched data', () => {
 	it('a batch of 50 items matching no variable: 0 generate calls, 50 item errors naming the variables', async () => {
-		const items = Array.from({ length: 50 }, (_, k) => ({ full_name: `Contact ${k}`, greeting: 'Hello' }));
-		const r = await run({ templateId: 'tpl_birthday', auto: true, onError: 'continueRegularOutput' }, items);
+		const items = Array.from({ length: 50 }, (_, k) => ({
+			full_name: `Contact ${k}`,
+			greeting: 'Hello',
+		}));
+		const r = await run(
+			{ templateId: 'tpl_birthday', auto: true, onError: 'continueRegularOutput' },
+			items,
+		);
 		expect(r.status).toBe('success');
 		expect(posts()).toHaveLength(0);
 		expect(sb.charges).toBe(0);
@@ -191,13 +228,27 @@ describe('no paid video for unmatched data', () => {
 
 describe('aspect ratio written as W:H', () => {
 	it('refuses 1920x1080 for a 9:16 template before sending, and sends 1080x1920', async () => {
-		const bad = await run({ templateId: 'tpl_vertical_story', values: { headline: 'Hi' }, options: { width: 1920, height: 1080 } }, [{}]);
+		const bad = await run(
+			{
+				templateId: 'tpl_vertical_story',
+				values: { headline: 'Hi' },
+				options: { width: 1920, height: 1080 },
+			},
+			[{}],
+		);
 		expect(bad.status).toBe('error');
 		expect(bad.nodeError('Generate').message).toBe(
 			"Item 1: dimension 1920x1080 does not match the template's aspect ratio (9:16); a forced size that does not fit the template distorts or fails the render",
 		);
 		expect(posts()).toHaveLength(0);
-		const good = await run({ templateId: 'tpl_vertical_story', values: { headline: 'Hi' }, options: { width: 1080, height: 1920 } }, [{}]);
+		const good = await run(
+			{
+				templateId: 'tpl_vertical_story',
+				values: { headline: 'Hi' },
+				options: { width: 1080, height: 1920 },
+			},
+			[{}],
+		);
 		expect(good.status).toBe('success');
 		expect(posts()[0].body.dimension).toEqual({ width: 1080, height: 1920 });
 	});
@@ -206,12 +257,19 @@ describe('aspect ratio written as W:H', () => {
 describe('variables named constructor, __proto__, toString', () => {
 	it('defined below: toString is sent as set; n8n itself drops values keyed constructor/__proto__, which then send the template text', async () => {
 		const r = await run(
-			{ templateId: 'tpl_js_names', values: { constructor: 'Builder', ['__proto__']: '={{ $json.p }}', toString: 'Text' } },
+			{
+				templateId: 'tpl_js_names',
+				values: { constructor: 'Builder', ['__proto__']: '={{ $json.p }}', toString: 'Text' },
+			},
 			[{ p: 'Proto' }],
 		);
 		expect(r.status).toBe('success');
 		// n8n-workflow's deepCopy of node parameters never copies keys named __proto__, constructor, prototype
-		expect(sentTexts(posts()[0])).toEqual({ constructor: 'Default builder', ['__proto__']: 'Default proto', toString: 'Text' });
+		expect(sentTexts(posts()[0])).toEqual({
+			constructor: 'Default builder',
+			['__proto__']: 'Default proto',
+			toString: 'Text',
+		});
 		expect(videoOf(r).renderedTexts).toEqual(['Default builder / Default proto / Text']);
 	});
 
@@ -222,14 +280,23 @@ describe('variables named constructor, __proto__, toString', () => {
 		]);
 		expect(r.status).toBe('error');
 		expect(sentTexts(posts()[0])).toEqual({ constructor: 'C', ['__proto__']: 'P', toString: 'T' });
-		expect(r.nodeError('Generate').message).toMatch(/^Item 2: Map Automatically found no value for the text variables "__proto__", "toString"/);
+		expect(r.nodeError('Generate').message).toMatch(
+			/^Item 2: Map Automatically found no value for the text variables "__proto__", "toString"/,
+		);
 		expect(posts()).toHaveLength(1);
 	});
 });
 
 describe('stale variable fields', () => {
 	it('fields stored for another template are an item error, nothing sent', async () => {
-		const r = await run({ templateId: 'tpl_sales_outreach', schema: await schemaFor('tpl_birthday'), values: { name: 'Ada', message: 'Old' } }, [{}]);
+		const r = await run(
+			{
+				templateId: 'tpl_sales_outreach',
+				schema: await schemaFor('tpl_birthday'),
+				values: { name: 'Ada', message: 'Old' },
+			},
+			[{}],
+		);
 		expect(r.status).toBe('error');
 		expect(r.nodeError('Generate').message).toBe(
 			'Item 1: the variable fields were loaded for another version of the template: "Sales Outreach — Personal Intro" no longer has "name", "message", now also has "first_name", "company", "script", "narrator". Open the node and reload the variables (Refresh), then check the values; nothing was sent',
@@ -245,7 +312,9 @@ describe('stale variable fields', () => {
 		try {
 			const r = await run({ templateId: 'tpl_birthday', schema, values: { name: 'Ada' } }, [{}]);
 			expect(r.status).toBe('error');
-			expect(r.nodeError('Generate').message).toMatch(/"Birthday Greeting" was edited in HeyGen since \(revision 1 → 2\)/);
+			expect(r.nodeError('Generate').message).toMatch(
+				/"Birthday Greeting" was edited in HeyGen since \(revision 1 → 2\)/,
+			);
 			expect(posts()).toHaveLength(0);
 		} finally {
 			template.revision = 1;

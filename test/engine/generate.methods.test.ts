@@ -27,8 +27,12 @@ function manyTemplates() {
 beforeAll(async () => {
 	sb = await startSandbox({ port: 0 });
 	big = await startSandbox({ port: 0, templates: manyTemplates() });
-	h = createHarness({ credentials: { heyGenTemplatesApi: { apiKey: sb.apiKey, baseUrl: sb.url } } });
-	hBig = createHarness({ credentials: { heyGenTemplatesApi: { apiKey: big.apiKey, baseUrl: big.url } } });
+	h = createHarness({
+		credentials: { heyGenTemplatesApi: { apiKey: sb.apiKey, baseUrl: sb.url } },
+	});
+	hBig = createHarness({
+		credentials: { heyGenTemplatesApi: { apiKey: big.apiKey, baseUrl: big.url } },
+	});
 });
 afterAll(async () => {
 	await sb.close();
@@ -54,7 +58,9 @@ describe('template picker (listSearch)', () => {
 			value: 'tpl_birthday',
 			url: 'https://app.heygen.com/templates/tpl_birthday',
 		});
-		expect(result.results.map((r: Loose) => r.name)).toContain('All Variable Types Showcase (portrait)');
+		expect(result.results.map((r: Loose) => r.name)).toContain(
+			'All Variable Types Showcase (portrait)',
+		);
 		// v3 lists only templates with variables, and never legacy-only ones
 		expect(result.results.map((r: Loose) => r.value)).not.toContain('tpl_square_no_vars');
 		expect(result.results.map((r: Loose) => r.value)).not.toContain('tpl_legacy_promo');
@@ -68,27 +74,36 @@ describe('template picker (listSearch)', () => {
 		const second = await search(hBig, { apiVersion: 'v3' }, undefined, first.paginationToken);
 		expect(second.results).toHaveLength(30);
 		expect(second.paginationToken).toBeUndefined();
-		expect(new Set([...first.results, ...second.results].map((r: Loose) => r.value)).size).toBe(130);
+		expect(new Set([...first.results, ...second.results].map((r: Loose) => r.value)).size).toBe(
+			130,
+		);
 		expect(big.requests.map((q: Loose) => q.query.limit)).toEqual(['100', '100']);
 	});
 
 	it('filters by name or ID (case-insensitive), reading further pages to find matches', async () => {
-		expect((await search(h, { apiVersion: 'auto' }, 'BIRTHDAY')).results.map((r: Loose) => r.value)).toEqual(['tpl_birthday']);
-		expect((await search(h, { apiVersion: 'auto' }, 'café')).results.map((r: Loose) => r.name)).toEqual([
+		expect(
+			(await search(h, { apiVersion: 'auto' }, 'BIRTHDAY')).results.map((r: Loose) => r.value),
+		).toEqual(['tpl_birthday']);
+		expect(
+			(await search(h, { apiVersion: 'auto' }, 'café')).results.map((r: Loose) => r.name),
+		).toEqual([
 			'Café Promo — Édition été 13 (landscape)',
 			'Café Promo — Édition été 29 (portrait)',
 		]);
 		// accent-insensitive both ways: "cafe" finds "Café", "ÉDITION ETE" finds "Édition été"
 		for (const filter of ['cafe', 'CAFE PROMO', 'edition ete', 'ÉDITION ÉTÉ', ' café ']) {
-			expect((await search(h, { apiVersion: 'auto' }, filter)).results.map((r: Loose) => r.value)).toEqual([
-				'tpl_gen_13',
-				'tpl_gen_29',
-			]);
+			expect(
+				(await search(h, { apiVersion: 'auto' }, filter)).results.map((r: Loose) => r.value),
+			).toEqual(['tpl_gen_13', 'tpl_gen_29']);
 		}
 		expect((await search(h, { apiVersion: 'auto' }, 'cafes')).results).toEqual([]);
 		const needle = await search(hBig, { apiVersion: 'auto' }, 'needle');
 		expect(needle.results).toEqual([
-			{ name: 'Needle in the haystack (portrait)', value: 'tpl_many_117', url: 'https://app.heygen.com/templates/tpl_many_117' },
+			{
+				name: 'Needle in the haystack (portrait)',
+				value: 'tpl_many_117',
+				url: 'https://app.heygen.com/templates/tpl_many_117',
+			},
 		]);
 	});
 
@@ -115,14 +130,24 @@ describe('variable fields (resourceMapping)', () => {
 			'presenter',
 			'narrator',
 		]);
-		expect(byId.headline).toMatchObject({ type: 'string', required: false, display: true, defaultValue: 'Meet the new lineup' });
+		expect(byId.headline).toMatchObject({
+			type: 'string',
+			required: false,
+			display: true,
+			defaultValue: 'Meet the new lineup',
+		});
 		expect(byId.logo).toMatchObject({
 			type: 'string',
 			displayName: 'logo (image)',
 			defaultValue: 'https://files2.heygen.ai/sandbox/assets/logo.png',
 		});
 		expect(byId['logo (fit)']).toMatchObject({ type: 'options', defaultValue: 'contain' });
-		expect(byId['logo (fit)'].options.map((o: Loose) => o.value)).toEqual(['cover', 'contain', 'crop', 'none']);
+		expect(byId['logo (fit)'].options.map((o: Loose) => o.value)).toEqual([
+			'cover',
+			'contain',
+			'crop',
+			'none',
+		]);
 		expect(byId['background (play style)'].options.map((o: Loose) => o.value)).toEqual([
 			'fit_to_scene',
 			'freeze',
@@ -131,15 +156,25 @@ describe('variable fields (resourceMapping)', () => {
 			'full_video',
 		]);
 		expect(byId.music).toMatchObject({ displayName: 'music (audio)' });
-		expect(byId.presenter).toMatchObject({ type: 'options', displayName: 'presenter (avatar)', defaultValue: 'avatar:Briana_public_2_20240110' });
+		expect(byId.presenter).toMatchObject({
+			type: 'options',
+			displayName: 'presenter (avatar)',
+			defaultValue: 'avatar:Briana_public_2_20240110',
+		});
 		expect(byId.presenter.options).toEqual(
 			expect.arrayContaining([
 				{ name: 'Avatar: Briana in Blue Blazer', value: 'avatar:Briana_public_2_20240110' },
 				{ name: 'Talking photo: Maya (photo)', value: 'talking_photo:tp_8f2c1a3b5d7e4f6a9b0c' },
 			]),
 		);
-		expect(byId.narrator).toMatchObject({ type: 'options', defaultValue: '1ae3be1e24894ccabdb4d8139399f721' });
-		expect(byId.narrator.options).toContainEqual({ name: 'Ava - Friendly (English, female)', value: '1ae3be1e24894ccabdb4d8139399f721' });
+		expect(byId.narrator).toMatchObject({
+			type: 'options',
+			defaultValue: '1ae3be1e24894ccabdb4d8139399f721',
+		});
+		expect(byId.narrator.options).toContainEqual({
+			name: 'Ava - Friendly (English, female)',
+			value: '1ae3be1e24894ccabdb4d8139399f721',
+		});
 	});
 
 	it('reads a legacy-only template under Auto through the legacy details', async () => {
@@ -170,7 +205,10 @@ describe('dropdowns (loadOptions)', () => {
 	it('voices from the v3 list', async () => {
 		const voices = await load('getVoices');
 		expect(voices).toHaveLength(6);
-		expect(voices[0]).toEqual({ name: 'Ava - Friendly (English, female)', value: '1ae3be1e24894ccabdb4d8139399f721' });
+		expect(voices[0]).toEqual({
+			name: 'Ava - Friendly (English, female)',
+			value: '1ae3be1e24894ccabdb4d8139399f721',
+		});
 		expect(sb.requests[0].path).toBe('/v3/voices');
 	});
 
@@ -202,6 +240,8 @@ describe('dropdowns (loadOptions)', () => {
 	});
 
 	it('brand voices', async () => {
-		expect(await load('getBrandVoices')).toEqual([{ name: 'ACME Pronunciation', value: 'bv_acme_pronunciation' }]);
+		expect(await load('getBrandVoices')).toEqual([
+			{ name: 'ACME Pronunciation', value: 'bv_acme_pronunciation' },
+		]);
 	});
 });

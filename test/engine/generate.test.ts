@@ -47,7 +47,8 @@ async function workflow(setup: Setup) {
 	const templateId = setup.templateId ?? 'tpl_birthday';
 	const apiVersion = setup.apiVersion ?? 'auto';
 	sb.reset();
-	const schema = setup.schema ?? (setup.templateMode ? [] : await schemaFor(templateId, apiVersion));
+	const schema =
+		setup.schema ?? (setup.templateMode ? [] : await schemaFor(templateId, apiVersion));
 	sb.reset();
 	const node: Json = {
 		name: 'Generate',
@@ -85,20 +86,35 @@ const gets = (path: string) => api().filter((r: Loose) => r.method === 'GET' && 
 const calls = () => api().map((r: Loose) => `${r.method} ${r.path} ${r.status}`);
 
 describe('input fields', () => {
-	it('keeps the input item\'s fields under the video fields by default, and only the video fields when turned off', async () => {
+	it("keeps the input item's fields under the video fields by default, and only the video fields when turned off", async () => {
 		const input = { contact_id: 'c-42', first_name: 'Ada', video_id: 'stale-id-from-input' };
 		const kept = await run({ values: { name: '={{ $json.first_name }}' } }, [input]);
 		expect(kept.status).toBe('success');
 		const keptJson = kept.items('Generate')[0].json;
-		expect(keptJson).toMatchObject({ contact_id: 'c-42', first_name: 'Ada', template_id: 'tpl_birthday' });
+		expect(keptJson).toMatchObject({
+			contact_id: 'c-42',
+			first_name: 'Ada',
+			template_id: 'tpl_birthday',
+		});
 		// the video's own fields win over input fields of the same name
 		expect(keptJson.video_id).not.toBe('stale-id-from-input');
 		expect(sb.videos.has(keptJson.video_id)).toBe(true);
 
-		const bare = await run({ values: { name: '={{ $json.first_name }}' }, options: { keepInputFields: false } }, [input]);
-		expect(Object.keys(bare.items('Generate')[0].json).sort()).toEqual(
-			['api_version', 'callback_id', 'idempotency_key', 'request', 'status', 'template_id', 'template_name', 'title', 'video_id'],
+		const bare = await run(
+			{ values: { name: '={{ $json.first_name }}' }, options: { keepInputFields: false } },
+			[input],
 		);
+		expect(Object.keys(bare.items('Generate')[0].json).sort()).toEqual([
+			'api_version',
+			'callback_id',
+			'idempotency_key',
+			'request',
+			'status',
+			'template_id',
+			'template_name',
+			'title',
+			'video_id',
+		]);
 	});
 });
 
@@ -113,16 +129,20 @@ describe('input fields (continued)', () => {
 			idempotency_key: 'n8n:old',
 			details: 'old failure',
 		};
-		const r = await run({ templateId: 'tpl_legacy_promo', values: { title_text: '={{ $json.name }}' } }, [input]);
+		const r = await run(
+			{ templateId: 'tpl_legacy_promo', values: { title_text: '={{ $json.name }}' } },
+			[input],
+		);
 		expect(r.status).toBe('success');
 		const out = r.items('Generate')[0].json;
 		expect(out).toMatchObject({ contact_id: 'c-9', name: 'Sale', api_version: 'legacy' });
-		for (const stale of ['status', 'error', 'idempotency_key', 'details']) expect(out).not.toHaveProperty(stale);
+		for (const stale of ['status', 'error', 'idempotency_key', 'details'])
+			expect(out).not.toHaveProperty(stale);
 	});
 });
 
 describe('every variable type', () => {
-	it('sends text, image, video, audio, character and voice in HeyGen\'s exact shape, IDs by expression included', async () => {
+	it("sends text, image, video, audio, character and voice in HeyGen's exact shape, IDs by expression included", async () => {
 		const r = await run(
 			{
 				templateId: 'tpl_all_types',
@@ -154,16 +174,36 @@ describe('every variable type', () => {
 		expect(posts()[0].path).toBe('/v3/templates/tpl_all_types');
 		expect(body.variables).toEqual({
 			headline: { name: 'headline', type: 'text', properties: { content: 'Spring lineup' } },
-			script: { name: 'script', type: 'text', properties: { content: 'Hello Ada, here is what is new.' } },
-			logo: { name: 'logo', type: 'image', properties: { url: 'https://cdn.example.com/brand/logo.png', fit: 'cover' } },
+			script: {
+				name: 'script',
+				type: 'text',
+				properties: { content: 'Hello Ada, here is what is new.' },
+			},
+			logo: {
+				name: 'logo',
+				type: 'image',
+				properties: { url: 'https://cdn.example.com/brand/logo.png', fit: 'cover' },
+			},
 			background: {
 				name: 'background',
 				type: 'video',
 				properties: { asset_id: 'asset_bg_0042', fit: 'contain', play_style: 'once' },
 			},
-			music: { name: 'music', type: 'audio', properties: { url: 'https://cdn.example.com/audio/theme.mp3' } },
-			presenter: { name: 'presenter', type: 'character', properties: { type: 'avatar', character_id: 'my_custom_avatar_77' } },
-			narrator: { name: 'narrator', type: 'voice', properties: { voice_id: 'voice_not_in_list_9' } },
+			music: {
+				name: 'music',
+				type: 'audio',
+				properties: { url: 'https://cdn.example.com/audio/theme.mp3' },
+			},
+			presenter: {
+				name: 'presenter',
+				type: 'character',
+				properties: { type: 'avatar', character_id: 'my_custom_avatar_77' },
+			},
+			narrator: {
+				name: 'narrator',
+				type: 'voice',
+				properties: { voice_id: 'voice_not_in_list_9' },
+			},
 		});
 		expect(body.dimension).toBeUndefined();
 		const out = r.items('Generate')[0];
@@ -173,45 +213,85 @@ describe('every variable type', () => {
 			logo: { type: 'image', url: 'https://cdn.example.com/brand/logo.png', fit: 'cover' },
 			background: { type: 'video', asset_id: 'asset_bg_0042', fit: 'contain', play_style: 'once' },
 			music: { type: 'audio', url: 'https://cdn.example.com/audio/theme.mp3' },
-			presenter: { type: 'character', character_type: 'avatar', character_id: 'my_custom_avatar_77' },
+			presenter: {
+				type: 'character',
+				character_type: 'avatar',
+				character_id: 'my_custom_avatar_77',
+			},
 			narrator: { type: 'voice', voice_id: 'voice_not_in_list_9' },
 		});
-		expect(sb.videos.get(out.json.video_id).requestVariables.presenter.properties.character_id).toBe('my_custom_avatar_77');
+		expect(
+			sb.videos.get(out.json.video_id).requestVariables.presenter.properties.character_id,
+		).toBe('my_custom_avatar_77');
 		// the input item's fields travel on (Keep Input Fields, default on) under the video fields; never the API key
-		expect(Object.keys(out.json).sort()).toEqual(
-			['api_version', 'avatar', 'callback_id', 'idempotency_key', 'message', 'music', 'request', 'status', 'template_id', 'template_name', 'title', 'video_id', 'voice'],
-		);
+		expect(Object.keys(out.json).sort()).toEqual([
+			'api_version',
+			'avatar',
+			'callback_id',
+			'idempotency_key',
+			'message',
+			'music',
+			'request',
+			'status',
+			'template_id',
+			'template_name',
+			'title',
+			'video_id',
+			'voice',
+		]);
 		expect(JSON.stringify(out)).not.toContain(sb.apiKey);
 	});
 
 	it('takes avatars and talking photos from the dropdown values, keeping the kind', async () => {
 		const r = await run({
 			templateId: 'tpl_all_types',
-			values: { presenter: 'talking_photo:tp_1b3d5f7a9c2e4b6d8f0a', narrator: '3f4a7c1d9b8e4a6f8c2d1e0b9a8f7c6d' },
+			values: {
+				presenter: 'talking_photo:tp_1b3d5f7a9c2e4b6d8f0a',
+				narrator: '3f4a7c1d9b8e4a6f8c2d1e0b9a8f7c6d',
+			},
 		});
 		expect(r.status).toBe('success');
 		expect(posts()[0].body.variables).toEqual({
 			headline: { name: 'headline', type: 'text', properties: { content: 'Meet the new lineup' } },
-			script: { name: 'script', type: 'text', properties: { content: 'Hello! This is the default narration of the all-types template.' } },
+			script: {
+				name: 'script',
+				type: 'text',
+				properties: { content: 'Hello! This is the default narration of the all-types template.' },
+			},
 			presenter: {
 				name: 'presenter',
 				type: 'character',
 				properties: { type: 'talking_photo', character_id: 'tp_1b3d5f7a9c2e4b6d8f0a' },
 			},
-			narrator: { name: 'narrator', type: 'voice', properties: { voice_id: '3f4a7c1d9b8e4a6f8c2d1e0b9a8f7c6d' } },
+			narrator: {
+				name: 'narrator',
+				type: 'voice',
+				properties: { voice_id: '3f4a7c1d9b8e4a6f8c2d1e0b9a8f7c6d' },
+			},
 		});
 	});
 
-	it('sets only a fit or play style on top of the template\'s own media', async () => {
-		const r = await run({ templateId: 'tpl_all_types', values: { 'background (play style)': 'freeze' } });
+	it("sets only a fit or play style on top of the template's own media", async () => {
+		const r = await run({
+			templateId: 'tpl_all_types',
+			values: { 'background (play style)': 'freeze' },
+		});
 		expect(r.status).toBe('success');
 		expect(posts()[0].body.variables).toEqual({
 			headline: { name: 'headline', type: 'text', properties: { content: 'Meet the new lineup' } },
-			script: { name: 'script', type: 'text', properties: { content: 'Hello! This is the default narration of the all-types template.' } },
+			script: {
+				name: 'script',
+				type: 'text',
+				properties: { content: 'Hello! This is the default narration of the all-types template.' },
+			},
 			background: {
 				name: 'background',
 				type: 'video',
-				properties: { url: 'https://files2.heygen.ai/sandbox/assets/background.mp4', fit: 'cover', play_style: 'freeze' },
+				properties: {
+					url: 'https://files2.heygen.ai/sandbox/assets/background.mp4',
+					fit: 'cover',
+					play_style: 'freeze',
+				},
 			},
 		});
 	});
@@ -240,7 +320,9 @@ describe('Map Automatically', () => {
 			{ name: 'Grace' },
 		]);
 		expect(r.status).toBe('error');
-		expect(r.nodeError('Generate').message).toMatch(/^Item 2: Map Automatically found no value for the text variable "message"/);
+		expect(r.nodeError('Generate').message).toMatch(
+			/^Item 2: Map Automatically found no value for the text variable "message"/,
+		);
 		expect(posts().map((p: Loose) => p.body.variables)).toEqual([
 			{
 				name: { name: 'name', type: 'text', properties: { content: 'Ada' } },
@@ -250,22 +332,44 @@ describe('Map Automatically', () => {
 	});
 
 	it("reads the OpenAI node's message.content (object or JSON string) and output/text JSON strings", async () => {
-		const keys = { first_name: 'Ada', company: 'Analytical Engines', script: 'Hi Ada! A video for you.' };
-		const r = await run({ templateId: 'tpl_sales_outreach', mappingMode: 'autoMapInputData', values: null, options: { missingTextVariables: 'useTemplateText' } }, [
-			{ index: 0, message: { role: 'assistant', content: keys }, finish_reason: 'stop' },
-			{ index: 0, message: { role: 'assistant', content: JSON.stringify({ ...keys, first_name: 'Grace' }) } },
-			{ output: '```json\n' + JSON.stringify({ ...keys, first_name: 'Linus' }) + '\n```' },
-			{ text: JSON.stringify({ first_name: 'Ken' }) },
-		]);
+		const keys = {
+			first_name: 'Ada',
+			company: 'Analytical Engines',
+			script: 'Hi Ada! A video for you.',
+		};
+		const r = await run(
+			{
+				templateId: 'tpl_sales_outreach',
+				mappingMode: 'autoMapInputData',
+				values: null,
+				options: { missingTextVariables: 'useTemplateText' },
+			},
+			[
+				{ index: 0, message: { role: 'assistant', content: keys }, finish_reason: 'stop' },
+				{
+					index: 0,
+					message: { role: 'assistant', content: JSON.stringify({ ...keys, first_name: 'Grace' }) },
+				},
+				{ output: '```json\n' + JSON.stringify({ ...keys, first_name: 'Linus' }) + '\n```' },
+				{ text: JSON.stringify({ first_name: 'Ken' }) },
+			],
+		);
 		expect(r.status).toBe('success');
 		const sent = posts().map((p: Loose) =>
-			Object.fromEntries(Object.entries(p.body.variables).map(([k, v]: Loose) => [k, v.properties.content])),
+			Object.fromEntries(
+				Object.entries(p.body.variables).map(([k, v]: Loose) => [k, v.properties.content]),
+			),
 		);
 		expect(sent).toEqual([
 			keys,
 			{ ...keys, first_name: 'Grace' },
 			{ ...keys, first_name: 'Linus' },
-			{ first_name: 'Ken', company: 'your company', script: 'I recorded this short video to show how we can help your team save hours every week.' },
+			{
+				first_name: 'Ken',
+				company: 'your company',
+				script:
+					'I recorded this short video to show how we can help your team save hours every week.',
+			},
 		]);
 	});
 
@@ -302,7 +406,10 @@ describe('options', () => {
 		);
 		expect(r.status).toBe('success');
 		const { variables, ...rest } = posts()[0].body;
-		expect(variables).toEqual({ name: { name: 'name', type: 'text', properties: { content: 'Ada' } }, message: { name: 'message', type: 'text', properties: { content: 'Happy birthday!' } } });
+		expect(variables).toEqual({
+			name: { name: 'name', type: 'text', properties: { content: 'Ada' } },
+			message: { name: 'message', type: 'text', properties: { content: 'Happy birthday!' } },
+		});
 		expect(rest).toEqual({
 			title: 'Birthday for Ada',
 			callback_id: 'crm-42',
@@ -324,14 +431,28 @@ describe('options', () => {
 	});
 
 	it('defaults: title from the template name and item, callback ID from execution and item, no dimension', async () => {
-		const templateTexts = { name: { name: 'name', type: 'text', properties: { content: 'Friend' } }, message: { name: 'message', type: 'text', properties: { content: 'Happy birthday!' } } };
+		const templateTexts = {
+			name: { name: 'name', type: 'text', properties: { content: 'Friend' } },
+			message: { name: 'message', type: 'text', properties: { content: 'Happy birthday!' } },
+		};
 		const r = await run({ values: {} }, [{}, {}], { executionId: 'exec-defaults' });
 		expect(r.status).toBe('success');
 		expect(posts().map((p: Loose) => p.body)).toEqual([
-			{ title: 'Birthday Greeting #1', callback_id: 'n8n-exec-defaults-0', variables: templateTexts },
-			{ title: 'Birthday Greeting #2', callback_id: 'n8n-exec-defaults-1', variables: templateTexts },
+			{
+				title: 'Birthday Greeting #1',
+				callback_id: 'n8n-exec-defaults-0',
+				variables: templateTexts,
+			},
+			{
+				title: 'Birthday Greeting #2',
+				callback_id: 'n8n-exec-defaults-1',
+				variables: templateTexts,
+			},
 		]);
-		expect(r.items('Generate').map((i: Loose) => i.json.callback_id)).toEqual(['n8n-exec-defaults-0', 'n8n-exec-defaults-1']);
+		expect(r.items('Generate').map((i: Loose) => i.json.callback_id)).toEqual([
+			'n8n-exec-defaults-0',
+			'n8n-exec-defaults-1',
+		]);
 	});
 
 	it("points the callback URL at this execution's resume URL, and keeps its signature out of the output", async () => {
@@ -339,11 +460,18 @@ describe('options', () => {
 		expect(r.status).toBe('success');
 		expect(posts()[0].body.callback_url).toBe(r.resumeUrl);
 		expect(r.resumeUrl).toMatch(/\?signature=[0-9a-f]{32}$/);
-		expect(r.items('Generate')[0].json.request.options.callback_url).toMatch(/\?signature=redacted$/);
+		expect(r.items('Generate')[0].json.request.options.callback_url).toMatch(
+			/\?signature=redacted$/,
+		);
 	});
 
 	it('sends test mode on the legacy API (the only route HeyGen documents it for)', async () => {
-		const r = await run({ templateId: 'tpl_legacy_promo', apiVersion: 'legacy', values: {}, options: { test: true } });
+		const r = await run({
+			templateId: 'tpl_legacy_promo',
+			apiVersion: 'legacy',
+			values: {},
+			options: { test: true },
+		});
 		expect(r.status).toBe('success');
 		expect(posts()[0].path).toBe('/v2/template/tpl_legacy_promo/generate');
 		expect(posts()[0].body.test).toBe(true);
@@ -444,7 +572,12 @@ describe('pre-flight validation: nothing is sent for a bad item', () => {
 			[{}],
 			'Item 1: frame rate must be 25, 30 or 60, got 24',
 		],
-		['only one side of the dimension', { values: {}, options: { width: 1280 } }, [{}], "Item 1: set both Width and Height, or neither (the template's own size is used)"],
+		[
+			'only one side of the dimension',
+			{ values: {}, options: { width: 1280 } },
+			[{}],
+			"Item 1: set both Width and Height, or neither (the template's own size is used)",
+		],
 		[
 			'callback URL and resume together',
 			{ values: {}, options: { callbackUrl: 'https://x.example.com', resumeOnCallback: true } },
@@ -461,21 +594,43 @@ describe('pre-flight validation: nothing is sent for a bad item', () => {
 	});
 
 	it('names the failing item and stops before it; earlier items were sent', async () => {
-		const r = await run({ values: { message: '={{ $json.m }}' } }, [{ m: 'ok' }, { m: 'fine' }, { m: 'z'.repeat(5001) }, { m: 'never' }]);
+		const r = await run({ values: { message: '={{ $json.m }}' } }, [
+			{ m: 'ok' },
+			{ m: 'fine' },
+			{ m: 'z'.repeat(5001) },
+			{ m: 'never' },
+		]);
 		expect(r.status).toBe('error');
 		const error = r.nodeError('Generate');
-		expect(error.message).toBe('Item 3: variable "message" is 5001 characters; HeyGen accepts at most 5000');
+		expect(error.message).toBe(
+			'Item 3: variable "message" is 5001 characters; HeyGen accepts at most 5000',
+		);
 		expect(error.context.itemIndex).toBe(2);
-		expect(posts().map((p: Loose) => p.body.variables.message.properties.content)).toEqual(['ok', 'fine']);
+		expect(posts().map((p: Loose) => p.body.variables.message.properties.content)).toEqual([
+			'ok',
+			'fine',
+		]);
 	});
 
 	it('empty values: keep the template value, or send empty text, when the option says so', async () => {
-		const keep = await run({ values: { name: '={{ $json.none }}' }, options: { emptyValues: 'keepTemplate' } });
+		const keep = await run({
+			values: { name: '={{ $json.none }}' },
+			options: { emptyValues: 'keepTemplate' },
+		});
 		expect(keep.status).toBe('success');
-		expect(posts()[0].body.variables).toEqual({ name: { name: 'name', type: 'text', properties: { content: 'Friend' } }, message: { name: 'message', type: 'text', properties: { content: 'Happy birthday!' } } });
-		const send = await run({ values: { name: '={{ $json.none }}' }, options: { emptyValues: 'sendEmpty' } });
+		expect(posts()[0].body.variables).toEqual({
+			name: { name: 'name', type: 'text', properties: { content: 'Friend' } },
+			message: { name: 'message', type: 'text', properties: { content: 'Happy birthday!' } },
+		});
+		const send = await run({
+			values: { name: '={{ $json.none }}' },
+			options: { emptyValues: 'sendEmpty' },
+		});
 		expect(send.status).toBe('success');
-		expect(posts()[0].body.variables).toEqual({ name: { name: 'name', type: 'text', properties: { content: '' } }, message: { name: 'message', type: 'text', properties: { content: 'Happy birthday!' } } });
+		expect(posts()[0].body.variables).toEqual({
+			name: { name: 'name', type: 'text', properties: { content: '' } },
+			message: { name: 'message', type: 'text', properties: { content: 'Happy birthday!' } },
+		});
 	});
 });
 
@@ -506,7 +661,11 @@ describe('API families', () => {
 		]);
 		expect(posts()[0].headers['idempotency-key']).toBeUndefined();
 		const out = r.items('Generate')[0].json;
-		expect(out).toMatchObject({ api_version: 'legacy', template_name: 'Legacy Product Promo', title: 'Legacy Product Promo #1' });
+		expect(out).toMatchObject({
+			api_version: 'legacy',
+			template_name: 'Legacy Product Promo',
+			title: 'Legacy Product Promo #1',
+		});
 		expect(out.idempotency_key).toBeUndefined();
 		expect(out.status).toBeUndefined();
 		expect(sb.videos.get(out.video_id).apiFamily).toBe('legacy');
@@ -521,8 +680,13 @@ describe('API families', () => {
 		expect(out.idempotency_key).toMatch(/^[A-Za-z0-9_:.-]{1,255}$/);
 	});
 
-	it('V3 only: a legacy-only template fails with HeyGen\'s 404 and nothing is generated', async () => {
-		const r = await run({ templateId: 'tpl_legacy_promo', apiVersion: 'v3', values: {}, schema: [] });
+	it("V3 only: a legacy-only template fails with HeyGen's 404 and nothing is generated", async () => {
+		const r = await run({
+			templateId: 'tpl_legacy_promo',
+			apiVersion: 'v3',
+			values: {},
+			schema: [],
+		});
 		expect(r.status).toBe('error');
 		expect(r.nodeError('Generate').message).toMatch(/not found/i);
 		expect(calls()).toEqual(['GET /v3/templates/tpl_legacy_promo 404']);
@@ -562,7 +726,9 @@ describe('API families', () => {
 		});
 		const r = await h.run(wf, { items: [{ json: {} }] });
 		expect(r.status).toBe('error');
-		expect(r.nodeError('Generate').message).toBe('HeyGen error [invalid_parameter]: Only draft version 4 templates are supported');
+		expect(r.nodeError('Generate').message).toBe(
+			'HeyGen error [invalid_parameter]: Only draft version 4 templates are supported',
+		);
 		expect(posts()).toHaveLength(0);
 	});
 
@@ -594,18 +760,26 @@ describe('API families', () => {
 			'GET /v2/templates 200',
 			'POST /v2/template/tpl_birthday/generate 200',
 		]);
-		expect(r.items('Generate')[0].json).toMatchObject({ api_version: 'legacy', template_name: 'Birthday Greeting' });
+		expect(r.items('Generate')[0].json).toMatchObject({
+			api_version: 'legacy',
+			template_name: 'Birthday Greeting',
+		});
 	});
 });
 
 describe('per-execution cache', () => {
 	it('reads a v3 template once for many items', async () => {
-		const r = await run({ values: { name: '={{ $json.n }}' } }, [1, 2, 3, 4, 5].map((n) => ({ n: `P${n}` })));
+		const r = await run(
+			{ values: { name: '={{ $json.n }}' } },
+			[1, 2, 3, 4, 5].map((n) => ({ n: `P${n}` })),
+		);
 		expect(r.status).toBe('success');
 		expect(gets('/v3/templates/tpl_birthday')).toHaveLength(1);
 		expect(posts()).toHaveLength(5);
 		expect(api()).toHaveLength(6);
-		expect(r.items('Generate').map((i: Loose) => i.pairedItem)).toEqual([0, 1, 2, 3, 4].map((item) => ({ item })));
+		expect(r.items('Generate').map((i: Loose) => i.pairedItem)).toEqual(
+			[0, 1, 2, 3, 4].map((item) => ({ item })),
+		);
 	});
 
 	it('reads a legacy template and the legacy list once for many items', async () => {
@@ -619,7 +793,9 @@ describe('per-execution cache', () => {
 		const wf = await workflow({ values: {} });
 		wf.nodes[1].parameters.templateId = locator('={{ $json.t }}');
 		const r = await h.run(wf, {
-			items: ['tpl_birthday', 'tpl_sales_outreach', 'tpl_birthday', 'tpl_sales_outreach'].map((t) => ({ json: { t } })),
+			items: ['tpl_birthday', 'tpl_sales_outreach', 'tpl_birthday', 'tpl_sales_outreach'].map(
+				(t) => ({ json: { t } }),
+			),
 		});
 		expect(r.status).toBe('success');
 		expect(calls().filter((c: string) => c.startsWith('GET'))).toEqual([

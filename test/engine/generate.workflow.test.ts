@@ -18,7 +18,9 @@ afterAll(async () => {
 });
 
 it('birthday.json renders a personalised video for Ada', async () => {
-	const h: Loose = createHarness({ credentials: { heyGenTemplatesApi: { apiKey: sb.apiKey, baseUrl: sb.url } } });
+	const h: Loose = createHarness({
+		credentials: { heyGenTemplatesApi: { apiKey: sb.apiKey, baseUrl: sb.url } },
+	});
 	const trigger = birthday.nodes[0].name;
 	const items = (birthday.pinData as Record<string, Array<{ json: object }>>)[trigger];
 	const r = await h.run(birthday, { items, executionId: '1001' });
@@ -44,6 +46,8 @@ it('birthday.json renders a personalised video for Ada', async () => {
 	});
 
 	// The video is real in the sandbox and renders to completion.
-	await sb.waitFor(() => sb.videos.get(out.json.video_id)?.status === 'completed', { timeoutMs: 20_000 });
+	await sb.waitFor(() => sb.videos.get(out.json.video_id)?.status === 'completed', {
+		timeoutMs: 20_000,
+	});
 	expect(sb.charges).toBe(1);
 });

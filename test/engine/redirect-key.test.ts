@@ -23,26 +23,38 @@ class Probe {
 	};
 	async execute(this: any) {
 		const credentials = await this.getCredentials('heyGenTemplatesApi');
-		const response = await this.helpers.httpRequestWithAuthentication.call(this, 'heyGenTemplatesApi', {
-			method: 'GET',
-			baseURL: credentials.baseUrl,
-			url: '/v3/templates',
-			returnFullResponse: true,
-			ignoreHttpStatusErrors: true,
-			disableFollowRedirect: this.getNodeParameter('disable', 0),
-		});
+		const response = await this.helpers.httpRequestWithAuthentication.call(
+			this,
+			'heyGenTemplatesApi',
+			{
+				method: 'GET',
+				baseURL: credentials.baseUrl,
+				url: '/v3/templates',
+				returnFullResponse: true,
+				ignoreHttpStatusErrors: true,
+				disableFollowRedirect: this.getNodeParameter('disable', 0),
+			},
+		);
 		return [[{ json: { statusCode: response.statusCode } }]];
 	}
 }
 
 let sb: any;
 let h: any;
-withSandboxEngine({ harness: { nodeTypes: { 'test.probe': () => Probe } } }, (pair) => ({ sb, h } = pair));
+withSandboxEngine(
+	{ harness: { nodeTypes: { 'test.probe': () => Probe } } },
+	(pair) => ({ sb, h } = pair),
+);
 
 const probe = (disable: boolean) => ({
 	nodes: [
 		{ name: 'Trigger', type: 'n8n-nodes-base.manualTrigger' },
-		{ name: 'Probe', type: 'test.probe', parameters: { disable }, credentials: { heyGenTemplatesApi: { id: '1', name: 'HeyGen' } } },
+		{
+			name: 'Probe',
+			type: 'test.probe',
+			parameters: { disable },
+			credentials: { heyGenTemplatesApi: { id: '1', name: 'HeyGen' } },
+		},
 	],
 	connections: { Trigger: { main: [[{ node: 'Probe', type: 'main', index: 0 }]] } },
 });
@@ -64,7 +76,13 @@ test('with disableFollowRedirect the 302 comes back and nothing goes to the othe
 });
 
 test('the nodes refuse the redirect, name the host, and send nothing there', async () => {
-	sb.fault({ method: 'GET', path: 'regex:^/v(2|3)/template', type: 'redirect', status: 302, times: 10 });
+	sb.fault({
+		method: 'GET',
+		path: 'regex:^/v(2|3)/template',
+		type: 'redirect',
+		status: 302,
+		times: 10,
+	});
 	const r = await h.run({
 		nodes: [
 			{ name: 'Trigger', type: 'n8n-nodes-base.manualTrigger' },
@@ -72,7 +90,10 @@ test('the nodes refuse the redirect, name the host, and send nothing there', asy
 				name: 'Generate',
 				type: `${PACKAGE}.heyGenGenerateFromTemplate`,
 				credentials: { heyGenTemplatesApi: { id: '1', name: 'HeyGen' } },
-				parameters: { templateId: { __rl: true, mode: 'id', value: 'tpl_birthday' }, variables: { mappingMode: 'defineBelow', value: {}, matchingColumns: [], schema: [] } },
+				parameters: {
+					templateId: { __rl: true, mode: 'id', value: 'tpl_birthday' },
+					variables: { mappingMode: 'defineBelow', value: {}, matchingColumns: [], schema: [] },
+				},
 			},
 		],
 		connections: { Trigger: { main: [[{ node: 'Generate', type: 'main', index: 0 }]] } },
@@ -84,7 +105,13 @@ test('the nodes refuse the redirect, name the host, and send nothing there', asy
 });
 
 test('a redirect within the Base URL origin is followed for reads', async () => {
-	sb.fault({ method: 'GET', path: '/v3/videos/statuses', type: 'redirect', status: 307, location: `${sb.url}/v3/videos/statuses?video_ids=vid_none` });
+	sb.fault({
+		method: 'GET',
+		path: '/v3/videos/statuses',
+		type: 'redirect',
+		status: 307,
+		location: `${sb.url}/v3/videos/statuses?video_ids=vid_none`,
+	});
 	const r = await h.run({
 		nodes: [
 			{ name: 'Trigger', type: 'n8n-nodes-base.manualTrigger' },

@@ -6,7 +6,16 @@ import { createHmac } from 'crypto';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const support = require('../support/trigger');
 
-const { setupTrigger, triggerWorkflow, webhookCalls, endpointDeliveries, resultItems, makeVideo, makeVideos, statusCalls } = support;
+const {
+	setupTrigger,
+	triggerWorkflow,
+	webhookCalls,
+	endpointDeliveries,
+	resultItems,
+	makeVideo,
+	makeVideos,
+	statusCalls,
+} = support;
 
 const ENDPOINTS_V3 = /^\/v3\/webhooks\/endpoints/;
 const ENDPOINTS_V1 = /^\/v1\/webhook\/endpoint\./;
@@ -30,12 +39,17 @@ describe('HeyGen Trigger', () => {
 	});
 
 	async function deliveriesSettled(count: number) {
-		await sb.waitFor(() => endpointDeliveries(sb).filter((c: any) => c.status !== undefined || c.error).length >= count, {
-			timeoutMs: 15_000,
-		});
+		await sb.waitFor(
+			() =>
+				endpointDeliveries(sb).filter((c: any) => c.status !== undefined || c.error).length >=
+				count,
+			{
+				timeoutMs: 15_000,
+			},
+		);
 	}
 
-	test('publishing registers exactly one v3 endpoint for the webhook URL (HeyGen\'s OPTIONS probe answered)', async () => {
+	test("publishing registers exactly one v3 endpoint for the webhook URL (HeyGen's OPTIONS probe answered)", async () => {
 		const wf = server.add(triggerWorkflow());
 		await wf.publish();
 		expect(sb.webhooks).toHaveLength(1);
@@ -46,7 +60,13 @@ describe('HeyGen Trigger', () => {
 		expect(webhookCalls(sb, 'POST', ENDPOINTS_V3)).toHaveLength(1);
 		expect(sb.probes).toEqual([expect.objectContaining({ url: wf.url(), status: 204 })]);
 		const saved = wf.savedStaticData['node:HeyGen Trigger'].registrations[wf.url()];
-		expect(saved).toEqual(expect.objectContaining({ endpointId: endpoint.endpoint_id, secret: endpoint.secret, api: 'v3' }));
+		expect(saved).toEqual(
+			expect.objectContaining({
+				endpointId: endpoint.endpoint_id,
+				secret: endpoint.secret,
+				api: 'v3',
+			}),
+		);
 	});
 
 	test('a finished render starts one execution with flat fields and fresh links from one status read', async () => {
@@ -83,19 +103,26 @@ describe('HeyGen Trigger', () => {
 		expect(reads.map((r: any) => r.path)).toEqual([`/v3/videos/${id}`]);
 	});
 
-	test('a failed render carries HeyGen\'s failure code and message', async () => {
+	test("a failed render carries HeyGen's failure code and message", async () => {
 		const wf = server.add(triggerWorkflow());
 		await wf.publish();
 		const id = await makeVideo(sb, { message: '[[sandbox:fail]]', callbackId: 'row-3' });
 		await deliveriesSettled(1);
 		const [item] = await resultItems(wf);
-		expect(item).toEqual(expect.objectContaining({ event_type: 'avatar_video.fail', video_id: id, status: 'failed', callback_id: 'row-3' }));
+		expect(item).toEqual(
+			expect.objectContaining({
+				event_type: 'avatar_video.fail',
+				video_id: id,
+				status: 'failed',
+				callback_id: 'row-3',
+			}),
+		);
 		expect(item.code).toBe('40119');
 		expect(item.message).toMatch(/too long/i);
 		expect(item.video_url).toBeNull();
 	});
 
-	test('HeyGen\'s duplicate deliveries of one event start one execution; each duplicate is answered 200', async () => {
+	test("HeyGen's duplicate deliveries of one event start one execution; each duplicate is answered 200", async () => {
 		sb._core.options.webhookDuplicates = 2;
 		sb._core.options.webhookDuplicateDelayMs = 60;
 		const wf = server.add(triggerWorkflow());
@@ -117,11 +144,22 @@ describe('HeyGen Trigger', () => {
 		const wf = server.add(triggerWorkflow({ fetchDetails: false }));
 		await wf.publish();
 		const [endpoint] = sb.webhooks;
-		const payload = { event_type: 'avatar_video.success', event_data: { video_id: 'v-1', url: 'https://cdn/x.mp4', callback_id: 'a' } };
-		const first = await sb.sendDelivery(wf.url(), payload, { secret: endpoint.secret, eventId: '' });
-		const second = await sb.sendDelivery(wf.url(), payload, { secret: endpoint.secret, eventId: '' });
+		const payload = {
+			event_type: 'avatar_video.success',
+			event_data: { video_id: 'v-1', url: 'https://cdn/x.mp4', callback_id: 'a' },
+		};
+		const first = await sb.sendDelivery(wf.url(), payload, {
+			secret: endpoint.secret,
+			eventId: '',
+		});
+		const second = await sb.sendDelivery(wf.url(), payload, {
+			secret: endpoint.secret,
+			eventId: '',
+		});
 		expect([first.status, second.status]).toEqual([200, 200]);
-		expect(JSON.parse(second.responseBody)).toEqual(expect.objectContaining({ started: false, reason: 'Duplicate delivery' }));
+		expect(JSON.parse(second.responseBody)).toEqual(
+			expect.objectContaining({ started: false, reason: 'Duplicate delivery' }),
+		);
 		expect(await resultItems(wf)).toHaveLength(1);
 	});
 
@@ -129,7 +167,10 @@ describe('HeyGen Trigger', () => {
 		const wf = server.add(triggerWorkflow({ fetchDetails: false }));
 		await wf.publish();
 		const [endpoint] = sb.webhooks;
-		const payload = { event_type: 'avatar_video.success', event_data: { video_id: 'v-2', url: 'https://evil/x.mp4', callback_id: 'a' } };
+		const payload = {
+			event_type: 'avatar_video.success',
+			event_data: { video_id: 'v-2', url: 'https://evil/x.mp4', callback_id: 'a' },
+		};
 		const answers = [
 			await sb.sendDelivery(wf.url(), payload, {}),
 			await sb.sendDelivery(wf.url(), payload, { secret: 'whsec_guess' }),
@@ -150,18 +191,33 @@ describe('HeyGen Trigger', () => {
 	});
 
 	test('unselected events and other callback ID prefixes are answered 200 and start nothing', async () => {
-		const wf = server.add(triggerWorkflow({ events: ['avatar_video.success'], fetchDetails: false, options: { callbackIdPrefix: 'crm-, shop-' } }));
+		const wf = server.add(
+			triggerWorkflow({
+				events: ['avatar_video.success'],
+				fetchDetails: false,
+				options: { callbackIdPrefix: 'crm-, shop-' },
+			}),
+		);
 		await wf.publish();
 		const [endpoint] = sb.webhooks;
 		expect(endpoint.events).toEqual(['avatar_video.success']);
 		const send = async (eventType: string, callbackId: string | null) =>
-			await sb.sendDelivery(wf.url(), { event_type: eventType, event_data: { video_id: `v-${eventType}-${callbackId}`, callback_id: callbackId } }, { secret: endpoint.secret });
+			await sb.sendDelivery(
+				wf.url(),
+				{
+					event_type: eventType,
+					event_data: { video_id: `v-${eventType}-${callbackId}`, callback_id: callbackId },
+				},
+				{ secret: endpoint.secret },
+			);
 		const gif = await send('avatar_video_gif.success', 'crm-1');
 		const other = await send('avatar_video.success', 'other-2');
 		const none = await send('avatar_video.success', null);
 		const crm = await send('avatar_video.success', 'crm-3');
 		const shop = await send('avatar_video.success', 'shop-4');
-		expect([gif, other, none, crm, shop].map((a: any) => a.status)).toEqual([200, 200, 200, 200, 200]);
+		expect([gif, other, none, crm, shop].map((a: any) => a.status)).toEqual([
+			200, 200, 200, 200, 200,
+		]);
 		expect(JSON.parse(gif.responseBody).reason).toMatch(/not selected/);
 		expect(JSON.parse(other.responseBody).reason).toMatch(/prefix/);
 		const items = await resultItems(wf);
@@ -171,13 +227,23 @@ describe('HeyGen Trigger', () => {
 	test('GIF and caption events when selected (same payload shape)', async () => {
 		sb._core.options.companionEvents = true;
 		const wf = server.add(
-			triggerWorkflow({ events: ['avatar_video.success', 'avatar_video_gif.success', 'avatar_video_caption.success'] }),
+			triggerWorkflow({
+				events: [
+					'avatar_video.success',
+					'avatar_video_gif.success',
+					'avatar_video_caption.success',
+				],
+			}),
 		);
 		await wf.publish();
 		const id = await makeVideo(sb, { includeGif: true, caption: true, callbackId: 'row-9' });
 		await deliveriesSettled(3);
 		const items = await resultItems(wf);
-		expect(items.map((i: any) => i.event_type).sort()).toEqual(['avatar_video.success', 'avatar_video_caption.success', 'avatar_video_gif.success']);
+		expect(items.map((i: any) => i.event_type).sort()).toEqual([
+			'avatar_video.success',
+			'avatar_video_caption.success',
+			'avatar_video_gif.success',
+		]);
 		expect(items.every((i: any) => i.video_id === id && i.status === 'completed')).toBe(true);
 		expect(items.every((i: any) => /video_caption\.mp4/.test(i.captioned_video_url))).toBe(true);
 	});
@@ -196,22 +262,40 @@ describe('HeyGen Trigger', () => {
 		expect(sb.webhooks).toHaveLength(1);
 		expect(webhookCalls(sb, 'POST', ENDPOINTS_V3)).toHaveLength(1);
 		expect(webhookCalls(sb, 'GET', ENDPOINTS_V3)).toHaveLength(3); // first publish looked for leftovers
-		const again = await sb.sendDelivery(wf.url(), delivery.body, { secret: sb.webhooks[0].secret, eventId: delivery.eventId });
-		expect(JSON.parse(again.responseBody)).toEqual(expect.objectContaining({ started: false, reason: 'Duplicate delivery' }));
+		const again = await sb.sendDelivery(wf.url(), delivery.body, {
+			secret: sb.webhooks[0].secret,
+			eventId: delivery.eventId,
+		});
+		expect(JSON.parse(again.responseBody)).toEqual(
+			expect.objectContaining({ started: false, reason: 'Duplicate delivery' }),
+		);
 		expect(wf.executions).toHaveLength(1);
 	});
 
 	test('n8n starting while HeyGen fails keeps the known endpoint; a rejected key fails the activation', async () => {
 		const wf = server.add(triggerWorkflow({ fetchDetails: false }));
 		await wf.publish();
-		sb.fault({ method: 'GET', path: '/v3/webhooks/endpoints', type: 'server_error', status: 503, times: Infinity });
+		sb.fault({
+			method: 'GET',
+			path: '/v3/webhooks/endpoints',
+			type: 'server_error',
+			status: 503,
+			times: Infinity,
+		});
 		await wf.publish({ activation: 'init' });
 		expect(sb.webhooks).toHaveLength(1);
 		expect(webhookCalls(sb, 'POST', ENDPOINTS_V3)).toHaveLength(1);
 		sb.reset();
-		const again = server.add(triggerWorkflow({}, { id: 'wf-key', webhookId: '7f1e0f6a-3333-4c2b-8a55-6b0f6a1c0003' }));
+		const again = server.add(
+			triggerWorkflow({}, { id: 'wf-key', webhookId: '7f1e0f6a-3333-4c2b-8a55-6b0f6a1c0003' }),
+		);
 		await again.publish();
-		sb.fault({ method: 'GET', path: '/v3/webhooks/endpoints', type: 'unauthorized', times: Infinity });
+		sb.fault({
+			method: 'GET',
+			path: '/v3/webhooks/endpoints',
+			type: 'unauthorized',
+			times: Infinity,
+		});
 		await expect(again.publish({ activation: 'init' })).rejects.toThrow(/401|unauthori|key/i);
 	});
 
@@ -223,7 +307,9 @@ describe('HeyGen Trigger', () => {
 		await wf.publish({ activation: 'init' });
 		expect(sb.webhooks).toHaveLength(1);
 		expect(sb.webhooks[0].endpoint_id).not.toBe(first);
-		expect(webhookCalls(sb, 'DELETE', ENDPOINTS_V3).map((r: any) => r.path)).toEqual([`/v3/webhooks/endpoints/${first}`]);
+		expect(webhookCalls(sb, 'DELETE', ENDPOINTS_V3).map((r: any) => r.path)).toEqual([
+			`/v3/webhooks/endpoints/${first}`,
+		]);
 
 		sb._core.webhooks.clear(); // removed at HeyGen (dashboard)
 		await wf.publish({ activation: 'init' });
@@ -243,23 +329,55 @@ describe('HeyGen Trigger', () => {
 		expect(await wf.unpublish()).toBe(true);
 		expect(sb.webhooks).toHaveLength(0);
 		expect(wf.savedStaticData['node:HeyGen Trigger'].registrations).toEqual({});
-		const gone = await sb.sendDelivery(wf.url(), { event_type: 'avatar_video.success', event_data: { video_id: 'x' } }, { secret: 'whsec_x' });
+		const gone = await sb.sendDelivery(
+			wf.url(),
+			{ event_type: 'avatar_video.success', event_data: { video_id: 'x' } },
+			{ secret: 'whsec_x' },
+		);
 		expect(gone.status).toBe(404);
 	});
 
 	test('legacy webhook API: chosen, or when v3 has no webhook endpoints; details from v1 for legacy videos', async () => {
-		sb.fault({ method: 'GET', path: '/v3/webhooks/endpoints', type: 'server_error', status: 404, code: 'not_found', message: 'Not found', times: Infinity });
-		sb.fault({ method: 'POST', path: '/v3/webhooks/endpoints', type: 'server_error', status: 404, code: 'not_found', message: 'Not found', times: Infinity });
+		sb.fault({
+			method: 'GET',
+			path: '/v3/webhooks/endpoints',
+			type: 'server_error',
+			status: 404,
+			code: 'not_found',
+			message: 'Not found',
+			times: Infinity,
+		});
+		sb.fault({
+			method: 'POST',
+			path: '/v3/webhooks/endpoints',
+			type: 'server_error',
+			status: 404,
+			code: 'not_found',
+			message: 'Not found',
+			times: Infinity,
+		});
 		const wf = server.add(triggerWorkflow());
 		await wf.publish();
-		expect(webhookCalls(sb, 'POST', ENDPOINTS_V1).map((r: any) => r.path)).toEqual(['/v1/webhook/endpoint.add']);
+		expect(webhookCalls(sb, 'POST', ENDPOINTS_V1).map((r: any) => r.path)).toEqual([
+			'/v1/webhook/endpoint.add',
+		]);
 		const saved = wf.savedStaticData['node:HeyGen Trigger'].registrations[wf.url()];
 		expect(saved.api).toBe('legacy');
 		const id = await makeVideo(sb, { family: 'legacy', callbackId: 'row-1' });
 		await deliveriesSettled(1);
 		const [item] = await resultItems(wf);
-		expect(item).toEqual(expect.objectContaining({ video_id: id, status: 'completed', api_version: 'legacy', callback_id: 'row-1' }));
-		expect(statusCalls(sb).map((r: any) => r.path)).toEqual([`/v3/videos/${id}`, '/v1/video_status.get']);
+		expect(item).toEqual(
+			expect.objectContaining({
+				video_id: id,
+				status: 'completed',
+				api_version: 'legacy',
+				callback_id: 'row-1',
+			}),
+		);
+		expect(statusCalls(sb).map((r: any) => r.path)).toEqual([
+			`/v3/videos/${id}`,
+			'/v1/video_status.get',
+		]);
 		await wf.publish({ activation: 'init' });
 		expect(webhookCalls(sb, 'GET', ENDPOINTS_V1)).toHaveLength(2); // leftover check at publish, then the restart
 		expect(webhookCalls(sb, 'POST', ENDPOINTS_V1)).toHaveLength(1);
@@ -267,7 +385,12 @@ describe('HeyGen Trigger', () => {
 		expect(webhookCalls(sb, 'DELETE', ENDPOINTS_V1)).toHaveLength(1);
 		expect(sb.webhooks).toHaveLength(0);
 
-		const chosen = server.add(triggerWorkflow({ options: { webhookApi: 'legacy', statusApi: 'legacy' } }, { id: 'wf-legacy', webhookId: '7f1e0f6a-1111-4c2b-8a55-6b0f6a1c0001' }));
+		const chosen = server.add(
+			triggerWorkflow(
+				{ options: { webhookApi: 'legacy', statusApi: 'legacy' } },
+				{ id: 'wf-legacy', webhookId: '7f1e0f6a-1111-4c2b-8a55-6b0f6a1c0001' },
+			),
+		);
 		await chosen.publish();
 		expect(webhookCalls(sb, 'POST', ENDPOINTS_V1)).toHaveLength(2);
 		expect(sb.webhooks).toHaveLength(1);
@@ -279,18 +402,24 @@ describe('HeyGen Trigger', () => {
 		const id = await makeVideo(sb, { callbackId: 'row-5' });
 		await deliveriesSettled(1);
 		const [item] = await resultItems(off);
-		expect(item).toEqual(expect.objectContaining({ video_id: id, status: 'completed', callback_id: 'row-5' }));
+		expect(item).toEqual(
+			expect.objectContaining({ video_id: id, status: 'completed', callback_id: 'row-5' }),
+		);
 		expect(item.video_url).toBe(endpointDeliveries(sb)[0].body.event_data.url);
 		expect(statusCalls(sb)).toHaveLength(0);
 		await off.unpublish();
 
-		const on = server.add(triggerWorkflow({}, { id: 'wf-on', webhookId: '7f1e0f6a-2222-4c2b-8a55-6b0f6a1c0002' }));
+		const on = server.add(
+			triggerWorkflow({}, { id: 'wf-on', webhookId: '7f1e0f6a-2222-4c2b-8a55-6b0f6a1c0002' }),
+		);
 		await on.publish();
 		sb.fault({ path: 'regex:^/v3/videos/', type: 'server_error', status: 500, times: Infinity });
 		const id2 = await makeVideo(sb, { callbackId: 'row-6' });
 		await deliveriesSettled(2);
 		const [item2] = await resultItems(on);
-		expect(item2).toEqual(expect.objectContaining({ video_id: id2, status: 'completed', callback_id: 'row-6' }));
+		expect(item2).toEqual(
+			expect.objectContaining({ video_id: id2, status: 'completed', callback_id: 'row-6' }),
+		);
 		expect(item2.details_error).toEqual(expect.any(String));
 	});
 

@@ -29,7 +29,9 @@ describe('HeyGen Wait For Video: the cost of a callback', () => {
 	async function parked(count: number) {
 		const ids = await makeVideos(sb, count);
 		const r = await h.run(waitWorkflow({ waitMode: 'callback' }), {
-			items: ids.map((video_id: string, row: number) => ({ json: { video_id, row, title: `Video ${row}`, callback_id: `n8n-1-${row}` } })),
+			items: ids.map((video_id: string, row: number) => ({
+				json: { video_id, row, title: `Video ${row}`, callback_id: `n8n-1-${row}` },
+			})),
 		});
 		expect(r.status).toBe('waiting');
 		return { ids, r };
@@ -45,8 +47,18 @@ describe('HeyGen Wait For Video: the cost of a callback', () => {
 	test('a callback about a video the execution does not wait for, or a malformed one, costs no request', async () => {
 		await parked(3);
 		const { r } = await parked(2);
-		for (const body of [callbackFor('vid_someone_else'), callbackFor('a,b'), { hello: 'world' }, 'not json at all']) {
-			const { value, calls } = await counted(async () => await h.resumeWithWebhook(r, { body: typeof body === 'string' ? JSON.stringify(body) : body }));
+		for (const body of [
+			callbackFor('vid_someone_else'),
+			callbackFor('a,b'),
+			{ hello: 'world' },
+			'not json at all',
+		]) {
+			const { value, calls } = await counted(
+				async () =>
+					await h.resumeWithWebhook(r, {
+						body: typeof body === 'string' ? JSON.stringify(body) : body,
+					}),
+			);
 			expect(value.result).toBeUndefined();
 			expect(calls).toHaveLength(0);
 		}
@@ -58,11 +70,17 @@ describe('HeyGen Wait For Video: the cost of a callback', () => {
 		let resumed: any;
 		for (const id of ids) {
 			sb.complete(id);
-			const { value, calls } = await counted(async () => await h.resumeWithWebhook(r, { body: callbackFor(id) }));
+			const { value, calls } = await counted(
+				async () => await h.resumeWithWebhook(r, { body: callbackFor(id) }),
+			);
 			costs.push(calls.length);
 			// The named video's own read, plus at most one status-only bulk read of the rest (stopped at a rendering one).
 			expect(calls.filter((c: any) => c.path === `/v3/videos/${id}`)).toHaveLength(1);
-			expect(calls.filter((c: any) => /^\/v3\/videos\/(?!statuses)/.test(c.path) && c.path !== `/v3/videos/${id}`)).toHaveLength(0);
+			expect(
+				calls.filter(
+					(c: any) => /^\/v3\/videos\/(?!statuses)/.test(c.path) && c.path !== `/v3/videos/${id}`,
+				),
+			).toHaveLength(0);
 			expect(calls.length).toBeLessThanOrEqual(2);
 			resumed = value.result;
 		}
@@ -70,7 +88,9 @@ describe('HeyGen Wait For Video: the cost of a callback', () => {
 		const completed = resumed.items('Completed');
 		expect(completed.map((i: any) => i.json.row)).toEqual([0, 1, 2, 3, 4]);
 		// Fields the input came with are not overwritten by HeyGen's nulls.
-		expect(completed.map((i: any) => i.json.callback_id)).toEqual(ids.map((_: string, row: number) => `n8n-1-${row}`));
+		expect(completed.map((i: any) => i.json.callback_id)).toEqual(
+			ids.map((_: string, row: number) => `n8n-1-${row}`),
+		);
 		for (const item of completed) expect(item.json.video_url).toContain('/video.mp4?');
 		// A redelivered callback for an already verified video, before the end, costs no detail read.
 		expect(costs.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(2 * ids.length);
@@ -80,7 +100,9 @@ describe('HeyGen Wait For Video: the cost of a callback', () => {
 		const { ids, r } = await parked(3);
 		sb.complete(ids[0]);
 		await h.resumeWithWebhook(r, { body: callbackFor(ids[0]) });
-		const { value, calls } = await counted(async () => await h.resumeWithWebhook(r, { body: callbackFor(ids[0]) }));
+		const { value, calls } = await counted(
+			async () => await h.resumeWithWebhook(r, { body: callbackFor(ids[0]) }),
+		);
 		expect(value.result).toBeUndefined();
 		expect(calls.filter((c: any) => c.path === `/v3/videos/${ids[0]}`)).toHaveLength(0);
 		expect(calls.length).toBeLessThanOrEqual(1);
@@ -94,7 +116,11 @@ describe('HeyGen Wait For Video: the cost of a callback', () => {
 		}
 		sb.complete(ids[2]);
 		sb.complete(ids[3]);
-		const answers = await Promise.all(ids.slice(2).map(async (id: string) => await h.resumeWithWebhook(r, { body: callbackFor(id) })));
+		const answers = await Promise.all(
+			ids
+				.slice(2)
+				.map(async (id: string) => await h.resumeWithWebhook(r, { body: callbackFor(id) })),
+		);
 		const resumed = answers.filter((a: any) => a.result !== undefined);
 		expect(resumed).toHaveLength(1);
 		expect(resumed[0].result.items('Completed')).toHaveLength(4);
@@ -105,7 +131,9 @@ describe('HeyGen Wait For Video: the cost of a callback', () => {
 		// As after a restart, or with callbacks spread over several webhook processes: nothing was verified here.
 		const { ids, r } = await parked(3);
 		for (const id of ids) sb.complete(id);
-		const { value, calls } = await counted(async () => await h.resumeWithWebhook(r, { body: callbackFor(ids[2]) }));
+		const { value, calls } = await counted(
+			async () => await h.resumeWithWebhook(r, { body: callbackFor(ids[2]) }),
+		);
 		expect(value.result.items('Completed')).toHaveLength(3);
 		// One read of the named video, one bulk status call for the other two, their two detail reads at resume.
 		expect(calls.filter((c: any) => c.path === '/v3/videos/statuses')).toHaveLength(1);

@@ -6,7 +6,15 @@ const support = require('../support/wait-for-video');
 
 import { CALLBACK_GUARD, resetCallbackGuard } from '../../nodes/HeyGenWaitForVideo/callbackGuard';
 
-const { withWaitEngine, makeVideo, waitWorkflow, startReceiver, statusCalls, sha256, expectedVideoBytes } = support;
+const {
+	withWaitEngine,
+	makeVideo,
+	waitWorkflow,
+	startReceiver,
+	statusCalls,
+	sha256,
+	expectedVideoBytes,
+} = support;
 
 const callbackFor = (videoId: string, eventType = 'avatar_video.success') => ({
 	event_type: eventType,
@@ -64,7 +72,12 @@ describe('HeyGen Wait For Video: resume on HeyGen callback', () => {
 		expect(result.status).toBe('success');
 		const completed = result.items('Completed');
 		expect(completed).toHaveLength(1);
-		expect(completed[0].json).toMatchObject({ video_id: id, contact: 'Ada', status: 'completed', api_version: 'v3' });
+		expect(completed[0].json).toMatchObject({
+			video_id: id,
+			contact: 'Ada',
+			status: 'completed',
+			api_version: 'v3',
+		});
 		expect(completed[0].json.video_url).toContain('/video.mp4?');
 		// The callback was only a wake-up: the status came from the API.
 		expect(statusCalls(sb).length).toBeGreaterThan(before);
@@ -75,7 +88,9 @@ describe('HeyGen Wait For Video: resume on HeyGen callback', () => {
 		function withErrorOutput(parameters: Record<string, unknown>) {
 			const workflow = waitWorkflow(parameters, { onError: 'continueErrorOutput' });
 			workflow.nodes.push({ name: 'Errors', type: 'n8n-nodes-base.noOp' });
-			workflow.connections['Wait For Video'].main.push([{ node: 'Errors', type: 'main', index: 0 }]);
+			workflow.connections['Wait For Video'].main.push([
+				{ node: 'Errors', type: 'main', index: 0 },
+			]);
 			return workflow;
 		}
 
@@ -84,7 +99,10 @@ describe('HeyGen Wait For Video: resume on HeyGen callback', () => {
 		test('a callback resume sends an unknown video to Failed with status "error" and its input fields', async () => {
 			const id = await makeVideo(sb);
 			const r = await h.run(withErrorOutput({ waitMode: 'callback' }), {
-				items: [{ json: { video_id: id, contact: 'Ada' } }, { json: { video_id: 'vid_does_not_exist', contact: 'Bob' } }],
+				items: [
+					{ json: { video_id: id, contact: 'Ada' } },
+					{ json: { video_id: 'vid_does_not_exist', contact: 'Bob' } },
+				],
 			});
 			expect(r.status).toBe('waiting');
 			sb.complete(id);
@@ -93,7 +111,11 @@ describe('HeyGen Wait For Video: resume on HeyGen callback', () => {
 			expect(result.items('Completed').map((item: any) => item.json.contact)).toEqual(['Ada']);
 			const failed = result.items('Failed');
 			expect(failed).toHaveLength(1);
-			expect(failed[0].json).toMatchObject({ contact: 'Bob', video_id: 'vid_does_not_exist', status: 'error' });
+			expect(failed[0].json).toMatchObject({
+				contact: 'Bob',
+				video_id: 'vid_does_not_exist',
+				status: 'error',
+			});
 			expect(failed[0].json.error.message).toMatch(/vid_does_not_exist/);
 			expect(result.items('Errors')).toHaveLength(0);
 		});
@@ -101,24 +123,36 @@ describe('HeyGen Wait For Video: resume on HeyGen callback', () => {
 		test('a Max Wait timeout releases the error item on Failed and the video on Still Rendering', async () => {
 			const id = await makeVideo(sb);
 			const r = await h.run(withErrorOutput({ waitMode: 'callback' }), {
-				items: [{ json: { video_id: id, contact: 'Ada' } }, { json: { video_id: 'vid_does_not_exist', contact: 'Bob' } }],
+				items: [
+					{ json: { video_id: id, contact: 'Ada' } },
+					{ json: { video_id: 'vid_does_not_exist', contact: 'Bob' } },
+				],
 			});
 			expect(r.status).toBe('waiting');
 			const resumed = await h.resumeAfterTime(r);
 			expect(resumed.status).toBe('success');
-			expect(resumed.items('Still Rendering').map((item: any) => item.json.contact)).toEqual(['Ada']);
-			expect(resumed.items('Failed').map((item: any) => [item.json.contact, item.json.status])).toEqual([['Bob', 'error']]);
+			expect(resumed.items('Still Rendering').map((item: any) => item.json.contact)).toEqual([
+				'Ada',
+			]);
+			expect(
+				resumed.items('Failed').map((item: any) => [item.json.contact, item.json.status]),
+			).toEqual([['Bob', 'error']]);
 		});
 	});
 
 	test('a forged callback claiming completion for a still-rendering video does not produce a Completed item', async () => {
 		const id = await makeVideo(sb);
-		const r = await h.run(waitWorkflow({ waitMode: 'callback' }), { items: [{ json: { video_id: id } }] });
+		const r = await h.run(waitWorkflow({ waitMode: 'callback' }), {
+			items: [{ json: { video_id: id } }],
+		});
 		expect(r.status).toBe('waiting');
 		const forged = await h.resumeWithWebhook(r, { body: callbackFor(id) });
 		expect(forged.result).toBeUndefined(); // the execution keeps waiting
 		expect(forged.webhookResponse.statusCode).toBe(200);
-		expect(forged.webhookResponse.webhookResponse).toMatchObject({ resumed: false, reason: 'The video is still rendering' });
+		expect(forged.webhookResponse.webhookResponse).toMatchObject({
+			resumed: false,
+			reason: 'The video is still rendering',
+		});
 		// A later genuine completion still resumes the same waiting execution.
 		sb.complete(id);
 		const real = await h.resumeWithWebhook(r, { body: callbackFor(id) });
@@ -126,9 +160,11 @@ describe('HeyGen Wait For Video: resume on HeyGen callback', () => {
 		expect(real.result.items('Completed')[0].json.video_url).not.toContain('evil');
 	});
 
-	test('a status API too slow for HeyGen\'s delivery timeout: 503 in time (HeyGen redelivers), the execution keeps waiting', async () => {
+	test("a status API too slow for HeyGen's delivery timeout: 503 in time (HeyGen redelivers), the execution keeps waiting", async () => {
 		const id = await makeVideo(sb);
-		const r = await h.run(waitWorkflow({ waitMode: 'callback' }), { items: [{ json: { video_id: id } }] });
+		const r = await h.run(waitWorkflow({ waitMode: 'callback' }), {
+			items: [{ json: { video_id: id } }],
+		});
 		expect(r.status).toBe('waiting');
 		sb.complete(id);
 		sb.fault({ path: /^\/v3\/videos\/(?!statuses)/, type: 'slow', delayMs: 120_000, times: 1 });
@@ -144,7 +180,8 @@ describe('HeyGen Wait For Video: resume on HeyGen callback', () => {
 	}, 150_000);
 
 	describe('with Download Video on: HeyGen gets its 200 before the downloads', () => {
-		const cdnFor = (id: string) => sb.requests.filter((q: any) => q.server === 'cdn' && q.path.startsWith(`/videos/${id}/`));
+		const cdnFor = (id: string) =>
+			sb.requests.filter((q: any) => q.server === 'cdn' && q.path.startsWith(`/videos/${id}/`));
 		const download = { waitMode: 'callback', downloadVideo: true };
 
 		test('the answer is sent before the (slow) download starts; the execution resumes with the file', async () => {
@@ -162,7 +199,9 @@ describe('HeyGen Wait For Video: resume on HeyGen callback', () => {
 			expect(cdn[0].fault).toBeTruthy(); // the slow one
 			expect(webhookResponse.respondedAt).toBeLessThanOrEqual(cdn[0].time); // answered before the download began
 			const [item] = result.items('Completed');
-			expect(sha256(await h.binaryBuffer(item, 'data'))).toBe(sha256(expectedVideoBytes(id, sb.videos.get(id).sizeBytes)));
+			expect(sha256(await h.binaryBuffer(item, 'data'))).toBe(
+				sha256(expectedVideoBytes(id, sb.videos.get(id).sizeBytes)),
+			);
 		});
 
 		test('a download failing after the 200 (no continue on fail): that item leaves on Failed, the rest on Completed', async () => {
@@ -174,7 +213,13 @@ describe('HeyGen Wait For Video: resume on HeyGen callback', () => {
 			expect(r.status).toBe('waiting');
 			sb.complete(good);
 			sb.complete(bad);
-			sb.fault({ server: 'cdn', path: `/videos/${bad}/*`, type: 'server_error', status: 500, times: Infinity });
+			sb.fault({
+				server: 'cdn',
+				path: `/videos/${bad}/*`,
+				type: 'server_error',
+				status: 500,
+				times: Infinity,
+			});
 			const { webhookResponse, result } = await h.resumeWithWebhook(r, { body: callbackFor(bad) });
 			expect(webhookResponse.statusCode).toBe(200);
 			expect(webhookResponse.body).toMatchObject({ resumed: true });
@@ -214,10 +259,18 @@ describe('HeyGen Wait For Video: resume on HeyGen callback', () => {
 
 		test('with On Error: Continue (regular output), a failed download leaves on Failed as before', async () => {
 			const id = await makeVideo(sb);
-			const r = await h.run(waitWorkflow(download, { onError: 'continueRegularOutput' }), { items: [{ json: { video_id: id } }] });
+			const r = await h.run(waitWorkflow(download, { onError: 'continueRegularOutput' }), {
+				items: [{ json: { video_id: id } }],
+			});
 			expect(r.status).toBe('waiting');
 			sb.complete(id);
-			sb.fault({ server: 'cdn', path: `/videos/${id}/*`, type: 'server_error', status: 500, times: Infinity });
+			sb.fault({
+				server: 'cdn',
+				path: `/videos/${id}/*`,
+				type: 'server_error',
+				status: 500,
+				times: Infinity,
+			});
 			const { webhookResponse, result } = await h.resumeWithWebhook(r, { body: callbackFor(id) });
 			expect(webhookResponse.statusCode).toBe(200);
 			expect(result.status).toBe('success');
@@ -232,7 +285,9 @@ describe('HeyGen Wait For Video: resume on HeyGen callback', () => {
 		const id = await makeVideo(sb);
 		const other = await makeVideo(sb);
 		sb.complete(other);
-		const r = await h.run(waitWorkflow({ waitMode: 'callback' }), { items: [{ json: { video_id: id } }] });
+		const r = await h.run(waitWorkflow({ waitMode: 'callback' }), {
+			items: [{ json: { video_id: id } }],
+		});
 		const before = statusCalls(sb).length;
 		const foreign = await h.resumeWithWebhook(r, { body: callbackFor(other) });
 		expect(foreign.result).toBeUndefined();
@@ -244,7 +299,9 @@ describe('HeyGen Wait For Video: resume on HeyGen callback', () => {
 
 	test('a request without the execution signature is refused', async () => {
 		const id = await makeVideo(sb);
-		const r = await h.run(waitWorkflow({ waitMode: 'callback' }), { items: [{ json: { video_id: id } }] });
+		const r = await h.run(waitWorkflow({ waitMode: 'callback' }), {
+			items: [{ json: { video_id: id } }],
+		});
 		sb.complete(id);
 		const url = new URL(r.resumeUrl);
 		url.searchParams.set('signature', 'forged');
@@ -266,7 +323,10 @@ describe('HeyGen Wait For Video: resume on HeyGen callback', () => {
 		sb.complete(a);
 		const first = await h.resumeWithWebhook(r, await delivered(1));
 		expect(first.result).toBeUndefined();
-		expect(first.webhookResponse.webhookResponse).toMatchObject({ resumed: false, reason: 'Some videos are still rendering' });
+		expect(first.webhookResponse.webhookResponse).toMatchObject({
+			resumed: false,
+			reason: 'Some videos are still rendering',
+		});
 
 		sb.fail(b, { code: 40119, message: 'Video is too long', detail: 'Too long for the plan' });
 		const second = await h.resumeWithWebhook(r, await delivered(2));
@@ -311,7 +371,12 @@ describe('HeyGen Wait For Video: resume on HeyGen callback', () => {
 		expect(rendering).toHaveLength(0);
 		// Only the awaited video was re-read on resume.
 		const reread = statusCalls(sb).slice(before);
-		expect(reread.some((c: any) => c.path === `/v3/videos/${early}` || String(c.query.video_ids ?? '').includes(early))).toBe(false);
+		expect(
+			reread.some(
+				(c: any) =>
+					c.path === `/v3/videos/${early}` || String(c.query.video_ids ?? '').includes(early),
+			),
+		).toBe(false);
 	});
 
 	test('Max Wait passes: finished items on their outputs, unfinished on Still Rendering with their status', async () => {
@@ -341,16 +406,24 @@ describe('HeyGen Wait For Video: resume on HeyGen callback', () => {
 	test('all videos already final at the first check: no wait at all', async () => {
 		const id = await makeVideo(sb);
 		sb.complete(id);
-		const r = await h.run(waitWorkflow({ waitMode: 'callback' }), { items: [{ json: { video_id: id } }] });
+		const r = await h.run(waitWorkflow({ waitMode: 'callback' }), {
+			items: [{ json: { video_id: id } }],
+		});
 		expect(r.status).toBe('success');
 		expect(r.items('Completed')).toHaveLength(1);
 	});
 
 	test('legacy videos: the callback resumes through the v1 status', async () => {
 		const id = await makeVideo(sb, { family: 'legacy', callbackUrl: receiver.url });
-		const r = await h.run(waitWorkflow({ waitMode: 'callback' }), { items: [{ json: { video_id: id } }] });
+		const r = await h.run(waitWorkflow({ waitMode: 'callback' }), {
+			items: [{ json: { video_id: id } }],
+		});
 		expect(r.status).toBe('waiting');
-		sb.fail(id, { code: 40119, message: 'Video is too long', detail: 'Video is too long (> 3600.0s)' });
+		sb.fail(id, {
+			code: 40119,
+			message: 'Video is too long',
+			detail: 'Video is too long (> 3600.0s)',
+		});
 		const { result } = await h.resumeWithWebhook(r, await delivered(1));
 		const failed = result.items('Failed');
 		expect(failed).toHaveLength(1);
@@ -358,15 +431,22 @@ describe('HeyGen Wait For Video: resume on HeyGen callback', () => {
 			video_id: id,
 			api_version: 'legacy',
 			status: 'failed',
-			error: { code: '40119', message: 'Video is too long', detail: 'Video is too long (> 3600.0s)' },
+			error: {
+				code: '40119',
+				message: 'Video is too long',
+				detail: 'Video is too long (> 3600.0s)',
+			},
 		});
 	});
 
 	test('with a Callback Secret, only correctly signed callbacks are accepted', async () => {
 		const id = await makeVideo(sb, { callbackUrl: receiver.url });
-		const r = await h.run(waitWorkflow({ waitMode: 'callback', callbackSecret: sb.callbackSecret }), {
-			items: [{ json: { video_id: id } }],
-		});
+		const r = await h.run(
+			waitWorkflow({ waitMode: 'callback', callbackSecret: sb.callbackSecret }),
+			{
+				items: [{ json: { video_id: id } }],
+			},
+		);
 		sb.complete(id);
 		const genuine = await delivered(1);
 		const unsigned = await h.resumeWithWebhook(r, { body: genuine.body });
@@ -378,7 +458,10 @@ describe('HeyGen Wait For Video: resume on HeyGen callback', () => {
 		});
 		expect(tampered.webhookResponse.statusCode).toBe(401);
 		// The sandbox signs the exact bytes it sent: replay them.
-		const signed = await h.resumeWithWebhook(r, { body: receiver.received[0].body, headers: genuine.headers });
+		const signed = await h.resumeWithWebhook(r, {
+			body: receiver.received[0].body,
+			headers: genuine.headers,
+		});
 		expect(signed.webhookResponse.statusCode).toBe(200);
 		expect(signed.result.items('Completed')).toHaveLength(1);
 	});

@@ -4,7 +4,8 @@
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const support = require('../support/wait-for-video');
 
-const { withWaitEngine, makeVideo, waitWorkflow, statusCalls, expectedVideoBytes, sha256 } = support;
+const { withWaitEngine, makeVideo, waitWorkflow, statusCalls, expectedVideoBytes, sha256 } =
+	support;
 
 describe('HeyGen Wait For Video: download', () => {
 	let sb: any;
@@ -56,15 +57,23 @@ describe('HeyGen Wait For Video: download', () => {
 		expect(gets.map((g: any) => g.status)).toEqual([403, 200]);
 		expect(gets[0].query.Nonce).not.toBe(gets[1].query.Nonce);
 		// Legacy: poll + re-sign + re-sign after the 403, all through v1.
-		expect(statusCalls(sb).filter((c: any) => c.path === '/v1/video_status.get').length).toBeGreaterThanOrEqual(3);
+		expect(
+			statusCalls(sb).filter((c: any) => c.path === '/v1/video_status.get').length,
+		).toBeGreaterThanOrEqual(3);
 	});
 
 	test('a media host that keeps refusing gives a clear item error', async () => {
 		const id = await makeVideo(sb);
 		sb.fault({ server: 'cdn', path: '/videos/*', type: 'unauthorized', status: 404, times: 2 });
-		const r = await h.run(waitWorkflow({ maxTimeInNode: 20, downloadVideo: true }, { onError: 'continueRegularOutput' }), {
-			items: [{ json: { video_id: id } }],
-		});
+		const r = await h.run(
+			waitWorkflow(
+				{ maxTimeInNode: 20, downloadVideo: true },
+				{ onError: 'continueRegularOutput' },
+			),
+			{
+				items: [{ json: { video_id: id } }],
+			},
+		);
 		const failed = r.items('Failed');
 		expect(failed).toHaveLength(1);
 		expect(failed[0].json.error.message).toContain('HTTP 404');
@@ -77,18 +86,29 @@ describe('HeyGen Wait For Video: download', () => {
 			waitWorkflow({
 				maxTimeInNode: 20,
 				downloadVideo: true,
-				downloadOptions: { binaryPropertyName: 'video', captionedVideo: true, thumbnail: true, gif: true, captions: true },
+				downloadOptions: {
+					binaryPropertyName: 'video',
+					captionedVideo: true,
+					thumbnail: true,
+					gif: true,
+					captions: true,
+				},
 			}),
 			{ items: [{ json: { video_id: id } }] },
 		);
 		const [item] = r.items('Completed');
 		expect(Object.keys(item.binary).sort()).toEqual(['captions', 'gif', 'thumbnail', 'video']);
-		expect(item.binary.video).toMatchObject({ fileName: `${id}_captioned.mp4`, mimeType: 'video/mp4' });
+		expect(item.binary.video).toMatchObject({
+			fileName: `${id}_captioned.mp4`,
+			mimeType: 'video/mp4',
+		});
 		expect(item.binary.thumbnail.mimeType).toBe('image/jpeg');
 		expect(item.binary.gif.mimeType).toBe('image/gif');
 		expect(item.binary.captions.fileName).toBe(`${id}.srt`);
 		const captioned = await h.binaryBuffer(item, 'video');
-		expect(sha256(captioned)).toBe(sha256(expectedVideoBytes(id, sb.videos.get(id).sizeBytes, 'caption')));
+		expect(sha256(captioned)).toBe(
+			sha256(expectedVideoBytes(id, sb.videos.get(id).sizeBytes, 'caption')),
+		);
 		const srt = (await h.binaryBuffer(item, 'captions')).toString('utf8');
 		expect(srt).toMatch(/-->/);
 	});

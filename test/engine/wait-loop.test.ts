@@ -12,7 +12,10 @@ describe('poll loop through a Wait node', () => {
 	let sb: any;
 	let h: any;
 
-	withWaitEngine({ render: { pendingMs: 20, processingMs: 600_000 } }, (pair: any) => ({ sb, h } = pair));
+	withWaitEngine(
+		{ render: { pendingMs: 20, processingMs: 600_000 } },
+		(pair: any) => ({ sb, h } = pair),
+	);
 
 	test('first pass leaves on Still Rendering, the Wait parks, the resumed loop finds the video completed', async () => {
 		const workflow = structuredClone(loop);
@@ -29,13 +32,18 @@ describe('poll loop through a Wait node', () => {
 		// (on a busy machine the sandbox's 20 ms queue timer can fire after the node's check).
 		await sb.waitFor(() => sb.videos.get(slow).status === 'processing', { timeoutMs: 30_000 });
 		const r = await h.run(workflow, {
-			items: [{ json: { video_id: done, contact: 'Ada' } }, { json: { video_id: slow, contact: 'Bob' } }],
+			items: [
+				{ json: { video_id: done, contact: 'Ada' } },
+				{ json: { video_id: slow, contact: 'Bob' } },
+			],
 		});
 		expect(r.status).toBe('waiting');
 		expect(r.waitingEntry.node.name).toBe('Wait 2 Minutes');
 		expect(r.items('Completed').map((i: any) => i.json.contact)).toEqual(['Ada']);
 		const parked = r.items('Wait For Video', 2);
-		expect(parked.map((i: any) => [i.json.contact, i.json.status])).toEqual([['Bob', 'processing']]);
+		expect(parked.map((i: any) => [i.json.contact, i.json.status])).toEqual([
+			['Bob', 'processing'],
+		]);
 
 		sb.complete(slow);
 		const callsBefore = statusCalls(sb).length;

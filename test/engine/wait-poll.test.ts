@@ -7,7 +7,9 @@ const support = require('../support/wait-for-video');
 const { withWaitEngine, makeVideo, waitWorkflow, statusCalls } = support;
 
 function idsOf(call: { query: Record<string, string | undefined> }): string[] {
-	return String(call.query.video_ids ?? call.query.video_id ?? '').split(',').filter(Boolean);
+	return String(call.query.video_ids ?? call.query.video_id ?? '')
+		.split(',')
+		.filter(Boolean);
 }
 
 describe('HeyGen Wait For Video: poll mode', () => {
@@ -32,7 +34,12 @@ describe('HeyGen Wait For Video: poll mode', () => {
 		expect(rendering).toHaveLength(0);
 		expect(completed).toHaveLength(1);
 		const json = completed[0].json;
-		expect(json).toMatchObject({ contact: 'Grace Hopper', video_id: id, status: 'completed', api_version: 'v3' });
+		expect(json).toMatchObject({
+			contact: 'Grace Hopper',
+			video_id: id,
+			status: 'completed',
+			api_version: 'v3',
+		});
 		expect(json.video_url).toMatch(/\/videos\/.+\/video\.mp4\?Expires=\d+/);
 		expect(json.thumbnail_url).toMatch(/thumbnail\.jpg\?Expires=/);
 		expect(typeof json.duration).toBe('number');
@@ -105,7 +112,9 @@ describe('HeyGen Wait For Video: poll mode', () => {
 		await sb.waitFor((s: any) => s.videos.get(busy).status === 'processing');
 		const waiting = await makeVideo(sb, { family: 'legacy' });
 		const queued = await makeVideo(sb, { family: 'v3' });
-		await sb.waitFor((s: any) => s.videos.get(waiting).waiting === true && s.videos.get(queued).waiting === true);
+		await sb.waitFor(
+			(s: any) => s.videos.get(waiting).waiting === true && s.videos.get(queued).waiting === true,
+		);
 		sb.setRender({ pendingMs: 600_000 });
 		const pending = await makeVideo(sb, { family: 'legacy' });
 
@@ -131,13 +140,19 @@ describe('HeyGen Wait For Video: poll mode', () => {
 		// The status reported depends on the render having started: wait for that state, not for a time.
 		await sb.waitFor((s: any) => s.videos.get(id).status === 'processing', { timeoutMs: 30_000 });
 		const started = Date.now();
-		const r = await h.run(waitWorkflow({ maxTimeInNode: 2, options: { initialInterval: 0.2, maxInterval: 0.5 } }), {
-			items: [{ json: { video_id: id } }],
-		});
+		const r = await h.run(
+			waitWorkflow({ maxTimeInNode: 2, options: { initialInterval: 0.2, maxInterval: 0.5 } }),
+			{
+				items: [{ json: { video_id: id } }],
+			},
+		);
 		const elapsed = Date.now() - started;
 		expect(r.status).toBe('success');
 		expect(r.items('Still Rendering')).toHaveLength(1);
-		expect(r.items('Still Rendering')[0].json).toMatchObject({ video_id: id, status: 'processing' });
+		expect(r.items('Still Rendering')[0].json).toMatchObject({
+			video_id: id,
+			status: 'processing',
+		});
 		// 0.2 + 0.3 + 0.45 + 0.5 … within 2 s: at most 6 rounds, never more however slow the machine.
 		const calls = statusCalls(sb).filter((c: any) => c.path === '/v3/videos/statuses');
 		// On a busy machine one slow round can use the whole budget: at least one round, never more than the schedule allows.
@@ -150,26 +165,36 @@ describe('HeyGen Wait For Video: poll mode', () => {
 	test('cancelling the execution stops polling at once: no status call after the stop', async () => {
 		const id = await makeVideo(sb, { message: '[[sandbox:stuck]]' });
 		let cancelledAt = 0;
-		const r = await h.run(waitWorkflow({ maxTimeInNode: 50, options: { initialInterval: 2, maxInterval: 2 } }), {
-			items: [{ json: { video_id: id } }],
-			onStart: (cancel: () => void) => {
-				void sb.waitFor((s: any) => statusCalls(s).length >= 1).then(() => {
-					cancelledAt = sb.requests.length;
-					cancel();
-				});
+		const r = await h.run(
+			waitWorkflow({ maxTimeInNode: 50, options: { initialInterval: 2, maxInterval: 2 } }),
+			{
+				items: [{ json: { video_id: id } }],
+				onStart: (cancel: () => void) => {
+					void sb
+						.waitFor((s: any) => statusCalls(s).length >= 1)
+						.then(() => {
+							cancelledAt = sb.requests.length;
+							cancel();
+						});
+				},
 			},
-		});
+		);
 		expect(r.status).toBe('canceled');
 		expect(cancelledAt).toBeGreaterThan(0);
 		// Prove the node's loop is gone: a later, complete run comes and goes, and the cancelled video was
 		// never asked about again (its loop would have polled every 2 s).
 		const other = await makeVideo(sb, { name: 'Later' });
 		sb.setRender({ pendingMs: 0, processingMs: 2500 });
-		const later = await h.run(waitWorkflow({ maxTimeInNode: 20, options: { initialInterval: 0.5, maxInterval: 0.5 } }), {
-			items: [{ json: { video_id: other } }],
-		});
+		const later = await h.run(
+			waitWorkflow({ maxTimeInNode: 20, options: { initialInterval: 0.5, maxInterval: 0.5 } }),
+			{
+				items: [{ json: { video_id: other } }],
+			},
+		);
 		expect(later.status).toBe('success');
-		const after = sb.requests.slice(cancelledAt).filter((c: any) => c.server === 'api' && idsOf(c).includes(id));
+		const after = sb.requests
+			.slice(cancelledAt)
+			.filter((c: any) => c.server === 'api' && idsOf(c).includes(id));
 		expect(after).toHaveLength(0);
 	});
 
@@ -177,10 +202,14 @@ describe('HeyGen Wait For Video: poll mode', () => {
 		const id = await makeVideo(sb);
 		sb.fault({ path: '/v3/videos/statuses', type: 'rate_limit', retryAfter: 1, times: 1 });
 		sb.fault({ path: '/v3/videos/statuses', type: 'server_error', times: 2 });
-		const r = await h.run(waitWorkflow({ maxTimeInNode: 20 }), { items: [{ json: { video_id: id } }] });
+		const r = await h.run(waitWorkflow({ maxTimeInNode: 20 }), {
+			items: [{ json: { video_id: id } }],
+		});
 		expect(r.status).toBe('success');
 		expect(r.items('Completed')).toHaveLength(1);
-		const statuses = statusCalls(sb).filter((c: any) => c.path === '/v3/videos/statuses').map((c: any) => c.status);
+		const statuses = statusCalls(sb)
+			.filter((c: any) => c.path === '/v3/videos/statuses')
+			.map((c: any) => c.status);
 		expect(statuses.slice(0, 4)).toEqual([429, 500, 500, 200]);
 	});
 
@@ -189,14 +218,17 @@ describe('HeyGen Wait For Video: poll mode', () => {
 		const id = await makeVideo(sb, { message: '[[sandbox:stuck]]' });
 		await sb.waitFor((s: any) => s.videos.get(id).status === 'processing');
 		const started = Date.now();
-		const r = await h.run(waitWorkflow({ maxTimeInNode: 3, options: { initialInterval: 0.2, maxInterval: 0.3 } }), {
-			items: [{ json: { video_id: id } }],
-			onStart: () => {
-				void sb
-					.waitFor((s: any) => statusCalls(s).some((c: any) => c.status === 200))
-					.then(() => sb.fault({ path: '/v3/videos/statuses', times: Infinity, ...fault }));
+		const r = await h.run(
+			waitWorkflow({ maxTimeInNode: 3, options: { initialInterval: 0.2, maxInterval: 0.3 } }),
+			{
+				items: [{ json: { video_id: id } }],
+				onStart: () => {
+					void sb
+						.waitFor((s: any) => statusCalls(s).some((c: any) => c.status === 200))
+						.then(() => sb.fault({ path: '/v3/videos/statuses', times: Infinity, ...fault }));
+				},
 			},
-		});
+		);
 		return { id, r, elapsed: Date.now() - started };
 	}
 
@@ -207,7 +239,9 @@ describe('HeyGen Wait For Video: poll mode', () => {
 		expect(completed).toHaveLength(0);
 		expect(failed).toHaveLength(0);
 		// The last answer HeyGen gave, not an error: the round that was cut changes nothing.
-		expect(rendering.map((i: any) => [i.json.video_id, i.json.status])).toEqual([[id, 'processing']]);
+		expect(rendering.map((i: any) => [i.json.video_id, i.json.status])).toEqual([
+			[id, 'processing'],
+		]);
 		// Bounded by the 3 s budget, not by the 2-minute answer (or the transport's 60 s timeout and retries); the margin
 		// is for a loaded machine.
 		expect(elapsed).toBeLessThan(100_000);
@@ -217,7 +251,9 @@ describe('HeyGen Wait For Video: poll mode', () => {
 	test('a long Retry-After is not waited out past Max Time in Node', async () => {
 		const { id, r, elapsed } = await runWithLaterFault({ type: 'rate_limit', retryAfter: 50 });
 		expect(r.status).toBe('success');
-		expect(r.items('Still Rendering').map((i: any) => [i.json.video_id, i.json.status])).toEqual([[id, 'processing']]);
+		expect(r.items('Still Rendering').map((i: any) => [i.json.video_id, i.json.status])).toEqual([
+			[id, 'processing'],
+		]);
 		// Below the 50 s HeyGen asked for: it was not waited out.
 		expect(elapsed).toBeLessThan(48_000);
 		expect(statusCalls(sb).some((c: any) => c.status === 429)).toBe(true);
@@ -227,9 +263,12 @@ describe('HeyGen Wait For Video: poll mode', () => {
 		const id = await makeVideo(sb);
 		sb.fault({ path: '/v3/videos/statuses', type: 'slow', delayMs: 120_000, times: Infinity });
 		const started = Date.now();
-		const r = await h.run(waitWorkflow({ maxTimeInNode: 1 }, { onError: 'continueRegularOutput' }), {
-			items: [{ json: { video_id: id, row: 7 } }],
-		});
+		const r = await h.run(
+			waitWorkflow({ maxTimeInNode: 1 }, { onError: 'continueRegularOutput' }),
+			{
+				items: [{ json: { video_id: id, row: 7 } }],
+			},
+		);
 		const elapsed = Date.now() - started;
 		expect(r.status).toBe('success');
 		const failed = r.items('Failed');
@@ -247,7 +286,11 @@ describe('HeyGen Wait For Video: poll mode', () => {
 		const r = await h.run(waitWorkflow({ maxTimeInNode: 20, apiVersion: 'legacy' }), {
 			items: [{ json: { video_id: legacyId } }],
 		});
-		expect(r.items('Completed')[0].json).toMatchObject({ video_id: legacyId, api_version: 'legacy', status: 'completed' });
+		expect(r.items('Completed')[0].json).toMatchObject({
+			video_id: legacyId,
+			api_version: 'legacy',
+			status: 'completed',
+		});
 		expect(statusCalls(sb).every((c: any) => c.path === '/v1/video_status.get')).toBe(true);
 
 		sb.reset();
@@ -294,9 +337,16 @@ describe('HeyGen Wait For Video: unknown video IDs and n8n error handling', () =
 
 	test('continue (regular output): the error item leaves on Failed with pairedItem, the rest carry on', async () => {
 		const good = await makeVideo(sb);
-		const r = await h.run(waitWorkflow({ maxTimeInNode: 10 }, { onError: 'continueRegularOutput' }), {
-			items: [{ json: { video_id: 'nope', who: 'x' } }, { json: { video_id: good } }, { json: { video_id: '' } }],
-		});
+		const r = await h.run(
+			waitWorkflow({ maxTimeInNode: 10 }, { onError: 'continueRegularOutput' }),
+			{
+				items: [
+					{ json: { video_id: 'nope', who: 'x' } },
+					{ json: { video_id: good } },
+					{ json: { video_id: '' } },
+				],
+			},
+		);
 		expect(r.status).toBe('success');
 		const [completed, failed] = r.outputs('Wait For Video');
 		expect(completed.map((i: any) => i.pairedItem)).toEqual([{ item: 1 }]);
@@ -318,7 +368,10 @@ describe('HeyGen Wait For Video: unknown video IDs and n8n error handling', () =
 		expect(outputs[1]).toHaveLength(0);
 		expect(outputs[3]).toHaveLength(1);
 		// n8n merges the error over the input item.
-		expect(outputs[3][0].json).toMatchObject({ video_id: 'nope', details: { video_id: 'nope', code: '404' } });
+		expect(outputs[3][0].json).toMatchObject({
+			video_id: 'nope',
+			details: { video_id: 'nope', code: '404' },
+		});
 		expect(outputs[3][0].json.error).toContain('HeyGen does not know the video ID "nope"');
 		expect(outputs[3][0].pairedItem).toEqual({ item: 1 });
 	});
@@ -327,9 +380,12 @@ describe('HeyGen Wait For Video: unknown video IDs and n8n error handling', () =
 		const id = await makeVideo(sb);
 		sb.fault({ path: '/v3/videos/statuses', type: 'server_error', times: Infinity });
 		// A budget long enough for the transport's retries (1 + 2 + 4 + 8 s, ±20 %).
-		const r = await h.run(waitWorkflow({ maxTimeInNode: 30 }, { onError: 'continueRegularOutput' }), {
-			items: [{ json: { video_id: id } }],
-		});
+		const r = await h.run(
+			waitWorkflow({ maxTimeInNode: 30 }, { onError: 'continueRegularOutput' }),
+			{
+				items: [{ json: { video_id: id } }],
+			},
+		);
 		const failed = r.items('Failed');
 		expect(failed).toHaveLength(1);
 		expect(failed[0].json.error.message).toMatch(/HeyGen/);

@@ -30,18 +30,27 @@ const PACKAGE = 'n8n-nodes-heygen-templates';
 
 // n8n's engine logs every node error it routes; the tests assert on those errors instead of printing them.
 const silent = () => {};
-LoggerProxy.init({ error: silent, warn: silent, info: silent, debug: silent, scoped: () => LoggerProxy });
+LoggerProxy.init({
+	error: silent,
+	warn: silent,
+	info: silent,
+	debug: silent,
+	scoped: () => LoggerProxy,
+});
 Container.set(ErrorReporter, { error: silent, warn: silent, info: silent });
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
 /** Package-named node types, exactly as n8n names them once the package is installed. */
 const PACKAGE_NODES = {
 	[`${PACKAGE}.heyGenGenerateFromTemplate`]: () =>
-		require(path.join(REPO_ROOT, 'nodes/HeyGenGenerateFromTemplate/HeyGenGenerateFromTemplate.node'))
-			.HeyGenGenerateFromTemplate,
+		require(
+			path.join(REPO_ROOT, 'nodes/HeyGenGenerateFromTemplate/HeyGenGenerateFromTemplate.node'),
+		).HeyGenGenerateFromTemplate,
 	[`${PACKAGE}.heyGenWaitForVideo`]: () =>
-		require(path.join(REPO_ROOT, 'nodes/HeyGenWaitForVideo/HeyGenWaitForVideo.node')).HeyGenWaitForVideo,
-	[`${PACKAGE}.heyGenTrigger`]: () => require(path.join(REPO_ROOT, 'nodes/HeyGenTrigger/HeyGenTrigger.node')).HeyGenTrigger,
+		require(path.join(REPO_ROOT, 'nodes/HeyGenWaitForVideo/HeyGenWaitForVideo.node'))
+			.HeyGenWaitForVideo,
+	[`${PACKAGE}.heyGenTrigger`]: () =>
+		require(path.join(REPO_ROOT, 'nodes/HeyGenTrigger/HeyGenTrigger.node')).HeyGenTrigger,
 };
 
 const CREDENTIAL_TYPES = {
@@ -152,7 +161,14 @@ function applyGenericAuth(authenticate, credentials, requestOptions, workflow, n
 	if (!authenticate || authenticate.type !== 'generic') return requestOptions;
 	const resolve = (value) =>
 		typeof value === 'string' && value.startsWith('=')
-			? workflow.expression.getSimpleParameterValue(node, value, 'internal', { $credentials: credentials }, undefined, '')
+			? workflow.expression.getSimpleParameterValue(
+					node,
+					value,
+					'internal',
+					{ $credentials: credentials },
+					undefined,
+					'',
+				)
 			: value;
 	for (const target of ['headers', 'qs', 'body']) {
 		const values = authenticate.properties[target];
@@ -214,7 +230,15 @@ async function binaryStore() {
 				dbMaxFileSize: 512,
 			};
 			const errorReporter = { error() {}, warn() {}, info() {} };
-			const logger = { debug() {}, info() {}, warn() {}, error() {}, scoped() { return this; } };
+			const logger = {
+				debug() {},
+				info() {},
+				warn() {},
+				error() {},
+				scoped() {
+					return this;
+				},
+			};
 			const service = new BinaryDataService(config, errorReporter, logger);
 			await service.init();
 			Container.set(BinaryDataService, service);
@@ -270,7 +294,12 @@ function normaliseWorkflow(definition) {
 		parameters: node.parameters ?? {},
 		...node,
 	}));
-	return { id: definition.id ?? 'wf-test', name: definition.name ?? 'Test workflow', nodes, connections: definition.connections ?? {} };
+	return {
+		id: definition.id ?? 'wf-test',
+		name: definition.name ?? 'Test workflow',
+		nodes,
+		connections: definition.connections ?? {},
+	};
 }
 
 /** Wraps an IRun with accessors for what tests read. */
@@ -347,7 +376,9 @@ class EngineHarness {
 	}
 
 	startNode(workflowData) {
-		const trigger = workflowData.nodes.find((node) => this.nodeTypes.getByName(node.type).description.group.includes('trigger'));
+		const trigger = workflowData.nodes.find((node) =>
+			this.nodeTypes.getByName(node.type).description.group.includes('trigger'),
+		);
 		if (!trigger) throw new Error('A test workflow needs a trigger node');
 		return trigger;
 	}
@@ -367,15 +398,26 @@ class EngineHarness {
 				nodeExecutionStack: [{ node: trigger, data: { main: [items] }, source: null }],
 			},
 		});
-		return await this.execute(workflowData, runData, executionId ?? `exec-${++this.executionCounter}`, onStart);
+		return await this.execute(
+			workflowData,
+			runData,
+			executionId ?? `exec-${++this.executionCounter}`,
+			onStart,
+		);
 	}
 
 	async execute(workflowData, runExecutionData, executionId, onStart) {
 		const workflow = this.workflow(workflowData);
 		const hooks = new ExecutionLifecycleHooks('manual', executionId, workflowData);
-		const finished = new Promise((resolve) => hooks.addHandler('workflowExecuteAfter', (run) => resolve(run)));
+		const finished = new Promise((resolve) =>
+			hooks.addHandler('workflowExecuteAfter', (run) => resolve(run)),
+		);
 		const additionalData = additionalDataFor(this, hooks, executionId);
-		const execution = new WorkflowExecute(additionalData, 'manual', runExecutionData).processRunExecutionData(workflow);
+		const execution = new WorkflowExecute(
+			additionalData,
+			'manual',
+			runExecutionData,
+		).processRunExecutionData(workflow);
 		if (onStart) onStart(() => execution.cancel());
 		const run = await Promise.race([execution.then((r) => r ?? finished), finished]);
 		return new RunResult(this, workflowData, run, executionId);
@@ -385,7 +427,11 @@ class EngineHarness {
 	async resumeAfterTime(result) {
 		if (result.status !== 'waiting') throw new Error(`execution is ${result.status}, not waiting`);
 		const runExecutionData = structuredClone(result.run.data);
-		return await this.execute(normaliseWorkflow(result.workflowData), runExecutionData, result.executionId);
+		return await this.execute(
+			normaliseWorkflow(result.workflowData),
+			runExecutionData,
+			result.executionId,
+		);
 	}
 
 	/**
@@ -401,7 +447,10 @@ class EngineHarness {
 	async resumeWithWebhook(result, request = {}) {
 		if (result.status !== 'waiting') throw new Error(`execution is ${result.status}, not waiting`);
 		const url = new URL(request.url ?? result.resumeUrl);
-		if (result.run.data.resumeToken && url.searchParams.get('signature') !== result.run.data.resumeToken) {
+		if (
+			result.run.data.resumeToken &&
+			url.searchParams.get('signature') !== result.run.data.resumeToken
+		) {
 			return { webhookResponse: { statusCode: 401 }, result: undefined };
 		}
 		// n8n keeps a parked execution as serialized JSON and parses it anew for every request: so does this.
@@ -412,7 +461,9 @@ class EngineHarness {
 		const entry = runExecutionData.executionData.nodeExecutionStack[0];
 		const node = workflow.getNode(entry.node.name);
 		const nodeType = this.nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
-		const webhookDescription = (nodeType.description.webhooks ?? []).find((w) => w.restartWebhook === true);
+		const webhookDescription = (nodeType.description.webhooks ?? []).find(
+			(w) => w.restartWebhook === true,
+		);
 		if (!webhookDescription) throw new Error(`${node.name} has no restart webhook`);
 
 		const hooks = new ExecutionLifecycleHooks('webhook', result.executionId, workflowData);
@@ -422,7 +473,9 @@ class EngineHarness {
 		additionalData.httpRequest = {
 			body: typeof body === 'string' ? JSON.parse(body) : body,
 			rawBody,
-			headers: Object.fromEntries(Object.entries(request.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v])),
+			headers: Object.fromEntries(
+				Object.entries(request.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]),
+			),
 			query: Object.fromEntries(url.searchParams.entries()),
 			params: {},
 			method: request.method ?? 'POST',
@@ -463,7 +516,15 @@ class EngineHarness {
 		runExecutionData.waitTill = undefined;
 		const lastNode = runExecutionData.resultData.lastNodeExecuted;
 		runExecutionData.resultData.runData[lastNode].pop();
-		const context = new WebhookContext(workflow, node, additionalData, 'webhook', webhookData, [], runExecutionData);
+		const context = new WebhookContext(
+			workflow,
+			node,
+			additionalData,
+			'webhook',
+			webhookData,
+			[],
+			runExecutionData,
+		);
 		const webhookResponse = await nodeType.webhook.call(context);
 		if (!webhookResponse.workflowData) {
 			return { webhookResponse: { ...webhookResponse, ...response }, result: undefined };
@@ -476,7 +537,12 @@ class EngineHarness {
 	}
 
 	/** Runs a node's UI-time method (listSearch, loadOptions, resourceMapping) in a real LoadOptionsContext. */
-	async loadOptions(nodeTypeName, kind, method, { parameters = {}, args = [], credentials = true } = {}) {
+	async loadOptions(
+		nodeTypeName,
+		kind,
+		method,
+		{ parameters = {}, args = [], credentials = true } = {},
+	) {
 		const nodeType = this.nodeTypes.getByNameAndVersion(nodeTypeName, 1);
 		const node = {
 			id: 'ui-node',
@@ -485,14 +551,21 @@ class EngineHarness {
 			typeVersion: 1,
 			position: [0, 0],
 			parameters,
-			credentials: credentials ? { heyGenTemplatesApi: { id: 'cred-1', name: 'HeyGen' } } : undefined,
+			credentials: credentials
+				? { heyGenTemplatesApi: { id: 'cred-1', name: 'HeyGen' } }
+				: undefined,
 		};
 		const workflowData = normaliseWorkflow({ nodes: [node] });
 		const workflow = this.workflow(workflowData);
 		const hooks = new ExecutionLifecycleHooks('manual', 'ui', workflowData);
 		const additionalData = additionalDataFor(this, hooks, 'ui');
 		additionalData.currentNodeParameters = parameters;
-		const context = new LoadOptionsContext(workflow, workflow.getNode(node.name), additionalData, '');
+		const context = new LoadOptionsContext(
+			workflow,
+			workflow.getNode(node.name),
+			additionalData,
+			'',
+		);
 		const fn = nodeType.methods?.[kind]?.[method];
 		if (!fn) throw new Error(`${nodeTypeName} has no methods.${kind}.${method}`);
 		return await fn.apply(context, args);
@@ -507,12 +580,26 @@ class EngineHarness {
 		const saved = this.credentialsHelper.store[type];
 		this.credentialsHelper.store[type] = data;
 		try {
-			const node = { id: 'cred-test', name: 'Credential test', type: `${PACKAGE}.heyGenGenerateFromTemplate`, typeVersion: 1, position: [0, 0], parameters: {} };
+			const node = {
+				id: 'cred-test',
+				name: 'Credential test',
+				type: `${PACKAGE}.heyGenGenerateFromTemplate`,
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			};
 			const workflowData = normaliseWorkflow({ nodes: [node] });
 			const workflow = this.workflow(workflowData);
 			const resolve = (value) =>
 				typeof value === 'string' && value.startsWith('=')
-					? workflow.expression.getSimpleParameterValue(node, value, 'internal', { $credentials: data }, undefined, '')
+					? workflow.expression.getSimpleParameterValue(
+							node,
+							value,
+							'internal',
+							{ $credentials: data },
+							undefined,
+							'',
+						)
 					: value;
 			const request = credential.test.request;
 			const options = {
@@ -522,14 +609,26 @@ class EngineHarness {
 				headers: {},
 				json: true,
 			};
-			await this.credentialsHelper.authenticate(data, type, options, workflow, workflow.getNode(node.name));
+			await this.credentialsHelper.authenticate(
+				data,
+				type,
+				options,
+				workflow,
+				workflow.getNode(node.name),
+			);
 			const hooks = new ExecutionLifecycleHooks('manual', 'cred', workflowData);
 			const additionalData = additionalDataFor(this, hooks, 'cred');
-			const context = new LoadOptionsContext(workflow, workflow.getNode(node.name), additionalData, '');
+			const context = new LoadOptionsContext(
+				workflow,
+				workflow.getNode(node.name),
+				additionalData,
+				'',
+			);
 			try {
 				await context.helpers.httpRequest(options);
 			} catch (error) {
-				const statusCode = error?.response?.status ?? error?.httpCode ?? error?.cause?.response?.status;
+				const statusCode =
+					error?.response?.status ?? error?.httpCode ?? error?.cause?.response?.status;
 				for (const rule of credential.test.rules ?? []) {
 					if (rule.type === 'responseCode' && Number(statusCode) === rule.properties.value) {
 						return { status: 'Error', message: rule.properties.message };
@@ -557,4 +656,12 @@ function createHarness(options) {
 	return new EngineHarness(options);
 }
 
-module.exports = { createHarness, EngineHarness, PACKAGE, applyGenericAuth, additionalDataFor, normaliseWorkflow, binaryStore };
+module.exports = {
+	createHarness,
+	EngineHarness,
+	PACKAGE,
+	applyGenericAuth,
+	additionalDataFor,
+	normaliseWorkflow,
+	binaryStore,
+};

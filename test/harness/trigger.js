@@ -32,7 +32,9 @@ class TriggerWorkflow {
 		this.server = server;
 		this.harness = server.harness;
 		this.workflowData = normaliseWorkflow(definition);
-		const trigger = this.workflowData.nodes.find((n) => (triggerName ? n.name === triggerName : /Trigger$/i.test(n.type)));
+		const trigger = this.workflowData.nodes.find((n) =>
+			triggerName ? n.name === triggerName : /Trigger$/i.test(n.type),
+		);
 		if (!trigger) throw new Error('no trigger node in the workflow');
 		this.triggerName = trigger.name;
 		/** The workflow's static data as the database holds it (JSON). */
@@ -97,7 +99,14 @@ class TriggerWorkflow {
 		const webhookData = this.webhookData(workflow, additionalData, isTest);
 		const fn = this.nodeType.webhookMethods?.[webhookData.webhookDescription.name]?.[method];
 		if (!fn) return undefined;
-		const context = new HookContext(workflow, workflow.getNode(this.triggerName), additionalData, mode, activation, webhookData);
+		const context = new HookContext(
+			workflow,
+			workflow.getNode(this.triggerName),
+			additionalData,
+			mode,
+			activation,
+			webhookData,
+		);
 		return await fn.call(context);
 	}
 
@@ -189,7 +198,15 @@ class TriggerWorkflow {
 		};
 		const webhookData = this.webhookData(workflow, additionalData, isTest);
 		const node = workflow.getNode(this.triggerName);
-		const context = new WebhookContext(workflow, node, additionalData, isTest ? 'manual' : 'webhook', webhookData, [], undefined);
+		const context = new WebhookContext(
+			workflow,
+			node,
+			additionalData,
+			isTest ? 'manual' : 'webhook',
+			webhookData,
+			[],
+			undefined,
+		);
 		let result;
 		try {
 			result = await this.nodeType.webhook.call(context);
@@ -223,7 +240,11 @@ class TriggerWorkflow {
 			resumeToken: crypto.randomBytes(16).toString('hex'),
 			executionData: { nodeExecutionStack: [{ node, data: { main: workflowData }, source: null }] },
 		});
-		return await this.harness.execute(this.workflowData, runData, `exec-${++this.harness.executionCounter}`);
+		return await this.harness.execute(
+			this.workflowData,
+			runData,
+			`exec-${++this.harness.executionCounter}`,
+		);
 	}
 
 	async settledExecutions() {
@@ -271,15 +292,24 @@ class TriggerServer {
 		const isTest = match && match[1] === 'webhook-test';
 		const target =
 			match &&
-			this.workflows.find((w) => (isTest ? w.testRegistration : w.published) && w.url(isTest) === `${this.url}${url.pathname}`);
+			this.workflows.find(
+				(w) =>
+					(isTest ? w.testRegistration : w.published) &&
+					w.url(isTest) === `${this.url}${url.pathname}`,
+			);
 		if (!target || req.method !== 'POST') {
 			res.writeHead(404, { 'content-type': 'application/json' });
 			res.end(JSON.stringify({ code: 404, message: 'The requested webhook is not registered.' }));
 			return;
 		}
-		const response = await target.handle({ method: req.method, url: req.url, headers: req.headers, rawBody }, isTest);
+		const response = await target.handle(
+			{ method: req.method, url: req.url, headers: req.headers, rawBody },
+			isTest,
+		);
 		res.writeHead(response.statusCode, { 'content-type': 'application/json' });
-		res.end(typeof response.body === 'string' ? response.body : JSON.stringify(response.body ?? {}));
+		res.end(
+			typeof response.body === 'string' ? response.body : JSON.stringify(response.body ?? {}),
+		);
 	}
 
 	async close() {

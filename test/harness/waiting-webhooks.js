@@ -40,7 +40,10 @@ class WaitingWebhookServer {
 		const entry = this.executions.get(executionId);
 		if (entry.status === 'finished') return entry;
 		return await new Promise((resolve, reject) => {
-			const timer = setTimeout(() => reject(new Error(`execution ${executionId} did not finish`)), timeoutMs);
+			const timer = setTimeout(
+				() => reject(new Error(`execution ${executionId} did not finish`)),
+				timeoutMs,
+			);
 			const check = () => {
 				if (entry.status !== 'finished') return;
 				clearTimeout(timer);
@@ -60,7 +63,9 @@ class WaitingWebhookServer {
 		const chunks = [];
 		req.on('data', (c) => chunks.push(c));
 		req.on('end', async () => {
-			const executionId = decodeURIComponent(new URL(req.url, 'http://x').pathname.split('/').pop());
+			const executionId = decodeURIComponent(
+				new URL(req.url, 'http://x').pathname.split('/').pop(),
+			);
 			const entry = this.executions.get(executionId);
 			let sent = false;
 			const send = (statusCode, body) => {
@@ -71,7 +76,8 @@ class WaitingWebhookServer {
 				res.end(JSON.stringify(body ?? {}));
 			};
 			if (!entry) return send(404, { message: 'The execution does not exist' });
-			if (entry.status !== 'waiting') return send(409, { message: `The execution is ${entry.status}` });
+			if (entry.status !== 'waiting')
+				return send(409, { message: `The execution is ${entry.status}` });
 			try {
 				const rawBody = Buffer.concat(chunks).toString('utf8');
 				const { webhookResponse, result } = await this.harness.resumeWithWebhook(entry.result, {
@@ -89,7 +95,10 @@ class WaitingWebhookServer {
 					entry.status = 'finished';
 					this.changed();
 				}
-				send(webhookResponse.statusCode ?? 200, webhookResponse.webhookResponse ?? { message: 'Webhook call received' });
+				send(
+					webhookResponse.statusCode ?? 200,
+					webhookResponse.webhookResponse ?? { message: 'Webhook call received' },
+				);
 			} catch (error) {
 				entry.errors.push(error);
 				send(500, { message: error.message });

@@ -4,7 +4,12 @@
  * No timing assertions; ports are ephemeral.
  */
 const { OpenAI, AuthenticationError, NotFoundError, BadRequestError } = require('openai');
-const { startOpenAiStub, generate, parseRequestedKeys, parseContact } = require('../../tools/openai-stub/index');
+const {
+	startOpenAiStub,
+	generate,
+	parseRequestedKeys,
+	parseContact,
+} = require('../../tools/openai-stub/index');
 
 const API_KEY = 'sk-test-stub-0123456789';
 const PROMPT =

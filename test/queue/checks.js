@@ -16,12 +16,18 @@ async function postBatches(proxyUrl, path, batches) {
 			headers: { 'content-type': 'application/json' },
 			body: JSON.stringify({ contacts }),
 		});
-		if (r.status !== 200) throw new Error(`webhook ${path} → HTTP ${r.status}: ${(await r.text()).slice(0, 300)}`);
+		if (r.status !== 200)
+			throw new Error(`webhook ${path} → HTTP ${r.status}: ${(await r.text()).slice(0, 300)}`);
 	}
 }
 
 /** Poll the execution list until `count` executions of the workflow satisfy `done` (default: final). */
-async function waitForExecutions(rest, workflowId, count, { done = (e) => FINAL.includes(e.status), timeoutMs = 600000, log = () => {}, label = '' } = {}) {
+async function waitForExecutions(
+	rest,
+	workflowId,
+	count,
+	{ done = (e) => FINAL.includes(e.status), timeoutMs = 600000, log = () => {}, label = '' } = {},
+) {
 	const t0 = Date.now();
 	let lastNote = 0;
 	for (;;) {
@@ -31,7 +37,9 @@ async function waitForExecutions(rest, workflowId, count, { done = (e) => FINAL.
 		if (Date.now() - t0 > timeoutMs) {
 			const by = {};
 			for (const e of list) by[e.status] = (by[e.status] || 0) + 1;
-			throw new Error(`${label}: ${ok.length}/${count} executions ready after ${timeoutMs} ms (${JSON.stringify(by)})`);
+			throw new Error(
+				`${label}: ${ok.length}/${count} executions ready after ${timeoutMs} ms (${JSON.stringify(by)})`,
+			);
 		}
 		if (Date.now() - lastNote > 15000) {
 			const by = {};
@@ -62,7 +70,8 @@ async function collectOutcomes(rest, executionIds, waitNode) {
 		const runs = rd.runData[waitNode] || [];
 		out.waitRuns[id] = runs.length;
 		for (let r = 0; r < runs.length; r++) {
-			const emails = (k) => (nodeOutput(e, waitNode, { run: r, output: k }) || []).map((i) => i.json);
+			const emails = (k) =>
+				(nodeOutput(e, waitNode, { run: r, output: k }) || []).map((i) => i.json);
 			out.completed.push(...emails(0));
 			out.failed.push(...emails(1));
 			// Still Rendering is a loop's normal way back to the Wait: only the last run's count stays unfinished.
@@ -92,19 +101,30 @@ function sandboxTally(sb, mark) {
 		duplicateContacts: Object.entries(byContact).filter(([, ids]) => ids.length > 1),
 		apiCalls: api.length,
 		apiByRoute: api.reduce((m, q) => {
-			const k = `${q.method} ${q.path.split('?')[0].replace(/\/[A-Za-z0-9_-]{12,}(?=\/|$)/g, '/{id}').replace(/tpl_[a-z_]+/, '{template}')}`;
+			const k = `${q.method} ${q.path
+				.split('?')[0]
+				.replace(/\/[A-Za-z0-9_-]{12,}(?=\/|$)/g, '/{id}')
+				.replace(/tpl_[a-z_]+/, '{template}')}`;
 			m[k] = (m[k] || 0) + 1;
 			return m;
 		}, {}),
 		downloads,
 		duplicateDownloads: Object.entries(downloads).filter(([, n]) => n > 1),
 		callbacks: callbacks.length,
-		callbackStatuses: callbacks.reduce((m, c) => ((m[c.status || c.error] = (m[c.status || c.error] || 0) + 1), m), {}),
+		callbackStatuses: callbacks.reduce(
+			(m, c) => ((m[c.status || c.error] = (m[c.status || c.error] || 0) + 1), m),
+			{},
+		),
 	};
 }
 
 function sandboxMark(sb) {
-	return { videos: sb.videos.size, requests: sb.requests.length, callbacks: sb.callbacks.length, charges: sb.charges };
+	return {
+		videos: sb.videos.size,
+		requests: sb.requests.length,
+		callbacks: sb.callbacks.length,
+		charges: sb.charges,
+	};
 }
 
 /** Each expected e-mail exactly once among `completed` items. */
@@ -112,7 +132,9 @@ function exactlyOnce(expectedEmails, completedItems) {
 	const seen = {};
 	for (const i of completedItems) seen[i.email] = (seen[i.email] || 0) + 1;
 	const missing = expectedEmails.filter((m) => !seen[m]);
-	const twice = Object.entries(seen).filter(([, n]) => n > 1).map(([m]) => m);
+	const twice = Object.entries(seen)
+		.filter(([, n]) => n > 1)
+		.map(([m]) => m);
 	const foreign = Object.keys(seen).filter((m) => !expectedEmails.includes(m));
 	return { ok: !missing.length && !twice.length && !foreign.length, missing, twice, foreign };
 }
@@ -125,9 +147,24 @@ function jobsByWorker(cluster, ids, before = {}) {
 		const skip = before[name] || { started: [], finished: [] };
 		const started = j.started.slice(skip.started.length).filter((x) => ids.includes(x));
 		const finished = j.finished.slice(skip.finished.length).filter((x) => ids.includes(x));
-		out[name] = { jobs: started.length, finished: finished.length, executions: new Set(started).size, startedIds: started };
+		out[name] = {
+			jobs: started.length,
+			finished: finished.length,
+			executions: new Set(started).size,
+			startedIds: started,
+		};
 	}
 	return out;
 }
 
-module.exports = { FINAL, sleep, postBatches, waitForExecutions, collectOutcomes, sandboxTally, sandboxMark, exactlyOnce, jobsByWorker };
+module.exports = {
+	FINAL,
+	sleep,
+	postBatches,
+	waitForExecutions,
+	collectOutcomes,
+	sandboxTally,
+	sandboxMark,
+	exactlyOnce,
+	jobsByWorker,
+};

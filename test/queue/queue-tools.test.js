@@ -7,11 +7,17 @@ const { exactlyOnce } = require('./checks');
 
 describe('readmeInstallCommands', () => {
 	test('reads the shell lines of the "Self-hosted, with npm" block, comments dropped', () => {
-		const readme = 'x\n**Self-hosted, with npm** (y):\n\n```sh\nmkdir -p ~/.n8n/nodes && cd ~/.n8n/nodes   # why\nnpm install n8n-nodes-heygen-templates\n# restart n8n\n```\n';
-		expect(readmeInstallCommands(readme)).toEqual(['mkdir -p ~/.n8n/nodes && cd ~/.n8n/nodes', 'npm install n8n-nodes-heygen-templates']);
+		const readme =
+			'x\n**Self-hosted, with npm** (y):\n\n```sh\nmkdir -p ~/.n8n/nodes && cd ~/.n8n/nodes   # why\nnpm install n8n-nodes-heygen-templates\n# restart n8n\n```\n';
+		expect(readmeInstallCommands(readme)).toEqual([
+			'mkdir -p ~/.n8n/nodes && cd ~/.n8n/nodes',
+			'npm install n8n-nodes-heygen-templates',
+		]);
 	});
 	test('the real README has an npm install of the package', () => {
-		expect(readmeInstallCommands().some((l) => /^npm install n8n-nodes-heygen-templates$/.test(l))).toBe(true);
+		expect(
+			readmeInstallCommands().some((l) => /^npm install n8n-nodes-heygen-templates$/.test(l)),
+		).toBe(true);
 	});
 	test('throws without the section', () => {
 		expect(() => readmeInstallCommands('# nothing')).toThrow(/Self-hosted, with npm/);
@@ -35,7 +41,10 @@ describe('round-robin proxy', () => {
 		try {
 			const texts = [];
 			for (let i = 0; i < 3; i++) {
-				const r = await fetch(`${proxy.url}/webhook-waiting/${i}?x=1`, { method: 'POST', body: '{}' });
+				const r = await fetch(`${proxy.url}/webhook-waiting/${i}?x=1`, {
+					method: 'POST',
+					body: '{}',
+				});
 				texts.push(`${r.status} ${await r.text()}`);
 			}
 			expect(texts[0]).toBe('200 a POST /webhook-waiting/0?x=1');
@@ -50,7 +59,10 @@ describe('round-robin proxy', () => {
 
 describe('exactlyOnce', () => {
 	test('names missing, doubled and foreign contacts', () => {
-		const r = exactlyOnce(['a', 'b', 'c'], [{ email: 'a' }, { email: 'b' }, { email: 'b' }, { email: 'z' }]);
+		const r = exactlyOnce(
+			['a', 'b', 'c'],
+			[{ email: 'a' }, { email: 'b' }, { email: 'b' }, { email: 'z' }],
+		);
 		expect(r).toEqual({ ok: false, missing: ['c'], twice: ['b'], foreign: ['z'] });
 		expect(exactlyOnce(['a'], [{ email: 'a' }]).ok).toBe(true);
 	});

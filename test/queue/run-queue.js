@@ -33,7 +33,9 @@ let failed = 0;
 function check(name, ok, detail) {
 	if (ok) passed++;
 	else failed++;
-	process.stdout.write(`  ${ok ? 'ok  ' : 'FAIL'} ${name}${!ok && detail !== undefined ? `\n       ${typeof detail === 'string' ? detail : JSON.stringify(detail)}` : ''}\n`);
+	process.stdout.write(
+		`  ${ok ? 'ok  ' : 'FAIL'} ${name}${!ok && detail !== undefined ? `\n       ${typeof detail === 'string' ? detail : JSON.stringify(detail)}` : ''}\n`,
+	);
 	return ok;
 }
 const cleanups = createCleanupStack(log);
@@ -51,7 +53,11 @@ async function main() {
 		});
 	}, timeoutMs);
 	timer.unref();
-	if (!fs.existsSync(path.join(ROOT, 'dist', 'nodes', 'HeyGenWaitForVideo', 'HeyGenWaitForVideo.node.js'))) {
+	if (
+		!fs.existsSync(
+			path.join(ROOT, 'dist', 'nodes', 'HeyGenWaitForVideo', 'HeyGenWaitForVideo.node.js'),
+		)
+	) {
 		execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit', shell: true });
 	}
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'heygen-queue-'));
@@ -65,22 +71,44 @@ async function main() {
 	const redis = await startRedis({ dir, log });
 	cleanups.push(() => redis.stop());
 	// HeyGen's callback deliveries are retried for minutes here, so they outlast a restart of every n8n process.
-	const sb = await startSandbox({ port: 0, videoBytes: 150000, callbackRetry: { attempts: 60, delaysMs: [2000, 4000, 6000, 10000] } });
+	const sb = await startSandbox({
+		port: 0,
+		videoBytes: 150000,
+		callbackRetry: { attempts: 60, delaysMs: [2000, 4000, 6000, 10000] },
+	});
 	cleanups.push(() => sb.close());
 	const cluster = await createQueueCluster({ n8n, dir, tarball, pg, redis, log });
 	cleanups.push(() => cluster.close());
-	check(`README npm install (${cluster.installs[0].commands.join(' && ')}) in all ${cluster.installs.length} user folders, Node 24: the package alone, no n8n-workflow copy`, cluster.installs.every((r) => r.ok && !r.extraPackages.length));
+	check(
+		`README npm install (${cluster.installs[0].commands.join(' && ')}) in all ${cluster.installs.length} user folders, Node 24: the package alone, no n8n-workflow copy`,
+		cluster.installs.every((r) => r.ok && !r.extraPackages.length),
+	);
 	const tStart = Date.now();
 	await cluster.start();
 	const report = { startSeconds: Math.round((Date.now() - tStart) / 1000) };
 	const rest = await cluster.rest();
 	const loaded = await inst.checkNodesLoaded({ instance: cluster.main, rest, throwOnError: false });
-	check('queue mode: main process loads both nodes and the credential from the installed package', loaded.ok, loaded);
+	check(
+		'queue mode: main process loads both nodes and the credential from the installed package',
+		loaded.ok,
+		loaded,
+	);
 	for (const p of ['worker1', 'worker2', 'webhook1', 'webhook2']) {
 		const text = cluster.processes[p].logText();
-		check(`queue mode: ${p} started without package load errors`, !/(Failed to load package|Unrecognized node type|Cannot find module)/i.test(text), text.split('\n').filter((l) => /error/i.test(l)).slice(0, 5));
+		check(
+			`queue mode: ${p} started without package load errors`,
+			!/(Failed to load package|Unrecognized node type|Cannot find module)/i.test(text),
+			text
+				.split('\n')
+				.filter((l) => /error/i.test(l))
+				.slice(0, 5),
+		);
 	}
-	const cred = await rest.createCredential({ name: 'HeyGen account', type: 'heyGenTemplatesApi', data: { apiKey: sb.apiKey, baseUrl: sb.url } });
+	const cred = await rest.createCredential({
+		name: 'HeyGen account',
+		type: 'heyGenTemplatesApi',
+		data: { apiKey: sb.apiKey, baseUrl: sb.url },
+	});
 	const ctx = { cluster, rest, sb, redis, pg, check, log, credId: cred.id, report };
 
 	const scenarios = {
@@ -89,12 +117,30 @@ async function main() {
 		restart: () => restartWhileWaiting(ctx),
 		200: async () => {
 			const name = '200 contacts, callback mode, download';
-			await callbackBatch(ctx, { name, batches: 20, perBatch: 10, concurrency: 10, render: { pendingMs: 300, processingMs: 6000 }, sampleWorkers: true });
+			await callbackBatch(ctx, {
+				name,
+				batches: 20,
+				perBatch: 10,
+				concurrency: 10,
+				render: { pendingMs: 300, processingMs: 6000 },
+				sampleWorkers: true,
+			});
 			const files = countFiles(cluster.storagePath);
-			check(`binary data in filesystem mode: the videos are files in the shared folder (${files} files)`, files >= 200, files);
+			check(
+				`binary data in filesystem mode: the videos are files in the shared folder (${files} files)`,
+				files >= 200,
+				files,
+			);
 			report[name].sharedStorageFiles = files;
 		},
-		race: () => callbackBatch(ctx, { name: 'racing callbacks (10 executions × 3 videos finishing together)', batches: 10, perBatch: 3, concurrency: 30, render: { pendingMs: 0, processingMs: 2000 } }),
+		race: () =>
+			callbackBatch(ctx, {
+				name: 'racing callbacks (10 executions × 3 videos finishing together)',
+				batches: 10,
+				perBatch: 3,
+				concurrency: 30,
+				render: { pendingMs: 0, processingMs: 2000 },
+			}),
 	};
 	// Each scenario on its own: a failure is reported and the next one still runs.
 	for (const key of only) {

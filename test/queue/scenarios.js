@@ -10,7 +10,8 @@ let seq = 0;
 
 /** Create and publish a workflow through the main process's REST API (credential id patched in). */
 async function deploy(ctx, workflow) {
-	for (const n of workflow.nodes) if (n.credentials) n.credentials.heyGenTemplatesApi.id = ctx.credId;
+	for (const n of workflow.nodes)
+		if (n.credentials) n.credentials.heyGenTemplatesApi.id = ctx.credId;
 	const created = await ctx.rest.createWorkflow(workflow);
 	await ctx.rest.publishWorkflow(created.id, { timeoutMs: 120000 });
 	return created.id;
@@ -19,26 +20,61 @@ async function deploy(ctx, workflow) {
 /** Split `total` contacts into `batches` lists. */
 function batchesOf(prefix, batches, perBatch) {
 	const all = wf.contacts(prefix, batches * perBatch);
-	return { all, lists: Array.from({ length: batches }, (_, b) => all.slice(b * perBatch, (b + 1) * perBatch)) };
+	return {
+		all,
+		lists: Array.from({ length: batches }, (_, b) => all.slice(b * perBatch, (b + 1) * perBatch)),
+	};
 }
 
 /** Checks shared by every scenario; returns the measurements. */
-async function verify(ctx, name, { ids, contacts, waitNode, mark, jobsBefore, expectDownloads, t0 }) {
+async function verify(
+	ctx,
+	name,
+	{ ids, contacts, waitNode, mark, jobsBefore, expectDownloads, t0 },
+) {
 	const { check, sb, cluster } = ctx;
 	const out = await c.collectOutcomes(ctx.rest, ids, waitNode);
 	const emails = contacts.map((x) => x.email);
 	const once = c.exactlyOnce(emails, out.completed);
-	check(`${name}: all ${ids.length} executions succeeded`, out.executions.every((e) => e.status === 'success'), out.executions.filter((e) => e.status !== 'success').map((e) => `${e.id} ${e.status}`).concat(out.errors));
-	check(`${name}: every one of ${emails.length} contacts Completed exactly once (none Failed or Still Rendering)`, once.ok && !out.failed.length && !out.still.length, { ...once, failed: out.failed.length, still: out.still.length });
+	check(
+		`${name}: all ${ids.length} executions succeeded`,
+		out.executions.every((e) => e.status === 'success'),
+		out.executions
+			.filter((e) => e.status !== 'success')
+			.map((e) => `${e.id} ${e.status}`)
+			.concat(out.errors),
+	);
+	check(
+		`${name}: every one of ${emails.length} contacts Completed exactly once (none Failed or Still Rendering)`,
+		once.ok && !out.failed.length && !out.still.length,
+		{ ...once, failed: out.failed.length, still: out.still.length },
+	);
 	const tally = c.sandboxTally(sb, mark);
-	check(`${name}: ${emails.length} charges, 0 duplicate charges (one video per contact)`, tally.charges === emails.length && tally.duplicateContacts.length === 0, { charges: tally.charges, duplicates: tally.duplicateContacts.slice(0, 5) });
+	check(
+		`${name}: ${emails.length} charges, 0 duplicate charges (one video per contact)`,
+		tally.charges === emails.length && tally.duplicateContacts.length === 0,
+		{ charges: tally.charges, duplicates: tally.duplicateContacts.slice(0, 5) },
+	);
 	const downloaded = Object.keys(tally.downloads).length;
-	check(`${name}: 0 duplicate downloads${expectDownloads ? `, every video downloaded once` : ', nothing downloaded'}`, tally.duplicateDownloads.length === 0 && downloaded === (expectDownloads ? emails.length : 0), { downloaded, duplicates: tally.duplicateDownloads.slice(0, 5) });
+	check(
+		`${name}: 0 duplicate downloads${expectDownloads ? `, every video downloaded once` : ', nothing downloaded'}`,
+		tally.duplicateDownloads.length === 0 && downloaded === (expectDownloads ? emails.length : 0),
+		{ downloaded, duplicates: tally.duplicateDownloads.slice(0, 5) },
+	);
 	const jobs = c.jobsByWorker(cluster, ids, jobsBefore);
 	const started = new Set(Object.values(jobs).flatMap((j) => j.startedIds));
-	check(`${name}: every execution ran on the workers (their logs name all ${ids.length})`, ids.every((id) => started.has(id)), { missing: ids.filter((id) => !started.has(id)) });
+	check(
+		`${name}: every execution ran on the workers (their logs name all ${ids.length})`,
+		ids.every((id) => started.has(id)),
+		{ missing: ids.filter((id) => !started.has(id)) },
+	);
 	const mainLog = cluster.main.logText();
-	check(`${name}: the main process ran no execution itself`, !ids.some((id) => new RegExp(`(Worker started|Start executing|Execution started).*\\b${id}\\b`).test(mainLog)));
+	check(
+		`${name}: the main process ran no execution itself`,
+		!ids.some((id) =>
+			new RegExp(`(Worker started|Start executing|Execution started).*\\b${id}\\b`).test(mainLog),
+		),
+	);
 	const m = {
 		wallSeconds: Math.round((Date.now() - t0) / 100) / 10,
 		executions: ids.length,
@@ -47,7 +83,9 @@ async function verify(ctx, name, { ids, contacts, waitNode, mark, jobsBefore, ex
 		apiByRoute: tally.apiByRoute,
 		callbacks: tally.callbacks,
 		callbackStatuses: tally.callbackStatuses,
-		perWorker: Object.fromEntries(Object.entries(jobs).map(([k, v]) => [k, { executions: v.executions, jobs: v.jobs }])),
+		perWorker: Object.fromEntries(
+			Object.entries(jobs).map(([k, v]) => [k, { executions: v.executions, jobs: v.jobs }]),
+		),
 		waitNodeRunsPerExecution: [...new Set(Object.values(out.waitRuns))],
 	};
 	ctx.report[name] = { ...ctx.report[name], ...m };
@@ -55,9 +93,13 @@ async function verify(ctx, name, { ids, contacts, waitNode, mark, jobsBefore, ex
 }
 
 function proxyWaitingByProcess(ctx, from) {
-	const names = Object.fromEntries(ctx.cluster.specs.filter((s) => s.command === 'webhook').map((s) => [s.port, s.name]));
+	const names = Object.fromEntries(
+		ctx.cluster.specs.filter((s) => s.command === 'webhook').map((s) => [s.port, s.name]),
+	);
 	const by = {};
-	for (const r of ctx.cluster.proxy.log.slice(from).filter((x) => x.path.startsWith('/webhook-waiting/'))) {
+	for (const r of ctx.cluster.proxy.log
+		.slice(from)
+		.filter((x) => x.path.startsWith('/webhook-waiting/'))) {
 		const k = names[r.upstream] || 'none';
 		by[k] = by[k] || {};
 		by[k][r.status] = (by[k][r.status] || 0) + 1;
@@ -66,7 +108,10 @@ function proxyWaitingByProcess(ctx, from) {
 }
 
 /** Scenario: N contacts in callback mode, download on, split over several executions. */
-async function callbackBatch(ctx, { name, batches, perBatch, download = true, concurrency, render, sampleWorkers = false }) {
+async function callbackBatch(
+	ctx,
+	{ name, batches, perBatch, download = true, concurrency, render, sampleWorkers = false },
+) {
 	const { sb, cluster, check, log } = ctx;
 	const t0 = Date.now();
 	sb.setConcurrency(concurrency);
@@ -80,21 +125,55 @@ async function callbackBatch(ctx, { name, batches, perBatch, download = true, co
 	const peak = {};
 	const sampler = sampleWorkers
 		? setInterval(() => {
-				for (const s of cluster.specs.filter((x) => x.command === 'worker')) peak[s.name] = Math.max(peak[s.name] || 0, cluster.memory(s.name).rssKb);
+				for (const s of cluster.specs.filter((x) => x.command === 'worker'))
+					peak[s.name] = Math.max(peak[s.name] || 0, cluster.memory(s.name).rssKb);
 			}, 500)
 		: null;
 	try {
 		await c.postBatches(cluster.proxy.url, path, lists);
-		const list = await c.waitForExecutions(ctx.rest, id, batches, { log, label: name, timeoutMs: 900000 });
+		const list = await c.waitForExecutions(ctx.rest, id, batches, {
+			log,
+			label: name,
+			timeoutMs: 900000,
+		});
 		const ids = list.map((e) => e.id);
-		const r = await verify(ctx, name, { ids, contacts: all, waitNode: 'Wait For Video', mark, jobsBefore, expectDownloads: download, t0 });
-		check(`${name}: each execution parked and resumed once (Wait For Video has one run)`, r.m.waitNodeRunsPerExecution.length === 1 && r.m.waitNodeRunsPerExecution[0] === 1, r.out.waitRuns);
-		const resumedTwice = ids.filter((x) => (r.jobs && Object.values(r.jobs).flatMap((j) => j.startedIds).filter((y) => y === x).length) < 2);
-		check(`${name}: every execution was started on a worker, then resumed on a worker (≥ 2 jobs each)`, resumedTwice.length === 0, resumedTwice);
+		const r = await verify(ctx, name, {
+			ids,
+			contacts: all,
+			waitNode: 'Wait For Video',
+			mark,
+			jobsBefore,
+			expectDownloads: download,
+			t0,
+		});
+		check(
+			`${name}: each execution parked and resumed once (Wait For Video has one run)`,
+			r.m.waitNodeRunsPerExecution.length === 1 && r.m.waitNodeRunsPerExecution[0] === 1,
+			r.out.waitRuns,
+		);
+		const resumedTwice = ids.filter(
+			(x) =>
+				(r.jobs &&
+					Object.values(r.jobs)
+						.flatMap((j) => j.startedIds)
+						.filter((y) => y === x).length) < 2,
+		);
+		check(
+			`${name}: every execution was started on a worker, then resumed on a worker (≥ 2 jobs each)`,
+			resumedTwice.length === 0,
+			resumedTwice,
+		);
 		const byProc = proxyWaitingByProcess(ctx, proxyFrom);
 		ctx.report[name].callbacksByWebhookProcess = byProc;
-		check(`${name}: HeyGen's callbacks were answered by both webhook processes`, Object.keys(byProc).filter((k) => k !== 'none').length === 2, byProc);
-		if (sampleWorkers) ctx.report[name].workerPeakRssMiB = Object.fromEntries(Object.entries(peak).map(([k, v]) => [k, Math.round(v / 1024)]));
+		check(
+			`${name}: HeyGen's callbacks were answered by both webhook processes`,
+			Object.keys(byProc).filter((k) => k !== 'none').length === 2,
+			byProc,
+		);
+		if (sampleWorkers)
+			ctx.report[name].workerPeakRssMiB = Object.fromEntries(
+				Object.entries(peak).map(([k, v]) => [k, Math.round(v / 1024)]),
+			);
 		return { ...r, ids, byProc };
 	} finally {
 		if (sampler) clearInterval(sampler);

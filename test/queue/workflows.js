@@ -59,15 +59,32 @@ function callbackWorkflow({ id, path, download }) {
 		id,
 		name: `queue: callback ${path}`,
 		nodes: [
-			node('Webhook', 'n8n-nodes-base.webhook', 2, [0, 0], { httpMethod: 'POST', path, responseMode: 'onReceived', options: {} }, { webhookId: uuid() }),
-			node('Contacts', 'n8n-nodes-base.splitOut', 1, [220, 0], { fieldToSplitOut: 'body.contacts', options: {} }),
+			node(
+				'Webhook',
+				'n8n-nodes-base.webhook',
+				2,
+				[0, 0],
+				{ httpMethod: 'POST', path, responseMode: 'onReceived', options: {} },
+				{ webhookId: uuid() },
+			),
+			node('Contacts', 'n8n-nodes-base.splitOut', 1, [220, 0], {
+				fieldToSplitOut: 'body.contacts',
+				options: {},
+			}),
 			generateNode({ callback: true }),
 			node(
 				'Wait For Video',
 				`${PKG}.heyGenWaitForVideo`,
 				1,
 				[660, 0],
-				{ videoId: '={{ $json.video_id }}', apiVersion: 'auto', waitMode: 'callback', maxWaitMinutes: 30, downloadVideo: download, options: {} },
+				{
+					videoId: '={{ $json.video_id }}',
+					apiVersion: 'auto',
+					waitMode: 'callback',
+					maxWaitMinutes: 30,
+					downloadVideo: download,
+					options: {},
+				},
 				{ credentials: CREDENTIAL, webhookId: uuid() },
 			),
 			noop('Completed', -160),
@@ -78,7 +95,9 @@ function callbackWorkflow({ id, path, download }) {
 			Webhook: { main: [[link('Contacts')]] },
 			Contacts: { main: [[link('Generate')]] },
 			Generate: { main: [[link('Wait For Video')]] },
-			'Wait For Video': { main: [[link('Completed')], [link('Failed')], [link('Still Rendering')]] },
+			'Wait For Video': {
+				main: [[link('Completed')], [link('Failed')], [link('Still Rendering')]],
+			},
 		},
 		active: false,
 		settings: { executionOrder: 'v1' },
@@ -91,18 +110,41 @@ function pollingLoopWorkflow({ id, path, waitSeconds = 65 }) {
 		id,
 		name: `queue: polling loop ${path}`,
 		nodes: [
-			node('Webhook', 'n8n-nodes-base.webhook', 2, [0, 0], { httpMethod: 'POST', path, responseMode: 'onReceived', options: {} }, { webhookId: uuid() }),
-			node('Contacts', 'n8n-nodes-base.splitOut', 1, [220, 0], { fieldToSplitOut: 'body.contacts', options: {} }),
+			node(
+				'Webhook',
+				'n8n-nodes-base.webhook',
+				2,
+				[0, 0],
+				{ httpMethod: 'POST', path, responseMode: 'onReceived', options: {} },
+				{ webhookId: uuid() },
+			),
+			node('Contacts', 'n8n-nodes-base.splitOut', 1, [220, 0], {
+				fieldToSplitOut: 'body.contacts',
+				options: {},
+			}),
 			generateNode({ callback: false }),
 			node(
 				'Poll',
 				`${PKG}.heyGenWaitForVideo`,
 				1,
 				[660, 0],
-				{ videoId: '={{ $json.video_id }}', apiVersion: 'auto', waitMode: 'poll', maxTimeInNode: 3, options: { initialInterval: 1, maxInterval: 2 } },
+				{
+					videoId: '={{ $json.video_id }}',
+					apiVersion: 'auto',
+					waitMode: 'poll',
+					maxTimeInNode: 3,
+					options: { initialInterval: 1, maxInterval: 2 },
+				},
 				{ credentials: CREDENTIAL },
 			),
-			node('Wait', 'n8n-nodes-base.wait', 1.1, [880, 200], { amount: waitSeconds, unit: 'seconds' }, { webhookId: uuid() }),
+			node(
+				'Wait',
+				'n8n-nodes-base.wait',
+				1.1,
+				[880, 200],
+				{ amount: waitSeconds, unit: 'seconds' },
+				{ webhookId: uuid() },
+			),
 			noop('Completed', -160),
 			noop('Failed', 0),
 		],
@@ -120,7 +162,10 @@ function pollingLoopWorkflow({ id, path, waitSeconds = 65 }) {
 
 /** n contacts with unique e-mails (the callback id and title carry the e-mail: one video per contact). */
 function contacts(prefix, n) {
-	return Array.from({ length: n }, (_, k) => ({ name: `${prefix} ${k + 1}`, email: `${prefix}-${k + 1}@example.com` }));
+	return Array.from({ length: n }, (_, k) => ({
+		name: `${prefix} ${k + 1}`,
+		email: `${prefix}-${k + 1}@example.com`,
+	}));
 }
 
 module.exports = { callbackWorkflow, pollingLoopWorkflow, contacts };

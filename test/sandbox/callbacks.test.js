@@ -7,7 +7,15 @@
 
 const crypto = require('node:crypto');
 const { startSandbox, verifyBodySignature } = require('../../tools/heygen-sandbox');
-const { api, rawRequest, textVar, birthdayBody, generateV3, generateLegacy, startReceiver } = require('../../tools/heygen-sandbox/helpers');
+const {
+	api,
+	rawRequest,
+	textVar,
+	birthdayBody,
+	generateV3,
+	generateLegacy,
+	startReceiver,
+} = require('../../tools/heygen-sandbox/helpers');
 
 let sb;
 const receivers = [];
@@ -33,7 +41,11 @@ const hmac = (secret, body) => crypto.createHmac('sha256', secret).update(body).
 describe('callback_url', () => {
 	test('success event: payload, headers and a verifiable signature; the url downloads', async () => {
 		const rx = await receiver([200]);
-		const id = await generateV3(sb, 'tpl_birthday', birthdayBody({ callback_url: `${rx.url}/hook?x=1`, callback_id: 'row-7', include_gif: true }));
+		const id = await generateV3(
+			sb,
+			'tpl_birthday',
+			birthdayBody({ callback_url: `${rx.url}/hook?x=1`, callback_id: 'row-7', include_gif: true }),
+		);
 		await sb.waitFor((s) => s.callbacks.some((c) => c.videoId === id && c.status === 200));
 		expect(rx.received).toHaveLength(1);
 		const got = rx.received[0];
@@ -41,7 +53,9 @@ describe('callback_url', () => {
 		expect(got.url).toBe('/hook?x=1');
 		expect(got.headers['content-type']).toBe('application/json');
 		expect(got.headers['heygen-signature']).toBe(hmac(sb.callbackSecret, got.body));
-		expect(verifyBodySignature(sb.callbackSecret, got.body, got.headers['heygen-signature'])).toBe(true);
+		expect(verifyBodySignature(sb.callbackSecret, got.body, got.headers['heygen-signature'])).toBe(
+			true,
+		);
 		expect(sb.verifySignature(got.body, got.headers['heygen-signature'])).toBe(true);
 		expect(sb.verifySignature(`${got.body} `, got.headers['heygen-signature'])).toBe(false);
 		expect(Math.abs(Number(got.headers['heygen-timestamp']) - Date.now() / 1000)).toBeLessThan(60);
@@ -136,8 +150,14 @@ describe('retries', () => {
 		const rx = await receiver([200]);
 		const deadUrl = rx.url;
 		await receivers.pop().close();
-		const id = await generateV3(sb, 'tpl_birthday', birthdayBody({ callback_url: `${deadUrl}/gone` }));
-		await sb.waitFor((s) => s.callbacks.filter((c) => c.videoId === id).length === 4, { timeoutMs: 10000 });
+		const id = await generateV3(
+			sb,
+			'tpl_birthday',
+			birthdayBody({ callback_url: `${deadUrl}/gone` }),
+		);
+		await sb.waitFor((s) => s.callbacks.filter((c) => c.videoId === id).length === 4, {
+			timeoutMs: 10000,
+		});
 		expect(sb.callbacks.every((c) => c.error && c.status === undefined)).toBe(true);
 		expect(sb.callbacks.map((c) => c.attempt)).toEqual([1, 2, 3, 4]);
 	});
@@ -148,21 +168,33 @@ describe('registered webhook endpoints', () => {
 		const all = await receiver([200]);
 		const onlyFail = await receiver([200]);
 		const cb = await receiver([200]);
-		const created = await api(sb, 'POST', '/v3/webhooks/endpoints', { body: { url: `${all.url}/all` } });
+		const created = await api(sb, 'POST', '/v3/webhooks/endpoints', {
+			body: { url: `${all.url}/all` },
+		});
 		const secret = created.json.data.secret;
 		sb.registerWebhook(`${onlyFail.url}/fail`, { events: ['avatar_video.fail'] });
 		const id = await generateV3(sb, 'tpl_birthday', birthdayBody({ callback_url: cb.url }));
 		await sb.waitFor((s) => s.callbacks.filter((c) => c.status === 200).length === 2);
 		const [got] = all.received;
 		expect(got.headers['heygen-signature']).toBe(hmac(secret, got.body));
-		expect(cb.received[0].headers['heygen-signature']).toBe(hmac(sb.callbackSecret, cb.received[0].body));
+		expect(cb.received[0].headers['heygen-signature']).toBe(
+			hmac(sb.callbackSecret, cb.received[0].body),
+		);
 		expect(got.headers['heygen-event-id']).toBe(cb.received[0].headers['heygen-event-id']);
 		expect(JSON.parse(got.body).event_data.video_id).toBe(id);
-		expect(sb.callbacks.find((c) => c.kind === 'webhook')).toMatchObject({ endpointId: created.json.data.endpoint_id, status: 200 });
+		expect(sb.callbacks.find((c) => c.kind === 'webhook')).toMatchObject({
+			endpointId: created.json.data.endpoint_id,
+			status: 200,
+		});
 		// the fail-only endpoint got nothing for a success…
-		const bad = await generateV3(sb, 'tpl_birthday', { variables: { name: textVar('name', '[[sandbox:fail]]') } });
+		const bad = await generateV3(sb, 'tpl_birthday', {
+			variables: { name: textVar('name', '[[sandbox:fail]]') },
+		});
 		await sb.waitFor(() => onlyFail.received.length === 1 && all.received.length === 2);
-		expect(JSON.parse(onlyFail.received[0].body)).toMatchObject({ event_type: 'avatar_video.fail', event_data: { video_id: bad } });
+		expect(JSON.parse(onlyFail.received[0].body)).toMatchObject({
+			event_type: 'avatar_video.fail',
+			event_data: { video_id: bad },
+		});
 	});
 
 	test('v1-registered endpoints receive events too; deleted ones stop receiving', async () => {
@@ -170,7 +202,9 @@ describe('registered webhook endpoints', () => {
 		const add = await api(sb, 'POST', '/v1/webhook/endpoint.add', { body: { url: rx.url } });
 		const first = await generateLegacy(sb);
 		await sb.waitFor(() => rx.received.length === 1);
-		expect(rx.received[0].headers['heygen-signature']).toBe(hmac(add.json.data.secret, rx.received[0].body));
+		expect(rx.received[0].headers['heygen-signature']).toBe(
+			hmac(add.json.data.secret, rx.received[0].body),
+		);
 		expect(JSON.parse(rx.received[0].body).event_data.video_id).toBe(first);
 		await api(sb, 'DELETE', `/v1/webhook/endpoint.delete?endpoint_id=${add.json.data.endpoint_id}`);
 		const second = await generateLegacy(sb);

@@ -4,7 +4,12 @@
 const path = require('node:path');
 const { spawn } = require('node:child_process');
 const { startSandbox } = require('../../tools/heygen-sandbox');
-const { api, birthdayBody, generateV3, generateLegacy } = require('../../tools/heygen-sandbox/helpers');
+const {
+	api,
+	birthdayBody,
+	generateV3,
+	generateLegacy,
+} = require('../../tools/heygen-sandbox/helpers');
 const { parseArgs } = require('../../tools/heygen-sandbox/cli');
 
 const control = (sb, method, p, body) =>
@@ -30,8 +35,23 @@ describe('control API', () => {
 		expect(status).toBe(200);
 		expect(json.charges).toBe(1);
 		expect(json.quota).toBe(100000 - 60);
-		expect(json.videos).toEqual([expect.objectContaining({ id, status: 'pending', templateId: 'tpl_birthday', apiFamily: 'v3', callbackId: 'st-1' })]);
-		expect(json.requests).toEqual([expect.objectContaining({ server: 'api', method: 'POST', path: '/v3/templates/tpl_birthday', status: 200 })]);
+		expect(json.videos).toEqual([
+			expect.objectContaining({
+				id,
+				status: 'pending',
+				templateId: 'tpl_birthday',
+				apiFamily: 'v3',
+				callbackId: 'st-1',
+			}),
+		]);
+		expect(json.requests).toEqual([
+			expect.objectContaining({
+				server: 'api',
+				method: 'POST',
+				path: '/v3/templates/tpl_birthday',
+				status: 200,
+			}),
+		]);
 		expect(json.requests[0].headers['x-api-key']).toBe(sb.apiKey);
 		expect(json.requests[0].body.variables.name.properties.content).toBe('Ada');
 		expect(json.callbacks).toEqual([]);
@@ -42,19 +62,48 @@ describe('control API', () => {
 		const a = await generateV3(sb);
 		const b = await generateLegacy(sb);
 		const c = await generateV3(sb);
-		expect((await control(sb, 'POST', `/videos/${a}/complete`)).json).toMatchObject({ ok: true, changed: true, status: 'completed' });
-		expect((await control(sb, 'POST', `/videos/${b}/fail`, { code: 40039, message: 'Invalid text', detail: 'Bad text' })).json.status).toBe('failed');
+		expect((await control(sb, 'POST', `/videos/${a}/complete`)).json).toMatchObject({
+			ok: true,
+			changed: true,
+			status: 'completed',
+		});
+		expect(
+			(
+				await control(sb, 'POST', `/videos/${b}/fail`, {
+					code: 40039,
+					message: 'Invalid text',
+					detail: 'Bad text',
+				})
+			).json.status,
+		).toBe('failed');
 		const v1 = await api(sb, 'GET', `/v1/video_status.get?video_id=${b}`);
-		expect(v1.json.data.error).toEqual({ code: 40039, message: 'Invalid text', detail: 'Bad text' });
+		expect(v1.json.data.error).toEqual({
+			code: 40039,
+			message: 'Invalid text',
+			detail: 'Bad text',
+		});
 		expect((await control(sb, 'POST', `/videos/${c}/stick`)).json.ok).toBe(true);
 		expect(sb.videos.get(c).outcome).toBe('stuck');
 		expect((await control(sb, 'POST', '/videos/nope/complete')).status).toBe(404);
 	});
 
 	test('POST /__sandbox/fault with a string path, "regex:" path and times', async () => {
-		expect((await control(sb, 'POST', '/fault', { path: '/v2/templates', type: 'server_error', status: 503 })).json.ok).toBe(true);
+		expect(
+			(
+				await control(sb, 'POST', '/fault', {
+					path: '/v2/templates',
+					type: 'server_error',
+					status: 503,
+				})
+			).json.ok,
+		).toBe(true);
 		expect((await api(sb, 'GET', '/v2/templates')).status).toBe(503);
-		await control(sb, 'POST', '/fault', { path: 'regex:^/v3/voices', type: 'rate_limit', retryAfter: 2, times: 'Infinity' });
+		await control(sb, 'POST', '/fault', {
+			path: 'regex:^/v3/voices',
+			type: 'rate_limit',
+			retryAfter: 2,
+			times: 'Infinity',
+		});
 		const r = await api(sb, 'GET', '/v3/voices');
 		expect(r.status).toBe(429);
 		expect(r.headers.get('retry-after')).toBe('2');
@@ -77,9 +126,17 @@ describe('control API', () => {
 		const id = await generateV3(sb);
 		await sb.waitFor((s) => s.videos.get(id).status === 'completed');
 		await control(sb, 'POST', '/quota', { quota: 0 });
-		expect((await api(sb, 'POST', '/v3/templates/tpl_birthday', { body: birthdayBody() })).status).toBe(402);
-		const wh = await control(sb, 'POST', '/webhooks', { url: 'http://127.0.0.1:9/h', events: ['avatar_video.success'] });
-		expect(wh.json).toEqual({ endpoint_id: expect.any(String), secret: expect.stringMatching(/^whsec_/) });
+		expect(
+			(await api(sb, 'POST', '/v3/templates/tpl_birthday', { body: birthdayBody() })).status,
+		).toBe(402);
+		const wh = await control(sb, 'POST', '/webhooks', {
+			url: 'http://127.0.0.1:9/h',
+			events: ['avatar_video.success'],
+		});
+		expect(wh.json).toEqual({
+			endpoint_id: expect.any(String),
+			secret: expect.stringMatching(/^whsec_/),
+		});
 		expect((await control(sb, 'GET', '/nope')).status).toBe(404);
 		sb.setRender({ pendingMs: 60000, processingMs: 60000 });
 	});
@@ -112,7 +169,10 @@ describe('CLI', () => {
 	const cli = path.join(__dirname, '../../tools/heygen-sandbox/cli.js');
 
 	function run(args, env = {}) {
-		const child = spawn(process.execPath, [cli, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+		const child = spawn(process.execPath, [cli, ...args], {
+			env: { ...process.env, ...env },
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
 		const lines = [];
 		let buf = '';
 		const firstLine = new Promise((resolve, reject) => {
@@ -127,40 +187,58 @@ describe('CLI', () => {
 			});
 			child.on('exit', (code) => reject(new Error(`cli exited early (${code})`)));
 		});
-		const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+		const exited = new Promise((resolve) =>
+			child.on('exit', (code, signal) => resolve({ code, signal })),
+		);
 		return { child, firstLine, exited, lines };
 	}
 
-	test.each([['SIGTERM'], ['SIGINT']])('starts, prints its JSON line, serves, and exits 0 on %s', async (signal) => {
-		const { child, firstLine, exited, lines } = run(['--port', '0', '--pending-ms', '5', '--processing-ms', '5', '--concurrency', '2', '--video-bytes', '1000']);
-		const info = JSON.parse(await firstLine);
-		expect(info).toMatchObject({
-			url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
-			cdnUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
-			apiKey: 'sandbox-api-key',
-			callbackSecret: 'whsec_sandbox_callback',
-		});
-		const sb = { url: info.url, apiKey: info.apiKey };
-		const id = await generateV3(sb);
-		let status;
-		for (let i = 0; i < 200 && status !== 'completed'; i++) {
-			status = (await api(sb, 'GET', `/v3/videos/${id}`)).json.data.status;
-			if (status !== 'completed') await new Promise((r) => setTimeout(r, 20));
-		}
-		expect(status).toBe('completed');
-		const url = (await api(sb, 'GET', `/v3/videos/${id}`)).json.data.video_url;
-		expect((await fetch(url).then((r) => r.arrayBuffer())).byteLength).toBe(1000);
-		await new Promise((r) => setTimeout(r, 20));
-		expect(lines[1]).toMatch(/HeyGen sandbox listening/);
-		child.kill(signal);
-		expect(await exited).toEqual({ code: 0, signal: null });
-	});
+	test.each([['SIGTERM'], ['SIGINT']])(
+		'starts, prints its JSON line, serves, and exits 0 on %s',
+		async (signal) => {
+			const { child, firstLine, exited, lines } = run([
+				'--port',
+				'0',
+				'--pending-ms',
+				'5',
+				'--processing-ms',
+				'5',
+				'--concurrency',
+				'2',
+				'--video-bytes',
+				'1000',
+			]);
+			const info = JSON.parse(await firstLine);
+			expect(info).toMatchObject({
+				url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
+				cdnUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
+				apiKey: 'sandbox-api-key',
+				callbackSecret: 'whsec_sandbox_callback',
+			});
+			const sb = { url: info.url, apiKey: info.apiKey };
+			const id = await generateV3(sb);
+			let status;
+			for (let i = 0; i < 200 && status !== 'completed'; i++) {
+				status = (await api(sb, 'GET', `/v3/videos/${id}`)).json.data.status;
+				if (status !== 'completed') await new Promise((r) => setTimeout(r, 20));
+			}
+			expect(status).toBe('completed');
+			const url = (await api(sb, 'GET', `/v3/videos/${id}`)).json.data.video_url;
+			expect((await fetch(url).then((r) => r.arrayBuffer())).byteLength).toBe(1000);
+			await new Promise((r) => setTimeout(r, 20));
+			expect(lines[1]).toMatch(/HeyGen sandbox listening/);
+			child.kill(signal);
+			expect(await exited).toEqual({ code: 0, signal: null });
+		},
+	);
 
 	test('SANDBOX_API_KEY / SANDBOX_PORT env vars, and bad options exit 2', async () => {
 		const { child, firstLine, exited } = run([], { SANDBOX_API_KEY: 'env-key', SANDBOX_PORT: '0' });
 		const info = JSON.parse(await firstLine);
 		expect(info.apiKey).toBe('env-key');
-		expect((await api({ url: info.url, apiKey: 'env-key' }, 'GET', '/v2/user/remaining_quota')).status).toBe(200);
+		expect(
+			(await api({ url: info.url, apiKey: 'env-key' }, 'GET', '/v2/user/remaining_quota')).status,
+		).toBe(200);
 		child.kill('SIGTERM');
 		expect((await exited).code).toBe(0);
 		const bad = spawn(process.execPath, [cli, '--bogus'], { stdio: 'ignore' });
@@ -168,7 +246,11 @@ describe('CLI', () => {
 	});
 
 	test('parseArgs maps flags and --flag=value', () => {
-		expect(parseArgs(['--port=4010', '--api-key', 'k', '--url-ttl', '60'], {})).toEqual({ port: 4010, apiKey: 'k', urlTtlSeconds: 60 });
+		expect(parseArgs(['--port=4010', '--api-key', 'k', '--url-ttl', '60'], {})).toEqual({
+			port: 4010,
+			apiKey: 'k',
+			urlTtlSeconds: 60,
+		});
 		expect(() => parseArgs(['--port', 'x'], {})).toThrow(/number/);
 	});
 });

@@ -24,12 +24,19 @@ describe('error faults use the family envelope and charge nothing', () => {
 		const v3 = await api(sb, 'POST', V3_GEN, { body: birthdayBody() });
 		expect(v3.status).toBe(429);
 		expect(v3.headers.get('retry-after')).toBe('1');
-		expect(v3.json.error).toMatchObject({ code: 'rate_limit_exceeded', message: expect.any(String), doc_url: expect.any(String) });
+		expect(v3.json.error).toMatchObject({
+			code: 'rate_limit_exceeded',
+			message: expect.any(String),
+			doc_url: expect.any(String),
+		});
 		sb.fault({ path: V2_GEN, type: 'rate_limit', retryAfter: 7 });
 		const v2 = await api(sb, 'POST', V2_GEN, { body: birthdayBody() });
 		expect(v2.status).toBe(429);
 		expect(v2.headers.get('retry-after')).toBe('7');
-		expect(v2.json).toEqual({ data: null, error: { code: 'rate_limit_exceeded', message: expect.any(String) } });
+		expect(v2.json).toEqual({
+			data: null,
+			error: { code: 'rate_limit_exceeded', message: expect.any(String) },
+		});
 		sb.fault({ path: '/v1/video_status.get', type: 'rate_limit' });
 		const v1 = await api(sb, 'GET', V1_STATUS);
 		expect(v1.status).toBe(429);
@@ -46,10 +53,15 @@ describe('error faults use the family envelope and charge nothing', () => {
 		expect(r.headers.get('retry-after')).toBeNull();
 		expect(r.json).toEqual({
 			data: null,
-			error: { code: 'trial_video_limit_exceeded', message: "It seems you've reached your daily api trial limit 5." },
+			error: {
+				code: 'trial_video_limit_exceeded',
+				message: "It seems you've reached your daily api trial limit 5.",
+			},
 		});
 		sb.fault({ path: V3_GEN, type: 'trial_limit' });
-		expect((await api(sb, 'POST', V3_GEN, { body: birthdayBody() })).json.error.code).toBe('trial_video_limit_exceeded');
+		expect((await api(sb, 'POST', V3_GEN, { body: birthdayBody() })).json.error.code).toBe(
+			'trial_video_limit_exceeded',
+		);
 		expect(sb.charges).toBe(0);
 	});
 
@@ -63,7 +75,12 @@ describe('error faults use the family envelope and charge nothing', () => {
 		expect(sb.charges).toBe(0);
 	});
 
-	test.each([[undefined, 500], [500, 500], [502, 502], [503, 503]])('server_error status %s → %s', async (status, expected) => {
+	test.each([
+		[undefined, 500],
+		[500, 500],
+		[502, 502],
+		[503, 503],
+	])('server_error status %s → %s', async (status, expected) => {
 		sb.fault({ path: '/v3/videos/*', type: 'server_error', status });
 		const r = await api(sb, 'GET', '/v3/videos/abc');
 		expect(r.status).toBe(expected);
@@ -80,7 +97,10 @@ describe('error faults use the family envelope and charge nothing', () => {
 		expect(r.status).toBe(401);
 		expect(r.json.error.code).toBe('unauthorized');
 		sb.fault({ path: '/v1/user/me', type: 'unauthorized' });
-		expect((await api(sb, 'GET', '/v1/user/me')).json).toEqual({ code: 400112, message: 'Unauthorized' });
+		expect((await api(sb, 'GET', '/v1/user/me')).json).toEqual({
+			code: 400112,
+			message: 'Unauthorized',
+		});
 	});
 
 	test('envelope_error: HTTP 200 carrying the family error envelope', async () => {
@@ -101,7 +121,13 @@ describe('error faults use the family envelope and charge nothing', () => {
 	});
 
 	test('a custom body (e.g. an HTML gateway page) can replace the envelope', async () => {
-		sb.fault({ path: '/v3/templates', type: 'server_error', status: 502, body: '<html>Bad Gateway</html>', contentType: 'text/html' });
+		sb.fault({
+			path: '/v3/templates',
+			type: 'server_error',
+			status: 502,
+			body: '<html>Bad Gateway</html>',
+			contentType: 'text/html',
+		});
 		const r = await api(sb, 'GET', '/v3/templates');
 		expect(r.status).toBe(502);
 		expect(r.headers.get('content-type')).toBe('text/html');
@@ -121,7 +147,11 @@ describe('connection faults', () => {
 		expect(sb.charges).toBe(0);
 		const entry = sb.requests.find((e) => e.path === V2_GEN);
 		expect(entry).toMatchObject({ status: null, dropped: true, fault: 'drop' });
-		await expect(fetch(sb.url + '/v3/templates', { headers: { 'x-api-key': sb.apiKey } }).then((x) => x.status)).resolves.toBe(200);
+		await expect(
+			fetch(sb.url + '/v3/templates', { headers: { 'x-api-key': sb.apiKey } }).then(
+				(x) => x.status,
+			),
+		).resolves.toBe(200);
 	});
 
 	test('drop_after_processing: the v2 video is created and charged, the answer is lost', async () => {

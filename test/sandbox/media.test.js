@@ -8,7 +8,13 @@
 const http = require('node:http');
 const crypto = require('node:crypto');
 const { startSandbox, expectedVideoBytes, videoSha256 } = require('../../tools/heygen-sandbox');
-const { api, rawRequest, birthdayBody, generateV3, generateLegacy } = require('../../tools/heygen-sandbox/helpers');
+const {
+	api,
+	rawRequest,
+	birthdayBody,
+	generateV3,
+	generateLegacy,
+} = require('../../tools/heygen-sandbox/helpers');
 
 let sb;
 beforeAll(async () => {
@@ -66,7 +72,10 @@ describe('signed URLs', () => {
 	});
 
 	test('an expired signature → 403 "Request has expired"', async () => {
-		const expired = await startSandbox({ urlTtlSeconds: -5, render: { pendingMs: 1, processingMs: 1 } });
+		const expired = await startSandbox({
+			urlTtlSeconds: -5,
+			render: { pendingMs: 1, processingMs: 1 },
+		});
 		try {
 			const id = await generateV3(expired);
 			await expired.waitFor((s) => s.videos.get(id).status === 'completed');
@@ -81,12 +90,20 @@ describe('signed URLs', () => {
 
 	test('a valid signature of a file that does not exist → 404', async () => {
 		const id = await completedV3(); // no gif, no captions requested
-		for (const f of ['preview.gif', 'video_caption.mp4', 'subtitle.srt', 'caption.ass', 'nope.bin']) {
+		for (const f of [
+			'preview.gif',
+			'video_caption.mp4',
+			'subtitle.srt',
+			'caption.ass',
+			'nope.bin',
+		]) {
 			const r = await rawRequest(sb.signUrl(`/videos/${id}/${f}`));
 			expect(r.status).toBe(404);
 			expect(r.body.toString()).toContain('NoSuchKey');
 		}
-		expect((await rawRequest(sb.signUrl('/videos/0123456789abcdef0123456789abcdef/video.mp4'))).status).toBe(404);
+		expect(
+			(await rawRequest(sb.signUrl('/videos/0123456789abcdef0123456789abcdef/video.mp4'))).status,
+		).toBe(404);
 		sb.setRender({ pendingMs: 60000 });
 		const pending = await generateV3(sb);
 		expect((await rawRequest(sb.signUrl(`/videos/${pending}/video.mp4`))).status).toBe(404);
@@ -103,7 +120,9 @@ describe('signed URLs', () => {
 		expect(cdn.every((e) => !('x-api-key' in e.headers))).toBe(true);
 		// ...and a client that wrongly forwards the key is visible in the log.
 		await rawRequest((await detail(id)).video_url, { headers: { 'X-Api-Key': sb.apiKey } });
-		expect(sb.requests.filter((e) => e.server === 'cdn' && e.headers['x-api-key'] === sb.apiKey)).toHaveLength(1);
+		expect(
+			sb.requests.filter((e) => e.server === 'cdn' && e.headers['x-api-key'] === sb.apiKey),
+		).toHaveLength(1);
 	});
 });
 
@@ -123,7 +142,9 @@ describe('media bytes', () => {
 		expect(crypto.createHash('sha256').update(r.body).digest('hex')).toBe(videoSha256(id, 150000));
 		// deterministic per id, different between ids
 		expect(expectedVideoBytes(id, 1000).equals(expected.subarray(0, 1000))).toBe(false); // mdat size differs
-		expect(expectedVideoBytes(id, 1000).subarray(48).equals(expected.subarray(48, 1000))).toBe(true);
+		expect(expectedVideoBytes(id, 1000).subarray(48).equals(expected.subarray(48, 1000))).toBe(
+			true,
+		);
 	});
 
 	test('videos of the legacy route download the same way', async () => {
@@ -164,7 +185,9 @@ describe('media bytes', () => {
 		const srt = await rawRequest(d.subtitle_url);
 		expect(srt.headers['content-type']).toMatch(/subrip/);
 		expect(srt.body.toString()).toMatch(/^1\n00:00:00,000 --> \d\d:\d\d:\d\d,\d{3}\nAda\n/);
-		const ass = await rawRequest((await api(sb, 'GET', `/v1/video_status.get?video_id=${id}`)).json.data.caption_url);
+		const ass = await rawRequest(
+			(await api(sb, 'GET', `/v1/video_status.get?video_id=${id}`)).json.data.caption_url,
+		);
 		expect(ass.body.toString()).toMatch(/^\[Script Info\]/);
 		expect(ass.body.toString()).toContain('Dialogue: 0,0:00:00.00');
 		const thumb = await rawRequest(d.thumbnail_url);
@@ -199,7 +222,13 @@ describe('media bytes', () => {
 						h.update(c);
 						n += c.length;
 					});
-					res.on('end', () => resolve({ bytes: n, hash: h.digest('hex'), contentLength: res.headers['content-length'] }));
+					res.on('end', () =>
+						resolve({
+							bytes: n,
+							hash: h.digest('hex'),
+							contentLength: res.headers['content-length'],
+						}),
+					);
 					res.on('error', reject);
 				})
 				.on('error', reject);

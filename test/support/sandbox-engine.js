@@ -8,7 +8,10 @@ const { createHarness } = require('../harness/engine');
 
 /** An engine harness whose HeyGen credential points at `sb`. */
 function harnessFor(sb, harness = {}) {
-	return createHarness({ ...harness, credentials: { heyGenTemplatesApi: { apiKey: sb.apiKey, baseUrl: sb.url } } });
+	return createHarness({
+		...harness,
+		credentials: { heyGenTemplatesApi: { apiKey: sb.apiKey, baseUrl: sb.url } },
+	});
 }
 
 /**

@@ -19,7 +19,9 @@ async function setupTrigger(options = {}) {
 		callbackRetry: { attempts: 3, delaysMs: [50, 100] },
 		...options,
 	});
-	const h = createHarness({ credentials: { heyGenTemplatesApi: { apiKey: sb.apiKey, baseUrl: sb.url } } });
+	const h = createHarness({
+		credentials: { heyGenTemplatesApi: { apiKey: sb.apiKey, baseUrl: sb.url } },
+	});
 	const server = await startTriggerServer(h);
 	return { sb, h, server };
 }
@@ -29,7 +31,13 @@ function triggerWorkflow(parameters = {}, { id = 'wf-trigger', webhookId = WEBHO
 	return {
 		id,
 		nodes: [
-			{ name: 'HeyGen Trigger', type: TRIGGER_TYPE, webhookId, parameters, credentials: CREDENTIALS },
+			{
+				name: 'HeyGen Trigger',
+				type: TRIGGER_TYPE,
+				webhookId,
+				parameters,
+				credentials: CREDENTIALS,
+			},
 			{ name: 'Results', type: 'n8n-nodes-base.noOp' },
 		],
 		connections: { 'HeyGen Trigger': { main: [[{ node: 'Results', type: 'main', index: 0 }]] } },
@@ -38,7 +46,9 @@ function triggerWorkflow(parameters = {}, { id = 'wf-trigger', webhookId = WEBHO
 
 /** API calls of one kind the sandbox received. */
 function webhookCalls(sb, method, pathPattern) {
-	return sb.requests.filter((r) => r.server === 'api' && r.method === method && pathPattern.test(r.path));
+	return sb.requests.filter(
+		(r) => r.server === 'api' && r.method === method && pathPattern.test(r.path),
+	);
 }
 
 /** Endpoint deliveries (kind 'webhook') the sandbox made, with their answers. */

@@ -8,13 +8,36 @@ const { PACKAGE } = require('../harness/engine');
 
 const GEN = `${PACKAGE}.heyGenGenerateFromTemplate`;
 const BIRTHDAY_SCHEMA = [
-	{ id: 'name', displayName: 'name (text)', type: 'string', required: false, display: true, defaultMatch: false, defaultValue: 'Friend' },
-	{ id: 'message', displayName: 'message (text)', type: 'string', required: false, display: true, defaultMatch: false, defaultValue: 'Happy birthday!' },
+	{
+		id: 'name',
+		displayName: 'name (text)',
+		type: 'string',
+		required: false,
+		display: true,
+		defaultMatch: false,
+		defaultValue: 'Friend',
+	},
+	{
+		id: 'message',
+		displayName: 'message (text)',
+		type: 'string',
+		required: false,
+		display: true,
+		defaultMatch: false,
+		defaultValue: 'Happy birthday!',
+	},
 ];
 
 /** Trigger → Generate (continue on fail: item errors stay on the item) → Out. */
 const LEGACY_SCHEMA = [
-	{ id: 'title_text', displayName: 'title_text (text)', type: 'string', required: false, display: true, defaultMatch: false },
+	{
+		id: 'title_text',
+		displayName: 'title_text (text)',
+		type: 'string',
+		required: false,
+		display: true,
+		defaultMatch: false,
+	},
 ];
 
 function generateWorkflow({
@@ -22,7 +45,9 @@ function generateWorkflow({
 	options = {},
 	onError = 'continueRegularOutput',
 	apiVersion = 'auto',
-	values = templateId === 'tpl_legacy_promo' ? { title_text: '={{ $json.name }}' } : { name: '={{ $json.name }}', message: '={{ $json.message }}' },
+	values = templateId === 'tpl_legacy_promo'
+		? { title_text: '={{ $json.name }}' }
+		: { name: '={{ $json.name }}', message: '={{ $json.message }}' },
 	schema = templateId === 'tpl_legacy_promo' ? LEGACY_SCHEMA : BIRTHDAY_SCHEMA,
 } = {}) {
 	return {
@@ -50,7 +75,10 @@ function generateWorkflow({
 			},
 			{ name: 'Out', type: 'n8n-nodes-base.noOp' },
 		],
-		connections: { Trigger: { main: [[{ node: 'Generate', type: 'main', index: 0 }]] }, Generate: { main: [[{ node: 'Out', type: 'main', index: 0 }]] } },
+		connections: {
+			Trigger: { main: [[{ node: 'Generate', type: 'main', index: 0 }]] },
+			Generate: { main: [[{ node: 'Out', type: 'main', index: 0 }]] },
+		},
 	};
 }
 
@@ -64,7 +92,10 @@ function itemOutcomes(result, nodeName, outputs = ['ok']) {
 	runOutputs.forEach((items, index) => {
 		for (const item of items) {
 			const paired = Array.isArray(item.pairedItem) ? item.pairedItem[0] : item.pairedItem;
-			const cls = item.json?.error && outputs[index] === 'ok' ? 'error' : (outputs[index] ?? `output${index}`);
+			const cls =
+				item.json?.error && outputs[index] === 'ok'
+					? 'error'
+					: (outputs[index] ?? `output${index}`);
 			found.push({ item: paired?.item, cls, json: item.json });
 		}
 	});
@@ -85,11 +116,21 @@ function keyLeaks(apiKey, { result, logs = [], sb }) {
 	};
 	if (result) {
 		scan('run data', result.run.data.resultData.runData);
-		scan('execution error', result.run.data.resultData.error ? { m: result.run.data.resultData.error.message, d: result.run.data.resultData.error.description, s: result.run.data.resultData.error.stack } : null);
+		scan(
+			'execution error',
+			result.run.data.resultData.error
+				? {
+						m: result.run.data.resultData.error.message,
+						d: result.run.data.resultData.error.description,
+						s: result.run.data.resultData.error.stack,
+					}
+				: null,
+		);
 	}
 	for (const line of logs) scan('log', line);
 	if (sb) {
-		for (const request of sb.requests) if (request.server !== 'api') scan(`${request.server} request`, request);
+		for (const request of sb.requests)
+			if (request.server !== 'api') scan(`${request.server} request`, request);
 		for (const delivery of sb.callbacks ?? []) scan('callback delivery', delivery);
 	}
 	return leaks;
@@ -121,4 +162,13 @@ function collectUncaught(list) {
 	};
 }
 
-module.exports = { campaignSettings, collectUncaught, generateWorkflow, itemOutcomes, keyLeaks, reportSummary, GEN, BIRTHDAY_SCHEMA };
+module.exports = {
+	campaignSettings,
+	collectUncaught,
+	generateWorkflow,
+	itemOutcomes,
+	keyLeaks,
+	reportSummary,
+	GEN,
+	BIRTHDAY_SCHEMA,
+};

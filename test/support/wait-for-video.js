@@ -3,7 +3,14 @@
  * through the sandbox API (independent of the Generate node), and workflow builders. Plain JS: Node APIs.
  */
 const { startSandbox, expectedVideoBytes, videoSha256 } = require('../../tools/heygen-sandbox');
-const { generateV3, generateLegacy, birthdayBody, textVar, api, startReceiver } = require('../../tools/heygen-sandbox/helpers');
+const {
+	generateV3,
+	generateLegacy,
+	birthdayBody,
+	textVar,
+	api,
+	startReceiver,
+} = require('../../tools/heygen-sandbox/helpers');
 const { PACKAGE } = require('../harness/engine');
 const { harnessFor, withSandboxEngine } = require('./sandbox-engine');
 
@@ -24,19 +31,36 @@ function withWaitEngine(options, ready, { reset = false } = {}) {
 }
 
 /** A birthday video via v3 (or legacy), optionally with magic text and a callback URL. */
-async function makeVideo(sb, { family = 'v3', name = 'Ada', message = 'Many happy returns!', callbackUrl, callbackId, caption, includeGif } = {}) {
+async function makeVideo(
+	sb,
+	{
+		family = 'v3',
+		name = 'Ada',
+		message = 'Many happy returns!',
+		callbackUrl,
+		callbackId,
+		caption,
+		includeGif,
+	} = {},
+) {
 	const extra = {};
 	if (callbackUrl) extra.callback_url = callbackUrl;
 	if (callbackId) extra.callback_id = callbackId;
 	if (caption) extra.caption = true;
 	if (includeGif) extra.include_gif = true;
-	const body = { variables: { name: textVar('name', name), message: textVar('message', message) }, ...extra };
-	return family === 'v3' ? await generateV3(sb, 'tpl_birthday', body) : await generateLegacy(sb, 'tpl_birthday', body);
+	const body = {
+		variables: { name: textVar('name', name), message: textVar('message', message) },
+		...extra,
+	};
+	return family === 'v3'
+		? await generateV3(sb, 'tpl_birthday', body)
+		: await generateLegacy(sb, 'tpl_birthday', body);
 }
 
 async function makeVideos(sb, count, options = {}) {
 	const ids = [];
-	for (let i = 0; i < count; i++) ids.push(await makeVideo(sb, { ...options, name: `Contact ${i}` }));
+	for (let i = 0; i < count; i++)
+		ids.push(await makeVideo(sb, { ...options, name: `Contact ${i}` }));
 	return ids;
 }
 
@@ -72,7 +96,11 @@ function waitWorkflow(parameters = {}, nodeExtra = {}) {
 /** Status calls the sandbox received (API server only). */
 function statusCalls(sb) {
 	return sb.requests.filter(
-		(r) => r.server === 'api' && (r.path === '/v3/videos/statuses' || r.path === '/v1/video_status.get' || /^\/v3\/videos\/[^/]+$/.test(r.path)),
+		(r) =>
+			r.server === 'api' &&
+			(r.path === '/v3/videos/statuses' ||
+				r.path === '/v1/video_status.get' ||
+				/^\/v3\/videos\/[^/]+$/.test(r.path)),
 	);
 }
 

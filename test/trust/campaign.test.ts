@@ -12,10 +12,14 @@ import fc from 'fast-check';
 import { LoggerProxy } from 'n8n-workflow';
 
 import { DOWNLOAD_LIMITS } from '../../nodes/HeyGenWaitForVideo/download';
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { setup, WAIT_TYPE, CREDENTIALS } = require('../support/wait-for-video');
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { campaignSettings, collectUncaught, generateWorkflow, keyLeaks, reportSummary } = require('../support/trust');
+import { setup, WAIT_TYPE, CREDENTIALS } from '../support/wait-for-video';
+import {
+	campaignSettings,
+	collectUncaught,
+	generateWorkflow,
+	keyLeaks,
+	reportSummary,
+} from '../support/trust';
 
 const { seed: SEED, runs: RUNS } = campaignSettings();
 const FAULT_RATE = 0.35;
@@ -35,7 +39,12 @@ const API_FAULTS = [
 	{ type: 'redirect', status: 307 },
 	{ type: 'oversize', bytes: 6 * 1024 * 1024 },
 ];
-const CDN_FAULTS = [{ type: 'unauthorized', status: 403 }, { type: 'truncate', afterBytes: 1000 }, { type: 'stall' }, { type: 'redirect', location: 'http://169.254.169.254/' }];
+const CDN_FAULTS = [
+	{ type: 'unauthorized', status: 403 },
+	{ type: 'truncate', afterBytes: 1000 },
+	{ type: 'stall' },
+	{ type: 'redirect', location: 'http://169.254.169.254/' },
+];
 const TARGETS = {
 	generate: 'regex:^/v(2|3)/template/[^/]+(/generate)?$',
 	status: 'regex:^/(v3/videos|v1/video_status)',
@@ -43,7 +52,15 @@ const TARGETS = {
 
 /** What broke, for the failure message (the counterexample alone does not say which invariant). */
 const problems: string[] = [];
-const stats = { runs: 0, items: 0, faults: 0, lost: 0, duplicateCharges: 0, keyLeaks: 0, uncaught: 0 };
+const stats = {
+	runs: 0,
+	items: 0,
+	faults: 0,
+	lost: 0,
+	duplicateCharges: 0,
+	keyLeaks: 0,
+	uncaught: 0,
+};
 let sb: any;
 let h: any;
 const logLines: string[] = [];
@@ -56,7 +73,13 @@ beforeAll(async () => {
 	const capture = (level: string) => (message: string, meta?: unknown) => {
 		logLines.push(`${level} ${message} ${meta === undefined ? '' : safeJson(meta)}`);
 	};
-	LoggerProxy.init({ error: capture('error'), warn: capture('warn'), info: capture('info'), debug: capture('debug'), scoped: () => LoggerProxy } as any);
+	LoggerProxy.init({
+		error: capture('error'),
+		warn: capture('warn'),
+		info: capture('info'),
+		debug: capture('debug'),
+		scoped: () => LoggerProxy,
+	} as any);
 	stopCollecting = collectUncaught(uncaught);
 });
 afterAll(async () => {
@@ -78,14 +101,20 @@ function safeJson(value: unknown): string {
 
 /** Generate (continue on fail) → Wait For Video (poll; Failed is a regular output) → three outputs. */
 function pipeline(family: 'v3' | 'legacy', download: boolean) {
-	const generate = generateWorkflow({ templateId: family === 'v3' ? 'tpl_birthday' : 'tpl_legacy_promo' });
+	const generate = generateWorkflow({
+		templateId: family === 'v3' ? 'tpl_birthday' : 'tpl_legacy_promo',
+	});
 	generate.nodes = generate.nodes.filter((n: any) => n.name !== 'Out');
 	generate.nodes.push(
 		{
 			name: 'Wait For Video',
 			type: WAIT_TYPE,
 			credentials: CREDENTIALS,
-			parameters: { maxTimeInNode: 15, downloadVideo: download, options: { initialInterval: 0.1, maxInterval: 0.3 } },
+			parameters: {
+				maxTimeInNode: 15,
+				downloadVideo: download,
+				options: { initialInterval: 0.1, maxInterval: 0.3 },
+			},
 			onError: 'continueRegularOutput',
 		},
 		{ name: 'Completed', type: 'n8n-nodes-base.noOp' },
@@ -122,7 +151,9 @@ const runArb = fc.record({
 	family: fc.constantFrom<'v3' | 'legacy'>('v3', 'v3', 'legacy'),
 	download: fc.boolean(),
 	items: fc.array(fc.record({ name: valueArb, message: valueArb }), { minLength: 1, maxLength: 6 }),
-	faults: fc.array(fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), faultArb), { maxLength: 4 }),
+	faults: fc.array(fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), faultArb), {
+		maxLength: 4,
+	}),
 });
 
 function pairedIndex(item: any): number | undefined {
@@ -131,74 +162,105 @@ function pairedIndex(item: any): number | undefined {
 }
 
 test(`campaign: seed ${SEED}, ${RUNS} runs`, async () => {
-	await fc.assert(
-		fc.asyncProperty(runArb, async (run) => {
-			sb.reset();
-			logLines.length = 0;
-			const faults = run.faults.filter(([roll]) => roll < FAULT_RATE).map(([, fault]) => fault);
-			for (const fault of faults) {
-				if (fault.target === 'cdn') sb.fault({ server: 'cdn', path: '/videos/*', ...CDN_FAULTS[fault.index % CDN_FAULTS.length] });
-				else sb.fault({ path: TARGETS[fault.target as 'generate' | 'status'], ...API_FAULTS[fault.index % API_FAULTS.length] });
-			}
-			const inputs = run.items.map((values, index) => ({ json: { ...values, contact: `c${index}` } }));
-			let result: any;
-			for (let attempt = 1; attempt <= 3 && result === undefined; attempt++) {
-				try {
-					result = await h.run(pipeline(run.family, run.download), { items: inputs });
-				} catch (error) {
-					// n8n checks the template ID's pattern in a VM with a 250 ms limit (n8n-workflow safe-regex); a
-					// starved CPU can miss it before the node runs. Nothing reached HeyGen then: the same case runs again.
-					const beforeTheNodes = sb.requests.length === 0 && /Regular expression execution timed out/.test(String(error));
-					if (!beforeTheNodes || attempt === 3) uncaught.push(error);
-					if (!beforeTheNodes) break;
+	await fc
+		.assert(
+			fc.asyncProperty(runArb, async (run) => {
+				sb.reset();
+				logLines.length = 0;
+				const faults = run.faults.filter(([roll]) => roll < FAULT_RATE).map(([, fault]) => fault);
+				for (const fault of faults) {
+					if (fault.target === 'cdn')
+						sb.fault({
+							server: 'cdn',
+							path: '/videos/*',
+							...CDN_FAULTS[fault.index % CDN_FAULTS.length],
+						});
+					else
+						sb.fault({
+							path: TARGETS[fault.target as 'generate' | 'status'],
+							...API_FAULTS[fault.index % API_FAULTS.length],
+						});
 				}
-			}
-			stats.runs++;
-			stats.items += inputs.length;
-			// Faults that a request actually met (a queued fault nothing asked for is not counted).
-			stats.faults += sb.requests.filter((r: any) => r.fault).length;
-
-			// Every input leaves exactly once: trace each final item back through Wait For Video and Generate.
-			const generated = result?.items('Generate') ?? [];
-			const seen = new Map<number, number>();
-			// The node's own outputs (the NoOps after it number their pairedItem afresh).
-			for (const items of result?.outputs('Wait For Video') ?? []) {
-				for (const item of items) {
-					const waitInput = pairedIndex(item);
-					const generateItem = waitInput === undefined ? undefined : generated[waitInput];
-					const input = generateItem === undefined ? undefined : pairedIndex(generateItem);
-					if (input === undefined) continue;
-					seen.set(input, (seen.get(input) ?? 0) + 1);
-					// The right pairing: a video made for this input carries this input's name.
-					const video = item.json.video_id ? sb.videos.get(item.json.video_id) : undefined;
-					const sentName = video?.requestVariables?.name?.properties?.content ?? video?.requestVariables?.title_text?.properties?.content;
-					if (video && sentName !== undefined && sentName !== inputs[input].json.name) {
-						stats.lost++;
-						problems.push(`run ${stats.runs}: input ${input} left with the video of another item`);
+				const inputs = run.items.map((values, index) => ({
+					json: { ...values, contact: `c${index}` },
+				}));
+				let result: any;
+				for (let attempt = 1; attempt <= 3 && result === undefined; attempt++) {
+					try {
+						result = await h.run(pipeline(run.family, run.download), { items: inputs });
+					} catch (error) {
+						// n8n checks the template ID's pattern in a VM with a 250 ms limit (n8n-workflow safe-regex); a
+						// starved CPU can miss it before the node runs. Nothing reached HeyGen then: the same case runs again.
+						const beforeTheNodes =
+							sb.requests.length === 0 &&
+							/Regular expression execution timed out/.test(String(error));
+						if (!beforeTheNodes || attempt === 3) uncaught.push(error);
+						if (!beforeTheNodes) break;
 					}
 				}
-			}
-			for (let index = 0; index < inputs.length; index++) {
-				if (seen.get(index) === 1) continue;
-				stats.lost++;
-				problems.push(
-					`run ${stats.runs}: input ${index} left ${seen.get(index) ?? 0} times (status ${result?.status}, error ${result?.error?.message}, faults ${JSON.stringify(faults)}, generate ${JSON.stringify(generated.map((g: any) => [g.pairedItem, g.json.error ?? g.json.video_id])).slice(0, 600)}, wait ${JSON.stringify((result?.outputs('Wait For Video') ?? []).map((items: any[]) => items.map((i: any) => [i.pairedItem, i.json.video_id, i.json.error?.message]))).slice(0, 800)})`,
+				stats.runs++;
+				stats.items += inputs.length;
+				// Faults that a request actually met (a queued fault nothing asked for is not counted).
+				stats.faults += sb.requests.filter((r: any) => r.fault).length;
+
+				// Every input leaves exactly once: trace each final item back through Wait For Video and Generate.
+				const generated = result?.items('Generate') ?? [];
+				const seen = new Map<number, number>();
+				// The node's own outputs (the NoOps after it number their pairedItem afresh).
+				for (const items of result?.outputs('Wait For Video') ?? []) {
+					for (const item of items) {
+						const waitInput = pairedIndex(item);
+						const generateItem = waitInput === undefined ? undefined : generated[waitInput];
+						const input = generateItem === undefined ? undefined : pairedIndex(generateItem);
+						if (input === undefined) continue;
+						seen.set(input, (seen.get(input) ?? 0) + 1);
+						// The right pairing: a video made for this input carries this input's name.
+						const video = item.json.video_id ? sb.videos.get(item.json.video_id) : undefined;
+						const sentName =
+							video?.requestVariables?.name?.properties?.content ??
+							video?.requestVariables?.title_text?.properties?.content;
+						if (video && sentName !== undefined && sentName !== inputs[input].json.name) {
+							stats.lost++;
+							problems.push(
+								`run ${stats.runs}: input ${input} left with the video of another item`,
+							);
+						}
+					}
+				}
+				for (let index = 0; index < inputs.length; index++) {
+					if (seen.get(index) === 1) continue;
+					stats.lost++;
+					problems.push(
+						`run ${stats.runs}: input ${index} left ${seen.get(index) ?? 0} times (status ${result?.status}, error ${result?.error?.message}, faults ${JSON.stringify(faults)}, generate ${JSON.stringify(generated.map((g: any) => [g.pairedItem, g.json.error ?? g.json.video_id])).slice(0, 600)}, wait ${JSON.stringify((result?.outputs('Wait For Video') ?? []).map((items: any[]) => items.map((i: any) => [i.pairedItem, i.json.video_id, i.json.error?.message]))).slice(0, 800)})`,
+					);
+				}
+
+				// Never more renders charged than items sent.
+				stats.duplicateCharges += Math.max(0, sb.charges - inputs.length);
+
+				const leaks = keyLeaks(sb.apiKey, { result, logs: logLines, sb });
+				stats.keyLeaks += leaks.length;
+				stats.uncaught = uncaught.length;
+				return (
+					stats.lost === 0 &&
+					stats.duplicateCharges === 0 &&
+					stats.keyLeaks === 0 &&
+					uncaught.length === 0
 				);
-			}
-
-			// Never more renders charged than items sent.
-			stats.duplicateCharges += Math.max(0, sb.charges - inputs.length);
-
-			const leaks = keyLeaks(sb.apiKey, { result, logs: logLines, sb });
-			stats.keyLeaks += leaks.length;
-			stats.uncaught = uncaught.length;
-			return stats.lost === 0 && stats.duplicateCharges === 0 && stats.keyLeaks === 0 && uncaught.length === 0;
-		}),
-		{ seed: SEED, numRuns: RUNS, endOnFailure: true },
-	).catch((error: Error) => {
-		throw new Error(`${problems.join('\n')}\n${uncaught.map(String).join('\n')}\n${error.message.slice(0, 2000)}`);
-	});
-	expect({ lost: stats.lost, duplicateCharges: stats.duplicateCharges, keyLeaks: stats.keyLeaks, uncaught: stats.uncaught }).toEqual({
+			}),
+			{ seed: SEED, numRuns: RUNS, endOnFailure: true },
+		)
+		.catch((error: Error) => {
+			throw new Error(
+				`${problems.join('\n')}\n${uncaught.map(String).join('\n')}\n${error.message.slice(0, 2000)}`,
+			);
+		});
+	expect({
+		lost: stats.lost,
+		duplicateCharges: stats.duplicateCharges,
+		keyLeaks: stats.keyLeaks,
+		uncaught: stats.uncaught,
+	}).toEqual({
 		lost: 0,
 		duplicateCharges: 0,
 		keyLeaks: 0,

@@ -28,7 +28,9 @@ afterAll(async () => {
 	DOWNLOAD_LIMITS.idleTimeoutMs = 30_000;
 	CALLBACK_GUARD.unsignedIntervalMs = 30_000;
 	await sb?.close();
-	reportSummary(`fault-matrix: ${faultsRun.size} faults x 2 nodes, ${asserted} outcomes asserted, ${unexpected} unexpected`);
+	reportSummary(
+		`fault-matrix: ${faultsRun.size} faults x 2 nodes, ${asserted} outcomes asserted, ${unexpected} unexpected`,
+	);
 });
 beforeEach(() => {
 	sb.reset();
@@ -39,18 +41,27 @@ beforeEach(() => {
 const posts = () => sb.requests.filter((r: any) => r.server === 'api' && r.method === 'POST');
 const nonApi = () => sb.requests.filter((r: any) => r.server !== 'api');
 
-async function runGenerate(items: any[] = [{ json: { name: 'Ada', message: 'Hi' } }], extra: any = {}) {
+async function runGenerate(
+	items: any[] = [{ json: { name: 'Ada', message: 'Hi' } }],
+	extra: any = {},
+) {
 	const result = await h.run(generateWorkflow(extra), { items });
 	expect(keyLeaks(sb.apiKey, { result, sb })).toEqual([]);
 	return { result, outcomes: itemOutcomes(result, 'Generate') };
 }
 
 async function runWait(videoId: string, parameters: any = {}) {
-	const result = await h.run(waitWorkflow({ maxTimeInNode: 20, ...parameters }, { onError: 'continueRegularOutput' }), {
-		items: [{ json: { video_id: videoId } }],
-	});
+	const result = await h.run(
+		waitWorkflow({ maxTimeInNode: 20, ...parameters }, { onError: 'continueRegularOutput' }),
+		{
+			items: [{ json: { video_id: videoId } }],
+		},
+	);
 	expect(keyLeaks(sb.apiKey, { result, sb })).toEqual([]);
-	return { result, outcomes: result.status === 'waiting' ? [] : itemOutcomes(result, 'Wait For Video', WAIT_OUT) };
+	return {
+		result,
+		outcomes: result.status === 'waiting' ? [] : itemOutcomes(result, 'Wait For Video', WAIT_OUT),
+	};
 }
 
 /** Records one asserted outcome; a failed assertion counts as unexpected and fails the test. */
@@ -79,7 +90,11 @@ function generateRetriedOk(fault: string, spec: any) {
 	});
 }
 
-function generateItemError(fault: string, spec: any, { posted = 1, kindPattern }: { posted?: number; kindPattern?: RegExp } = {}) {
+function generateItemError(
+	fault: string,
+	spec: any,
+	{ posted = 1, kindPattern }: { posted?: number; kindPattern?: RegExp } = {},
+) {
 	test(`${fault}: Generate gives an item error, not repeated`, async () => {
 		await outcome(fault, 'generate', async () => {
 			sb.fault({ method: 'POST', path: '/v3/templates/*', ...spec });
@@ -112,7 +127,12 @@ function waitItemError(fault: string, spec: any, pattern?: RegExp) {
 			const id = await makeVideo(sb);
 			sb.complete(id);
 			// Every status route (v3 and the legacy fallback) answers with the fault.
-			sb.fault({ method: 'GET', path: 'regex:^/(v3/videos|v1/video_status)', times: Infinity, ...spec });
+			sb.fault({
+				method: 'GET',
+				path: 'regex:^/(v3/videos|v1/video_status)',
+				times: Infinity,
+				...spec,
+			});
 			const { outcomes } = await runWait(id, { maxTimeInNode: 10 });
 			expect(outcomes.map((o: any) => o.cls)).toEqual(['error']);
 			if (pattern) expect(JSON.stringify(outcomes[0].json)).toMatch(pattern);
@@ -140,7 +160,11 @@ describe('fault-matrix', () => {
 	generateItemError('trial-limit 429', { type: 'trial_limit' }, { kindPattern: /trial/ });
 	waitItemError('trial-limit 429', { type: 'trial_limit' }, /trial/);
 
-	generateItemError('402 insufficient credit', { type: 'insufficient_credit' }, { kindPattern: /credit/ });
+	generateItemError(
+		'402 insufficient credit',
+		{ type: 'insufficient_credit' },
+		{ kindPattern: /credit/ },
+	);
 	waitItemError('402 insufficient credit', { type: 'insufficient_credit' }, /credit/);
 
 	for (const status of [500, 502, 503]) {
@@ -170,8 +194,16 @@ describe('fault-matrix', () => {
 	generateRetriedOk('HTML error page', { type: 'html_error' });
 	waitRetriedOk('HTML error page', { type: 'html_error' });
 
-	generateItemError('HTTP-200 error envelope', { type: 'envelope_error', code: 'invalid_parameter', message: 'bad' });
-	waitItemError('HTTP-200 error envelope', { type: 'envelope_error', code: 'invalid_parameter', message: 'bad' });
+	generateItemError('HTTP-200 error envelope', {
+		type: 'envelope_error',
+		code: 'invalid_parameter',
+		message: 'bad',
+	});
+	waitItemError('HTTP-200 error envelope', {
+		type: 'envelope_error',
+		code: 'invalid_parameter',
+		message: 'bad',
+	});
 
 	test('redirect to another host: Generate refuses it, names the host, sends nothing there', async () => {
 		await outcome('redirect to another host', 'generate', async () => {
@@ -209,12 +241,21 @@ describe('fault-matrix', () => {
 		});
 	});
 
-	generateUnaffected('expired download URL', () => sb.fault({ server: 'cdn', path: '/videos/*', type: 'unauthorized', status: 403 }));
+	generateUnaffected('expired download URL', () =>
+		sb.fault({ server: 'cdn', path: '/videos/*', type: 'unauthorized', status: 403 }),
+	);
 	test('expired download URL: Wait For Video re-signs once and downloads', async () => {
 		await outcome('expired download URL', 'wait', async () => {
 			const id = await makeVideo(sb);
 			sb.complete(id);
-			sb.fault({ server: 'cdn', path: '/videos/*', type: 'unauthorized', status: 403, code: 'AccessDenied', message: 'Request has expired' });
+			sb.fault({
+				server: 'cdn',
+				path: '/videos/*',
+				type: 'unauthorized',
+				status: 403,
+				code: 'AccessDenied',
+				message: 'Request has expired',
+			});
 			const { result, outcomes } = await runWait(id, { downloadVideo: true });
 			expect(outcomes.map((o: any) => o.cls)).toEqual(['ok']);
 			expect(result.items('Completed')[0].binary.data).toBeDefined();
@@ -222,7 +263,9 @@ describe('fault-matrix', () => {
 		});
 	});
 
-	generateUnaffected('stalled download', () => sb.fault({ server: 'cdn', path: '/videos/*', type: 'stall' }));
+	generateUnaffected('stalled download', () =>
+		sb.fault({ server: 'cdn', path: '/videos/*', type: 'stall' }),
+	);
 	test('stalled download: Wait For Video cuts it after the idle timeout, item error', async () => {
 		await outcome('stalled download', 'wait', async () => {
 			const id = await makeVideo(sb);
@@ -238,7 +281,12 @@ describe('fault-matrix', () => {
 		await outcome('download redirect to another host', 'wait', async () => {
 			const id = await makeVideo(sb);
 			sb.complete(id);
-			sb.fault({ server: 'cdn', path: '/videos/*', type: 'redirect', location: 'http://169.254.169.254/latest/meta-data/' });
+			sb.fault({
+				server: 'cdn',
+				path: '/videos/*',
+				type: 'redirect',
+				location: 'http://169.254.169.254/latest/meta-data/',
+			});
 			const { outcomes } = await runWait(id, { downloadVideo: true });
 			expect(outcomes.map((o: any) => o.cls)).toEqual(['error']);
 			expect(JSON.stringify(outcomes[0].json)).toMatch(/169\.254\.169\.254/);
@@ -246,12 +294,19 @@ describe('fault-matrix', () => {
 		});
 	});
 	generateUnaffected('download redirect to another host', () =>
-		sb.fault({ server: 'cdn', path: '/videos/*', type: 'redirect', location: 'http://169.254.169.254/' }),
+		sb.fault({
+			server: 'cdn',
+			path: '/videos/*',
+			type: 'redirect',
+			location: 'http://169.254.169.254/',
+		}),
 	);
 
 	test('a render that never finishes: Generate succeeds (it does not wait)', async () => {
 		await outcome('render that never finishes', 'generate', async () => {
-			const { outcomes } = await runGenerate([{ json: { name: 'Ada', message: '[[sandbox:stuck]]' } }]);
+			const { outcomes } = await runGenerate([
+				{ json: { name: 'Ada', message: '[[sandbox:stuck]]' } },
+			]);
 			expect(outcomes.map((o: any) => o.cls)).toEqual(['ok']);
 		});
 	});
@@ -265,7 +320,9 @@ describe('fault-matrix', () => {
 
 	test('a failed render: Generate succeeds (the failure is known only later)', async () => {
 		await outcome('failed render', 'generate', async () => {
-			const { outcomes } = await runGenerate([{ json: { name: 'Ada', message: '[[sandbox:fail]]' } }]);
+			const { outcomes } = await runGenerate([
+				{ json: { name: 'Ada', message: '[[sandbox:fail]]' } },
+			]);
 			expect(outcomes.map((o: any) => o.cls)).toEqual(['ok']);
 		});
 	});
@@ -285,18 +342,27 @@ describe('fault-matrix', () => {
 			const { result } = await runWait(id, { waitMode: 'callback' });
 			expect(result.status).toBe('waiting');
 			const resumed = await h.resumeAfterTime(result);
-			expect(itemOutcomes(resumed, 'Wait For Video', WAIT_OUT).map((o: any) => o.cls)).toEqual(['rendering']);
+			expect(itemOutcomes(resumed, 'Wait For Video', WAIT_OUT).map((o: any) => o.cls)).toEqual([
+				'rendering',
+			]);
 		});
 	});
 
 	generateUnaffected('duplicate and replayed callbacks', () => undefined);
 	test('duplicate and replayed signed callbacks: one status read, the replay is answered without effect', async () => {
 		await outcome('duplicate and replayed callbacks', 'wait', async () => {
-			h.setCredentials('heyGenTemplatesApi', { apiKey: sb.apiKey, baseUrl: sb.url, webhookSecret: SECRET });
+			h.setCredentials('heyGenTemplatesApi', {
+				apiKey: sb.apiKey,
+				baseUrl: sb.url,
+				webhookSecret: SECRET,
+			});
 			const id = await makeVideo(sb, { message: '[[sandbox:stuck]]' });
 			const { result } = await runWait(id, { waitMode: 'callback' });
 			expect(result.status).toBe('waiting');
-			const body = JSON.stringify({ event_type: 'avatar_video.success', event_data: { video_id: id } });
+			const body = JSON.stringify({
+				event_type: 'avatar_video.success',
+				event_data: { video_id: id },
+			});
 			const headers = { 'Heygen-Signature': signBody(SECRET, body), 'Heygen-Event-Id': 'evt_1' };
 			const before = statusCalls(sb).length;
 			const first = await h.resumeWithWebhook(result, { body, headers });
@@ -321,7 +387,9 @@ describe('fault-matrix', () => {
 			const before = statusCalls(sb).length;
 			const answers: number[] = [];
 			for (let i = 0; i < 50; i++) {
-				const r = await h.resumeWithWebhook(result, { body: { event_type: 'avatar_video.success', event_data: { video_id: id } } });
+				const r = await h.resumeWithWebhook(result, {
+					body: { event_type: 'avatar_video.success', event_data: { video_id: id } },
+				});
 				answers.push(r.webhookResponse.statusCode);
 			}
 			expect(statusCalls(sb).length - before).toBe(1);

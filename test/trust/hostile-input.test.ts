@@ -24,8 +24,13 @@ afterAll(async () => {
 });
 beforeEach(() => sb.reset());
 
-const generatePosts = () => sb.requests.filter((r: any) => r.server === 'api' && r.method === 'POST' && /^\/v(2|3)\/template/.test(r.path));
-const CONTROL = Array.from({ length: 32 }, (_, i) => String.fromCharCode(i)).join('') + '\u007f\u0085\u2028\u2029';
+const generatePosts = () =>
+	sb.requests.filter(
+		(r: any) => r.server === 'api' && r.method === 'POST' && /^\/v(2|3)\/template/.test(r.path),
+	);
+const CONTROL =
+	Array.from({ length: 32 }, (_, i) => String.fromCharCode(i)).join('') +
+	'\u007f\u0085\u2028\u2029';
 const ODD_UNICODE = 'Zoë 👩🏽‍💻 ﷽ \u202eevil\u202c e\u0301 \ud835\udc00 \ufeff日本語 🇺🇦';
 
 /** Runs Generate on items whose `tpl` / `name` / `message` / `logo` carry the hostile values. */
@@ -43,7 +48,19 @@ function errorText(outcome: any): string {
 
 describe('hostile-input: Generate From Template', () => {
 	test('path tricks in template IDs are refused before any request that uses them', async () => {
-		const ids = ['..', '../v3/users/me', 'tpl_birthday/../../v3/users/me', 'tpl%2F..%2Fx', 'tpl_birthday?x=1', 'tpl_birthday,tpl_all_types', 'tpl_birthday#x', ' tpl birthday ', 'tpl\u0000', 'x'.repeat(300), '\u202etpl'];
+		const ids = [
+			'..',
+			'../v3/users/me',
+			'tpl_birthday/../../v3/users/me',
+			'tpl%2F..%2Fx',
+			'tpl_birthday?x=1',
+			'tpl_birthday,tpl_all_types',
+			'tpl_birthday#x',
+			' tpl birthday ',
+			'tpl\u0000',
+			'x'.repeat(300),
+			'\u202etpl',
+		];
 		const outcomes = await runGenerate(
 			ids.map((tpl) => ({ tpl, name: 'Ada', message: 'Hi' })),
 			{ templateId: '={{ $json.tpl }}' },
@@ -125,8 +142,22 @@ describe('hostile-input: Generate From Template', () => {
 				templateId: 'tpl_all_types',
 				values: { headline: 'Hi', logo: '={{ $json.logo }}' },
 				schema: [
-					{ id: 'headline', displayName: 'headline (text)', type: 'string', required: false, display: true, defaultMatch: false },
-					{ id: 'logo', displayName: 'logo (image)', type: 'string', required: false, display: true, defaultMatch: false },
+					{
+						id: 'headline',
+						displayName: 'headline (text)',
+						type: 'string',
+						required: false,
+						display: true,
+						defaultMatch: false,
+					},
+					{
+						id: 'logo',
+						displayName: 'logo (image)',
+						type: 'string',
+						required: false,
+						display: true,
+						defaultMatch: false,
+					},
 				],
 			}),
 			{ items: urls.map((logo) => ({ json: { logo } })) },
@@ -149,11 +180,26 @@ describe('hostile-input: Wait For Video', () => {
 	test('path and query tricks in video IDs are refused before any status request', async () => {
 		const good = await makeVideo(sb);
 		sb.complete(good);
-		const ids = ['..', '../users/me', `${good}/../../users/me`, `${good}%2F..`, `${good}?video_id=other`, `${good},other`, `${good}#x`, `${good}\u0000`, '\u202e' + good, 'v'.repeat(10_000), ODD_UNICODE];
+		const ids = [
+			'..',
+			'../users/me',
+			`${good}/../../users/me`,
+			`${good}%2F..`,
+			`${good}?video_id=other`,
+			`${good},other`,
+			`${good}#x`,
+			`${good}\u0000`,
+			'\u202e' + good,
+			'v'.repeat(10_000),
+			ODD_UNICODE,
+		];
 		const before = statusCalls(sb).length;
-		const result = await h.run(waitWorkflow({ maxTimeInNode: 10 }, { onError: 'continueRegularOutput' }), {
-			items: [...ids, good].map((video_id) => ({ json: { video_id } })),
-		});
+		const result = await h.run(
+			waitWorkflow({ maxTimeInNode: 10 }, { onError: 'continueRegularOutput' }),
+			{
+				items: [...ids, good].map((video_id) => ({ json: { video_id } })),
+			},
+		);
 		const outcomes = itemOutcomes(result, 'Wait For Video', ['ok', 'error', 'rendering']);
 		tally.inputs += ids.length + 1;
 		expect(outcomes.map((o: any) => o.item)).toEqual([...ids, good].map((_, i) => i));

@@ -21,7 +21,8 @@ const { waitSteps, outcomeSteps, credentialSteps } = require('./lib/wait-steps')
 
 const args = new Set(process.argv.slice(2));
 const T0 = Date.now();
-const log = (line) => process.stdout.write(`[ui ${((Date.now() - T0) / 1000).toFixed(1)}s] ${line}\n`);
+const log = (line) =>
+	process.stdout.write(`[ui ${((Date.now() - T0) / 1000).toFixed(1)}s] ${line}\n`);
 const cleanups = createCleanupStack(log);
 const report = createReport({
 	shotsDir: path.join(ROOT, '.ui-shots'),
@@ -47,10 +48,19 @@ async function main() {
 	}, timeoutMs);
 	timer.unref();
 
-	const env = await startEnvironment({ log, cleanups, build: !args.has('--skip-build'), keep: args.has('--keep') });
+	const env = await startEnvironment({
+		log,
+		cleanups,
+		build: !args.has('--skip-build'),
+		keep: args.has('--keep'),
+	});
 	const { page, pageErrors } = await launchBrowser({ cleanups, baseUrl: env.url });
 	await ed.signIn(page, env.url, env.owner);
-	report.check('signs in through the n8n sign-in page', !page.url().includes('/signin'), page.url());
+	report.check(
+		'signs in through the n8n sign-in page',
+		!page.url().includes('/signin'),
+		page.url(),
+	);
 
 	for (const [name, steps] of [
 		['build the workflow: Generate', generateSteps],
@@ -67,7 +77,8 @@ async function main() {
 			if (name.startsWith('build the workflow: Generate')) break;
 		}
 	}
-	if (pageErrors.length) log(`page errors (not failures):\n  ${pageErrors.slice(0, 10).join('\n  ')}`);
+	if (pageErrors.length)
+		log(`page errors (not failures):\n  ${pageErrors.slice(0, 10).join('\n  ')}`);
 }
 
 main()

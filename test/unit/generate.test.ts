@@ -18,7 +18,11 @@ import {
 
 describe('buildGenerateBody', () => {
 	it('sends only what is set; no dimension unless given', () => {
-		expect(buildGenerateBody({}, { title: 'T', callbackId: 'c' })).toEqual({ title: 'T', callback_id: 'c', variables: {} });
+		expect(buildGenerateBody({}, { title: 'T', callbackId: 'c' })).toEqual({
+			title: 'T',
+			callback_id: 'c',
+			variables: {},
+		});
 		expect(
 			buildGenerateBody(
 				{ a: 1 },
@@ -60,7 +64,9 @@ describe('idempotencyKey', () => {
 		const key = idempotencyKey({ ...origin, body });
 		const scope = sha256('\n').slice(0, 16);
 		expect(key).toBe(`n8n:${scope}:123:node-1:0:0:${sha256(canonicalJson(body)).slice(0, 40)}`);
-		expect(idempotencyKey({ ...origin, body: { variables: body.variables, title: 'T' } })).toBe(key);
+		expect(idempotencyKey({ ...origin, body: { variables: body.variables, title: 'T' } })).toBe(
+			key,
+		);
 		const others = [
 			idempotencyKey({ ...origin, executionId: '124', body }),
 			idempotencyKey({ ...origin, nodeId: 'node-2', body }),
@@ -78,7 +84,9 @@ describe('idempotencyKey', () => {
 		const c = idempotencyKey({ ...origin, instanceId: 'instance-a', workflowId: 'wf-2', body });
 		expect(new Set([a, b, c]).size).toBe(3);
 		expect(a).not.toContain('instance-a');
-		expect(idempotencyKey({ ...origin, instanceId: 'instance-a', workflowId: 'wf-1', body })).toBe(a);
+		expect(idempotencyKey({ ...origin, instanceId: 'instance-a', workflowId: 'wf-1', body })).toBe(
+			a,
+		);
 	});
 
 	it('stays within 255 characters of [A-Za-z0-9_:.-] whatever the IDs look like', () => {
@@ -92,7 +100,9 @@ describe('idempotencyKey', () => {
 			body,
 		});
 		expect(key).toMatch(/^[A-Za-z0-9_:.-]{1,255}$/);
-		expect(idempotencyKey({ executionId: '', nodeId: '', runIndex: 0, itemIndex: 0, body })).toMatch(/^n8n:[0-9a-f]{16}:manual:node:0:0:/);
+		expect(
+			idempotencyKey({ executionId: '', nodeId: '', runIndex: 0, itemIndex: 0, body }),
+		).toMatch(/^n8n:[0-9a-f]{16}:manual:node:0:0:/);
 	});
 
 	it('canonical JSON sorts keys and drops undefined', () => {
@@ -102,8 +112,14 @@ describe('idempotencyKey', () => {
 
 describe('responses', () => {
 	it('reads the v3 video object and the legacy {video_id}', () => {
-		expect(readGenerateResponse({ data: { id: 'v1', status: 'pending' } })).toEqual({ videoId: 'v1', status: 'pending' });
-		expect(readGenerateResponse({ error: null, data: { video_id: 'v2' } })).toEqual({ videoId: 'v2', status: undefined });
+		expect(readGenerateResponse({ data: { id: 'v1', status: 'pending' } })).toEqual({
+			videoId: 'v1',
+			status: 'pending',
+		});
+		expect(readGenerateResponse({ error: null, data: { video_id: 'v2' } })).toEqual({
+			videoId: 'v2',
+			status: undefined,
+		});
 		expect(readGenerateResponse({ data: {} })).toBeUndefined();
 		expect(readGenerateResponse('nope')).toBeUndefined();
 	});
@@ -140,29 +156,55 @@ describe('template normalisers', () => {
 	});
 
 	it('legacy details take name and ratio from the list entry', () => {
-		const t = normalizeLegacyDetail('old', { error: null, data: { variables: { i: { name: 'i', type: 'image', properties: { url: 'u' } } } } }, {
+		const t = normalizeLegacyDetail(
+			'old',
+			{
+				error: null,
+				data: { variables: { i: { name: 'i', type: 'image', properties: { url: 'u' } } } },
+			},
+			{
+				id: 'old',
+				name: 'Old one',
+				aspectRatio: 'landscape',
+			},
+		);
+		expect(t).toMatchObject({
 			id: 'old',
 			name: 'Old one',
 			aspectRatio: 'landscape',
+			apiFamily: 'legacy',
 		});
-		expect(t).toMatchObject({ id: 'old', name: 'Old one', aspectRatio: 'landscape', apiFamily: 'legacy' });
 		expect(normalizeLegacyDetail('old', { data: {} }).name).toBe('old');
 	});
 
 	it('variables as an array are tolerated (variable_type too)', () => {
-		expect(readVariables([{ name: 'a', variable_type: 'voice' }]).variables).toEqual([{ name: 'a', type: 'voice', properties: {} }]);
+		expect(readVariables([{ name: 'a', variable_type: 'voice' }]).variables).toEqual([
+			{ name: 'a', type: 'voice', properties: {} },
+		]);
 	});
 
 	it('lists', () => {
-		expect(normalizeV3List({ data: [{ id: 'a', name: 'A', aspect_ratio: 'square' }], has_more: true, next_token: 'tok' })).toEqual({
+		expect(
+			normalizeV3List({
+				data: [{ id: 'a', name: 'A', aspect_ratio: 'square' }],
+				has_more: true,
+				next_token: 'tok',
+			}),
+		).toEqual({
 			templates: [{ id: 'a', name: 'A', aspectRatio: 'square', thumbnailUrl: undefined }],
 			nextToken: 'tok',
 		});
-		expect(normalizeV3List({ data: [], has_more: false, next_token: 'stale' }).nextToken).toBeUndefined();
-		expect(normalizeLegacyList({ data: { templates: [{ template_id: 'b', name: 'B', thumbnail_image_url: null }] } })).toEqual([
-			{ id: 'b', name: 'B', aspectRatio: undefined, thumbnailUrl: undefined },
-		]);
-		expect(normalizeLegacyList({ data: [{ template_id: 'c', name: 'C' }] }).map((t) => t.id)).toEqual(['c']);
+		expect(
+			normalizeV3List({ data: [], has_more: false, next_token: 'stale' }).nextToken,
+		).toBeUndefined();
+		expect(
+			normalizeLegacyList({
+				data: { templates: [{ template_id: 'b', name: 'B', thumbnail_image_url: null }] },
+			}),
+		).toEqual([{ id: 'b', name: 'B', aspectRatio: undefined, thumbnailUrl: undefined }]);
+		expect(
+			normalizeLegacyList({ data: [{ template_id: 'c', name: 'C' }] }).map((t) => t.id),
+		).toEqual(['c']);
 		expect(templateLabel({ id: 'a', name: 'A', aspectRatio: 'landscape' })).toBe('A (landscape)');
 		expect(templateLabel({ id: 'a', name: 'A' })).toBe('A');
 	});
@@ -177,9 +219,15 @@ describe('template URL', () => {
 		['https://app.heygen.com/templates/3b8c2f0e9d7a4c51/', '3b8c2f0e9d7a4c51'],
 		['app.heygen.com/templates/3b8c2f0e9d7a4c51', '3b8c2f0e9d7a4c51'],
 		['https://www.heygen.com/templates/3b8c2f0e9d7a4c51', '3b8c2f0e9d7a4c51'],
-		['https://app.heygen.com/create-v4/draft?template_id=0344d8614d484b16a7ab0531560bae91&private=1', '0344d8614d484b16a7ab0531560bae91'],
+		[
+			'https://app.heygen.com/create-v4/draft?template_id=0344d8614d484b16a7ab0531560bae91&private=1',
+			'0344d8614d484b16a7ab0531560bae91',
+		],
 		['https://app.heygen.com/templates/3b8c2f0e9d7a4c51?tab=edit', '3b8c2f0e9d7a4c51'],
-		['https://app.heygen.com/create-v4/draft?template_id=0344d8614d484b16&private=1', '0344d8614d484b16'],
+		[
+			'https://app.heygen.com/create-v4/draft?template_id=0344d8614d484b16&private=1',
+			'0344d8614d484b16',
+		],
 		['https://app.heygen.com/create-v4/draft?vt=l&templateId=abc_DEF-1', 'abc_DEF-1'],
 	])('%s', (url, id) => {
 		expect(extract(url)).toBe(id);

@@ -53,7 +53,9 @@ describe('runInFlight', () => {
 		const results = await done;
 		expect(started).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
 		expect(peak).toBe(3);
-		expect(results.map((r) => (r?.ok ? r.value : 'x'))).toEqual(Array.from({ length: 10 }, (_, i) => `v${i}`));
+		expect(results.map((r) => (r?.ok ? r.value : 'x'))).toEqual(
+			Array.from({ length: 10 }, (_, i) => `v${i}`),
+		);
 	});
 
 	test('each index runs exactly once', async () => {
@@ -67,7 +69,9 @@ describe('runInFlight', () => {
 			},
 			{ limit: 8 },
 		);
-		expect([...calls.keys()].sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i));
+		expect([...calls.keys()].sort((a, b) => a - b)).toEqual(
+			Array.from({ length: 50 }, (_, i) => i),
+		);
 		expect([...calls.values()].every((n) => n === 1)).toBe(true);
 	});
 
@@ -245,9 +249,18 @@ describe('SendOrder', () => {
 describe('GenerateGate', () => {
 	test('GET requests (template reads) skip the send order; generate POSTs keep it', async () => {
 		const gate = new GenerateGate({ maxRounds: 4 });
-		expect(await gate.ready(undefined, { method: 'GET', path: '/v3/templates/t', idempotent: true, itemIndex: 3 })).toBe(true);
+		expect(
+			await gate.ready(undefined, {
+				method: 'GET',
+				path: '/v3/templates/t',
+				idempotent: true,
+				itemIndex: 3,
+			}),
+		).toBe(true);
 		let posted = false;
-		const post = gate.ready(undefined, { method: 'POST', path: '/v3/templates/t', idempotent: true, itemIndex: 1 }).then((ok) => (posted = ok));
+		const post = gate
+			.ready(undefined, { method: 'POST', path: '/v3/templates/t', idempotent: true, itemIndex: 1 })
+			.then((ok) => (posted = ok));
 		await flush();
 		expect(posted).toBe(false);
 		gate.order.settled(0);

@@ -42,11 +42,18 @@ describe('poll schedule', () => {
 	});
 
 	test('settings are clamped to something that cannot hammer HeyGen', () => {
-		const schedule = scheduleFromSettings({ maxTimeSeconds: 30, initialIntervalSeconds: 0, maxIntervalSeconds: -5 });
+		const schedule = scheduleFromSettings({
+			maxTimeSeconds: 30,
+			initialIntervalSeconds: 0,
+			maxIntervalSeconds: -5,
+		});
 		expect(schedule.initialDelayMs).toBe(100);
 		expect(schedule.maxDelayMs).toBe(100);
 		expect(schedule.budgetMs).toBe(30_000);
-		expect(scheduleFromSettings({ maxTimeSeconds: 55 })).toMatchObject({ initialDelayMs: 2000, maxDelayMs: 15_000 });
+		expect(scheduleFromSettings({ maxTimeSeconds: 55 })).toMatchObject({
+			initialDelayMs: 2000,
+			maxDelayMs: 15_000,
+		});
 	});
 });
 

@@ -3,7 +3,9 @@ import { backoffDelay, delay, parseRetryAfter } from '../../nodes/shared/backoff
 describe('backoffDelay', () => {
 	it('grows exponentially from the base and stops at the cap', () => {
 		const noJitter = { baseMs: 1000, maxMs: 8000, factor: 2, jitter: 0 };
-		expect([1, 2, 3, 4, 5, 6].map((attempt) => backoffDelay(attempt, noJitter))).toEqual([1000, 2000, 4000, 8000, 8000, 8000]);
+		expect([1, 2, 3, 4, 5, 6].map((attempt) => backoffDelay(attempt, noJitter))).toEqual([
+			1000, 2000, 4000, 8000, 8000, 8000,
+		]);
 	});
 
 	it('spreads by at most the jitter fraction and never exceeds the cap', () => {

@@ -1,7 +1,18 @@
 import { createHmac } from 'crypto';
 
-import { claimedSignature, signatureMatches, signatureOf, verifyHeyGenSignature } from '../../nodes/shared/signature';
-import { deliveryKey, isVideoEvent, matchesCallbackPrefix, normalizeEvents, readDelivery } from '../../nodes/HeyGenTrigger/events';
+import {
+	claimedSignature,
+	signatureMatches,
+	signatureOf,
+	verifyHeyGenSignature,
+} from '../../nodes/shared/signature';
+import {
+	deliveryKey,
+	isVideoEvent,
+	matchesCallbackPrefix,
+	normalizeEvents,
+	readDelivery,
+} from '../../nodes/HeyGenTrigger/events';
 import {
 	allRegistrations,
 	alreadySeen,
@@ -31,7 +42,9 @@ describe('webhook signature (nodes/shared/signature)', () => {
 
 	test('Heygen-Signature in any case, Signature as the older name, upper-case hex accepted', () => {
 		expect(verifyHeyGenSignature(SECRET, BODY, { 'heygen-signature': good })).toBe(true);
-		expect(verifyHeyGenSignature(SECRET, BODY, { 'Heygen-Signature': good.toUpperCase() })).toBe(true);
+		expect(verifyHeyGenSignature(SECRET, BODY, { 'Heygen-Signature': good.toUpperCase() })).toBe(
+			true,
+		);
 		expect(verifyHeyGenSignature(SECRET, BODY, { signature: good })).toBe(true);
 		expect(verifyHeyGenSignature(SECRET, BODY, { 'heygen-signature': [good] })).toBe(true);
 		expect(claimedSignature({ 'x-other': good })).toBeUndefined();
@@ -39,8 +52,12 @@ describe('webhook signature (nodes/shared/signature)', () => {
 
 	test('missing, malformed, wrong-length, wrong secret, changed body: false', () => {
 		expect(verifyHeyGenSignature(SECRET, BODY, {})).toBe(false);
-		expect(verifyHeyGenSignature(SECRET, BODY, { 'heygen-signature': 'zz' + good.slice(2) })).toBe(false);
-		expect(verifyHeyGenSignature(SECRET, BODY, { 'heygen-signature': good.slice(0, 62) })).toBe(false);
+		expect(verifyHeyGenSignature(SECRET, BODY, { 'heygen-signature': 'zz' + good.slice(2) })).toBe(
+			false,
+		);
+		expect(verifyHeyGenSignature(SECRET, BODY, { 'heygen-signature': good.slice(0, 62) })).toBe(
+			false,
+		);
 		expect(verifyHeyGenSignature('whsec_other', BODY, { 'heygen-signature': good })).toBe(false);
 		expect(verifyHeyGenSignature(SECRET, BODY + ' ', { 'heygen-signature': good })).toBe(false);
 		expect(signatureMatches('', BODY, good)).toBe(false);
@@ -50,31 +67,66 @@ describe('webhook signature (nodes/shared/signature)', () => {
 describe('HeyGen events (nodes/HeyGenTrigger/events)', () => {
 	test('success payload: event_type/event_data, url → video_url, gif_download_url → gif_url', () => {
 		const d = readDelivery(
-			{ event_type: 'avatar_video.success', event_data: { video_id: 'v1', url: 'https://x/v.mp4', gif_download_url: 'https://x/g.gif', callback_id: 'row-1' } },
+			{
+				event_type: 'avatar_video.success',
+				event_data: {
+					video_id: 'v1',
+					url: 'https://x/v.mp4',
+					gif_download_url: 'https://x/g.gif',
+					callback_id: 'row-1',
+				},
+			},
 			'evt_1',
 		);
 		expect(d).toEqual(
-			expect.objectContaining({ event_type: 'avatar_video.success', event_id: 'evt_1', video_id: 'v1', status: 'completed', callback_id: 'row-1', video_url: 'https://x/v.mp4', gif_url: 'https://x/g.gif', code: null, message: null }),
+			expect.objectContaining({
+				event_type: 'avatar_video.success',
+				event_id: 'evt_1',
+				video_id: 'v1',
+				status: 'completed',
+				callback_id: 'row-1',
+				video_url: 'https://x/v.mp4',
+				gif_url: 'https://x/g.gif',
+				code: null,
+				message: null,
+			}),
 		);
 	});
 
 	test('failure text is msg for video events and message for translations', () => {
-		expect(readDelivery({ event_type: 'avatar_video.fail', event_data: { video_id: 'v1', msg: 'Too long' } }, undefined)).toEqual(
-			expect.objectContaining({ status: 'failed', message: 'Too long', event_id: null }),
-		);
 		expect(
-			readDelivery({ event_type: 'video_translate.fail', event_data: { video_translate_id: 't1', message: 'Bad audio' } }, undefined),
+			readDelivery(
+				{ event_type: 'avatar_video.fail', event_data: { video_id: 'v1', msg: 'Too long' } },
+				undefined,
+			),
+		).toEqual(expect.objectContaining({ status: 'failed', message: 'Too long', event_id: null }));
+		expect(
+			readDelivery(
+				{
+					event_type: 'video_translate.fail',
+					event_data: { video_translate_id: 't1', message: 'Bad audio' },
+				},
+				undefined,
+			),
 		).toEqual(expect.objectContaining({ video_id: 't1', status: 'failed', message: 'Bad audio' }));
 	});
 
 	test('non-events are undefined; an event id from the body is used when the header is missing', () => {
 		expect(readDelivery('text', undefined)).toBeUndefined();
 		expect(readDelivery({ hello: 1 }, undefined)).toBeUndefined();
-		expect(readDelivery({ event_type: 'avatar_video.success', event_id: 'e9', event_data: {} }, undefined)?.event_id).toBe('e9');
+		expect(
+			readDelivery(
+				{ event_type: 'avatar_video.success', event_id: 'e9', event_data: {} },
+				undefined,
+			)?.event_id,
+		).toBe('e9');
 	});
 
 	test('dedupe key: event id, else event type + video id, else none', () => {
-		const base = readDelivery({ event_type: 'avatar_video.success', event_data: { video_id: 'v1' } }, undefined)!;
+		const base = readDelivery(
+			{ event_type: 'avatar_video.success', event_data: { video_id: 'v1' } },
+			undefined,
+		)!;
 		expect(deliveryKey(base)).toBe('ev:avatar_video.success:v1');
 		expect(deliveryKey({ ...base, event_id: 'e1' })).toBe('id:e1');
 		expect(deliveryKey({ ...base, video_id: null })).toBeUndefined();
@@ -95,10 +147,35 @@ describe('HeyGen events (nodes/HeyGenTrigger/events)', () => {
 	});
 
 	test('the item prefers the fresh status read, keeps the event data', () => {
-		const delivery = readDelivery({ event_type: 'avatar_video.fail', event_data: { video_id: 'v1', msg: 'x', callback_id: 'r' } }, 'e')!;
-		const details = fromV3Detail({ data: { id: 'v1', status: 'failed', failure_code: '40119', failure_message: 'Video is too long' } }, 'v1');
+		const delivery = readDelivery(
+			{
+				event_type: 'avatar_video.fail',
+				event_data: { video_id: 'v1', msg: 'x', callback_id: 'r' },
+			},
+			'e',
+		)!;
+		const details = fromV3Detail(
+			{
+				data: {
+					id: 'v1',
+					status: 'failed',
+					failure_code: '40119',
+					failure_message: 'Video is too long',
+				},
+			},
+			'v1',
+		);
 		const item = deliveryItem(delivery, details, { received_at: 't' });
-		expect(item).toEqual(expect.objectContaining({ status: 'failed', code: '40119', message: 'Video is too long', callback_id: 'r', received_at: 't', api_version: 'v3' }));
+		expect(item).toEqual(
+			expect.objectContaining({
+				status: 'failed',
+				code: '40119',
+				message: 'Video is too long',
+				callback_id: 'r',
+				received_at: 't',
+				api_version: 'v3',
+			}),
+		);
 		expect(item.event_data).toEqual({ video_id: 'v1', msg: 'x', callback_id: 'r' });
 	});
 });
@@ -106,8 +183,20 @@ describe('HeyGen events (nodes/HeyGenTrigger/events)', () => {
 describe('trigger state (nodes/HeyGenTrigger/state)', () => {
 	test('one registration per URL; forgetting one keeps the other', () => {
 		const data: Record<string, unknown> = {};
-		saveRegistration(data as never, 'https://n/webhook/a', { endpointId: 'e1', secret: 's1', events: ['x'], api: 'v3', createdAt: '' });
-		saveRegistration(data as never, 'https://n/webhook-test/a', { endpointId: 'e2', secret: 's2', events: ['x'], api: 'legacy', createdAt: '' });
+		saveRegistration(data as never, 'https://n/webhook/a', {
+			endpointId: 'e1',
+			secret: 's1',
+			events: ['x'],
+			api: 'v3',
+			createdAt: '',
+		});
+		saveRegistration(data as never, 'https://n/webhook-test/a', {
+			endpointId: 'e2',
+			secret: 's2',
+			events: ['x'],
+			api: 'legacy',
+			createdAt: '',
+		});
 		expect(registrationFor(data as never, 'https://n/webhook/a')?.endpointId).toBe('e1');
 		expect(allRegistrations(data as never).map((r) => r.api)).toEqual(['v3', 'legacy']);
 		forgetRegistration(data as never, 'https://n/webhook-test/a');

@@ -1,9 +1,22 @@
 import type { NormalizedTemplate } from '../../nodes/HeyGenGenerateFromTemplate/templates';
-import { autoMapSources, autoMapValues, parseJsonObject } from '../../nodes/HeyGenGenerateFromTemplate/mapping/autoMapSources';
-import { aspectRatioValue, dimensionProblem } from '../../nodes/HeyGenGenerateFromTemplate/dimensions';
-import { staleSchemaProblem, templateFields } from '../../nodes/HeyGenGenerateFromTemplate/mapping/editorFields';
+import {
+	autoMapSources,
+	autoMapValues,
+	parseJsonObject,
+} from '../../nodes/HeyGenGenerateFromTemplate/mapping/autoMapSources';
+import {
+	aspectRatioValue,
+	dimensionProblem,
+} from '../../nodes/HeyGenGenerateFromTemplate/dimensions';
+import {
+	staleSchemaProblem,
+	templateFields,
+} from '../../nodes/HeyGenGenerateFromTemplate/mapping/editorFields';
 import { buildVariables } from '../../nodes/HeyGenGenerateFromTemplate/mapping/requestBuilders';
-import { mediaProperty, parseCharacter } from '../../nodes/HeyGenGenerateFromTemplate/mapping/valueParsers';
+import {
+	mediaProperty,
+	parseCharacter,
+} from '../../nodes/HeyGenGenerateFromTemplate/mapping/valueParsers';
 import { VariableError } from '../../nodes/HeyGenGenerateFromTemplate/mapping/values';
 
 const template: NormalizedTemplate = {
@@ -14,16 +27,35 @@ const template: NormalizedTemplate = {
 	unsupported: [],
 	variables: [
 		{ name: 'script', type: 'text', properties: { content: 'Default script' } },
-		{ name: 'logo', type: 'image', properties: { url: 'https://files.example.com/logo.png', asset_id: null, fit: 'contain' } },
-		{ name: 'clip', type: 'video', properties: { url: null, asset_id: 'asset_clip', play_style: 'loop' } },
-		{ name: 'music', type: 'audio', properties: { url: 'https://files.example.com/m.mp3', asset_id: null } },
-		{ name: 'host', type: 'character', properties: { type: 'talking_photo', character_id: 'tp_1' } },
+		{
+			name: 'logo',
+			type: 'image',
+			properties: { url: 'https://files.example.com/logo.png', asset_id: null, fit: 'contain' },
+		},
+		{
+			name: 'clip',
+			type: 'video',
+			properties: { url: null, asset_id: 'asset_clip', play_style: 'loop' },
+		},
+		{
+			name: 'music',
+			type: 'audio',
+			properties: { url: 'https://files.example.com/m.mp3', asset_id: null },
+		},
+		{
+			name: 'host',
+			type: 'character',
+			properties: { type: 'talking_photo', character_id: 'tp_1' },
+		},
 		{ name: 'voice', type: 'voice', properties: { voice_id: 'v_1' } },
 	],
 };
 
-const build = (values: Record<string, unknown>, extra: Partial<Parameters<typeof buildVariables>[1]> = {}, family: 'v3' | 'legacy' = 'v3') =>
-	buildVariables(template, { values, ...extra }, { family, emptyValues: 'error' });
+const build = (
+	values: Record<string, unknown>,
+	extra: Partial<Parameters<typeof buildVariables>[1]> = {},
+	family: 'v3' | 'legacy' = 'v3',
+) => buildVariables(template, { values, ...extra }, { family, emptyValues: 'error' });
 
 function failure(fn: () => unknown): VariableError {
 	let caught: unknown;
@@ -39,11 +71,22 @@ function failure(fn: () => unknown): VariableError {
 describe('templateFields', () => {
 	it('one field per variable, fit only where the template uses it, play style for video', () => {
 		const fields = templateFields(template, { voices: [{ name: 'Ava', value: 'v_2' }] });
-		expect(fields.map((f) => f.id)).toEqual(['script', 'logo', 'logo (fit)', 'clip', 'clip (play style)', 'music', 'host', 'voice']);
+		expect(fields.map((f) => f.id)).toEqual([
+			'script',
+			'logo',
+			'logo (fit)',
+			'clip',
+			'clip (play style)',
+			'music',
+			'host',
+			'voice',
+		]);
 		const host = fields.find((f) => f.id === 'host')!;
 		expect(host.defaultValue).toBe('talking_photo:tp_1');
 		// the template's current value stays choosable even when the account list does not have it
-		expect(host.options).toEqual([{ name: "talking_photo:tp_1 (template's current value)", value: 'talking_photo:tp_1' }]);
+		expect(host.options).toEqual([
+			{ name: "talking_photo:tp_1 (template's current value)", value: 'talking_photo:tp_1' },
+		]);
 		const voice = fields.find((f) => f.id === 'voice')!;
 		expect(voice.options!.map((o) => o.value)).toEqual(['v_1', 'v_2']);
 		expect(fields.find((f) => f.id === 'clip')!.defaultValue).toBe('asset_clip');
@@ -57,7 +100,9 @@ describe('auto-map sources', () => {
 			script: 'flat loses to the LLM JSON',
 			clip: 'asset_flat_clip',
 			message: { content: '{"script":"from message","voice":"v_9"}' },
-			output: [{ type: 'message', content: [{ type: 'output_text', text: '{"host":"avatar:a_1"}' }] }],
+			output: [
+				{ type: 'message', content: [{ type: 'output_text', text: '{"host":"avatar:a_1"}' }] },
+			],
 			text: '```json\n{"music":"https://m.example.com/x.mp3"}\n```',
 			content: { logo: 'asset_logo' },
 		};
@@ -88,36 +133,63 @@ describe('auto-map sources', () => {
 			],
 		};
 		// OpenAI node 1.x: the wrapper `message` is an object; the script inside wins
-		const openAi = { message: { role: 'assistant', content: { name: 'Ada', message: 'Hi Ada' } }, output: ['x'] };
+		const openAi = {
+			message: { role: 'assistant', content: { name: 'Ada', message: 'Hi Ada' } },
+			output: ['x'],
+		};
 		expect(autoMapValues(wrapperNamed, openAi)).toEqual({
 			values: { name: 'Ada', message: 'Hi Ada' },
 			skipped: { output: 'an array in input fields' },
 		});
 		// the LLM JSON lacks `message`: the wrapper object does not fit text and nothing else has it
-		const partial = autoMapValues(wrapperNamed, { message: { role: 'assistant', content: { name: 'Ada' } } });
+		const partial = autoMapValues(wrapperNamed, {
+			message: { role: 'assistant', content: { name: 'Ada' } },
+		});
 		expect(partial.values).toEqual({ name: 'Ada' });
 		expect(partial.skipped).toEqual({ message: 'an object in input fields' });
 		// a blank LLM value gives way to a later usable one
-		expect(autoMapValues(wrapperNamed, { text: '{"name":""}', name: 'Grace' }).values).toEqual({ name: 'Grace' });
+		expect(autoMapValues(wrapperNamed, { text: '{"name":""}', name: 'Grace' }).values).toEqual({
+			name: 'Grace',
+		});
 		expect(autoMapValues(wrapperNamed, { text: '{"name":"  "}' }).values).toEqual({ name: '  ' });
 	});
 
 	it('looks up own properties only: constructor, __proto__ and toString are plain names', () => {
 		const jsNames: NormalizedTemplate = {
 			...template,
-			variables: ['constructor', '__proto__', 'toString'].map((name) => ({ name, type: 'text', properties: { content: `d ${name}` } })),
+			variables: ['constructor', '__proto__', 'toString'].map((name) => ({
+				name,
+				type: 'text',
+				properties: { content: `d ${name}` },
+			})),
 		};
 		expect(autoMapValues(jsNames, {}).values).toEqual({});
-		const parsed = autoMapValues(jsNames, { text: '{"constructor":"a","__proto__":"b","toString":"c"}' }).values;
+		const parsed = autoMapValues(jsNames, {
+			text: '{"constructor":"a","__proto__":"b","toString":"c"}',
+		}).values;
 		expect(Object.keys(parsed)).toEqual(['constructor', '__proto__', 'toString']);
 		expect(Object.getPrototypeOf(parsed)).toBe(Object.prototype);
-		const built = buildVariables(jsNames, { values: parsed, auto: { skipped: {} } }, { family: 'v3', emptyValues: 'error' });
+		const built = buildVariables(
+			jsNames,
+			{ values: parsed, auto: { skipped: {} } },
+			{ family: 'v3', emptyValues: 'error' },
+		);
 		expect(Object.keys(built.variables)).toEqual(['constructor', '__proto__', 'toString']);
-		expect(JSON.parse(JSON.stringify(built.variables)).__proto__).toEqual({ name: '__proto__', type: 'text', properties: { content: 'b' } });
+		expect(JSON.parse(JSON.stringify(built.variables)).__proto__).toEqual({
+			name: '__proto__',
+			type: 'text',
+			properties: { content: 'b' },
+		});
 		// defined below with nothing set: the template's text for each, never Object.prototype's members
-		const sent = buildVariables(jsNames, { values: {} }, { family: 'v3', emptyValues: 'error' }).variables;
+		const sent = buildVariables(
+			jsNames,
+			{ values: {} },
+			{ family: 'v3', emptyValues: 'error' },
+		).variables;
 		expect(Object.keys(sent)).toEqual(['constructor', '__proto__', 'toString']);
-		expect((sent.toString as unknown as { properties: { content: string } }).properties.content).toBe('d toString');
+		expect(
+			(sent.toString as unknown as { properties: { content: string } }).properties.content,
+		).toBe('d toString');
 	});
 	it('ignores strings that are not JSON objects', () => {
 		expect(parseJsonObject('hello')).toBeUndefined();
@@ -140,10 +212,22 @@ describe('buildVariables', () => {
 		});
 		expect(variables).toEqual({
 			script: { name: 'script', type: 'text', properties: { content: '42' } },
-			logo: { name: 'logo', type: 'image', properties: { asset_id: 'asset_new_logo', fit: 'contain' } },
-			clip: { name: 'clip', type: 'video', properties: { url: 'https://v.example.com/c.mp4', play_style: 'fit_to_scene' } },
+			logo: {
+				name: 'logo',
+				type: 'image',
+				properties: { asset_id: 'asset_new_logo', fit: 'contain' },
+			},
+			clip: {
+				name: 'clip',
+				type: 'video',
+				properties: { url: 'https://v.example.com/c.mp4', play_style: 'fit_to_scene' },
+			},
 			music: { name: 'music', type: 'audio', properties: { url: 'https://m.example.com/new.mp3' } },
-			host: { name: 'host', type: 'character', properties: { type: 'talking_photo', character_id: 'avatar_xyz' } },
+			host: {
+				name: 'host',
+				type: 'character',
+				properties: { type: 'talking_photo', character_id: 'avatar_xyz' },
+			},
 			voice: { name: 'voice', type: 'voice', properties: { voice_id: 'v_2' } },
 		});
 	});
@@ -153,11 +237,18 @@ describe('buildVariables', () => {
 			{ script: 'Default script', voice: '', host: null },
 			{ prefilled: { script: 'Default script' } },
 		);
-		expect(variables).toEqual({ script: { name: 'script', type: 'text', properties: { content: 'Default script' } } });
+		expect(variables).toEqual({
+			script: { name: 'script', type: 'text', properties: { content: 'Default script' } },
+		});
 		expect(summary).toEqual({ script: { type: 'text', characters: 14, template_text: true } });
-		expect(build({}).variables).toEqual({ script: { name: 'script', type: 'text', properties: { content: 'Default script' } } });
+		expect(build({}).variables).toEqual({
+			script: { name: 'script', type: 'text', properties: { content: 'Default script' } },
+		});
 		// the same value from an expression is an explicit choice
-		const sent = build({ script: 'Default script' }, { prefilled: { script: 'Default script' }, sources: { script: 'expression' } });
+		const sent = build(
+			{ script: 'Default script' },
+			{ prefilled: { script: 'Default script' }, sources: { script: 'expression' } },
+		);
 		expect(sent.summary).toEqual({ script: { type: 'text', characters: 14 } });
 	});
 
@@ -170,21 +261,37 @@ describe('buildVariables', () => {
 				{ name: 'voice', type: 'voice', properties: { voice_id: 'v_1' } },
 			],
 		};
-		const auto = { values: { name: 'Ada' }, sources: { name: 'input' as const }, auto: { skipped: { message: 'an object in input fields' } } };
-		const error = failure(() => buildVariables(twoTexts, auto, { family: 'v3', emptyValues: 'error' }));
+		const auto = {
+			values: { name: 'Ada' },
+			sources: { name: 'input' as const },
+			auto: { skipped: { message: 'an object in input fields' } },
+		};
+		const error = failure(() =>
+			buildVariables(twoTexts, auto, { family: 'v3', emptyValues: 'error' }),
+		);
 		expect(error.message).toBe(
 			'Map Automatically found no value for the text variable "message" ("message": skipped an object in input fields); HeyGen would show {{message}} in the video, so nothing was sent. Add fields named like the variables, or set Options → Missing Text Variables → Use Template Text',
 		);
-		const lenient = buildVariables(twoTexts, auto, { family: 'v3', emptyValues: 'error', missingText: 'useTemplateText' });
+		const lenient = buildVariables(twoTexts, auto, {
+			family: 'v3',
+			emptyValues: 'error',
+			missingText: 'useTemplateText',
+		});
 		expect(lenient.variables).toEqual({
 			name: { name: 'name', type: 'text', properties: { content: 'Ada' } },
 			message: { name: 'message', type: 'text', properties: { content: 'Happy birthday!' } },
 		});
 		// nothing matched at all: always an error, whatever the option
 		const none = failure(() =>
-			buildVariables(twoTexts, { values: {}, auto: { skipped: {} } }, { family: 'v3', emptyValues: 'error', missingText: 'useTemplateText' }),
+			buildVariables(
+				twoTexts,
+				{ values: {}, auto: { skipped: {} } },
+				{ family: 'v3', emptyValues: 'error', missingText: 'useTemplateText' },
+			),
 		);
-		expect(none.message).toMatch(/^Map Automatically found no value for any variable of template "Showcase" \("name", "message", "voice"\); nothing was sent\./);
+		expect(none.message).toMatch(
+			/^Map Automatically found no value for any variable of template "Showcase" \("name", "message", "voice"\); nothing was sent\./,
+		);
 	});
 	it('limits text per API family', () => {
 		expect(() => build({ script: 'a'.repeat(5000) })).not.toThrow();
@@ -198,30 +305,58 @@ describe('buildVariables', () => {
 
 	it('rejects unknown names, unless auto-mapping', () => {
 		const error = failure(() => build({ Script: 'x' }));
-		expect(error.message).toBe('variable "Script" is not in template "Showcase"; names are case-sensitive: did you mean "script"?');
+		expect(error.message).toBe(
+			'variable "Script" is not in template "Showcase"; names are case-sensitive: did you mean "script"?',
+		);
 		expect(error.variable).toBe('Script');
-		const auto = buildVariables(template, { values: { other: 'x', voice: 'v_5' }, auto: { skipped: {} } }, { family: 'v3', emptyValues: 'error', missingText: 'useTemplateText' });
+		const auto = buildVariables(
+			template,
+			{ values: { other: 'x', voice: 'v_5' }, auto: { skipped: {} } },
+			{ family: 'v3', emptyValues: 'error', missingText: 'useTemplateText' },
+		);
 		expect(Object.keys(auto.variables)).toEqual(['script', 'voice']);
 	});
 
 	it('rejects wrong value types', () => {
-		expect(failure(() => build({ script: { a: 1 } })).message).toBe('variable "script" expects text, got an object');
-		expect(failure(() => build({ logo: 12 })).message).toBe('variable "logo" (image) expects a URL or asset ID as text, got a number');
-		expect(failure(() => build({ voice: ['v'] })).message).toBe('variable "voice" (voice) expects an ID as text, got an array');
-		expect(failure(() => build({ voice: 'two words' })).message).toBe('variable "voice" (voice) must be a voice ID, got "two words"');
-		expect(failure(() => build({ 'logo (fit)': 'stretch' })).message).toBe('"logo (fit)" must be one of cover, contain, crop, none, got "stretch"');
+		expect(failure(() => build({ script: { a: 1 } })).message).toBe(
+			'variable "script" expects text, got an object',
+		);
+		expect(failure(() => build({ logo: 12 })).message).toBe(
+			'variable "logo" (image) expects a URL or asset ID as text, got a number',
+		);
+		expect(failure(() => build({ voice: ['v'] })).message).toBe(
+			'variable "voice" (voice) expects an ID as text, got an array',
+		);
+		expect(failure(() => build({ voice: 'two words' })).message).toBe(
+			'variable "voice" (voice) must be a voice ID, got "two words"',
+		);
+		expect(failure(() => build({ 'logo (fit)': 'stretch' })).message).toBe(
+			'"logo (fit)" must be one of cover, contain, crop, none, got "stretch"',
+		);
 	});
 
 	it('a fit or play style alone needs media from the template', () => {
-		const bare: NormalizedTemplate = { ...template, variables: [{ name: 'img', type: 'image', properties: {} }] };
-		expect(() => buildVariables(bare, { values: { 'img (fit)': 'crop' } }, { family: 'v3', emptyValues: 'error' })).toThrow(
+		const bare: NormalizedTemplate = {
+			...template,
+			variables: [{ name: 'img', type: 'image', properties: {} }],
+		};
+		expect(() =>
+			buildVariables(
+				bare,
+				{ values: { 'img (fit)': 'crop' } },
+				{ family: 'v3', emptyValues: 'error' },
+			),
+		).toThrow(
 			'variable "img" (image) needs a URL or asset ID when its fit or play style is set (the template has none)',
 		);
 	});
 
 	it('summarises text by length and everything else by value', () => {
 		const { summary } = build({ script: 'Hello', voice: 'v_3' });
-		expect(summary).toEqual({ script: { type: 'text', characters: 5 }, voice: { type: 'voice', voice_id: 'v_3' } });
+		expect(summary).toEqual({
+			script: { type: 'text', characters: 5 },
+			voice: { type: 'voice', voice_id: 'v_3' },
+		});
 	});
 });
 
@@ -246,10 +381,22 @@ describe('staleSchemaProblem', () => {
 		expect(staleSchemaProblem(birthday, templateFields(template))).toBe(
 			'the variable fields were loaded for another version of the template: "Birthday" no longer has "script", "logo", "logo (fit)", "clip", "clip (play style)", "music", "host", "voice", now also has "name", "message". Open the node and reload the variables (Refresh), then check the values; nothing was sent',
 		);
-		const retyped = templateFields({ ...birthday, variables: [birthday.variables[0], { name: 'message', type: 'voice', properties: {} }] });
-		expect(staleSchemaProblem(birthday, retyped)).toMatch(/changed the type of message \(voice → text\)/);
-		expect(staleSchemaProblem(birthday, templateFields({ ...birthday, revision: '2' }))).toMatch(/was edited in HeyGen since \(revision 2 → 3\)/);
-		expect(staleSchemaProblem({ ...birthday, revision: undefined }, templateFields({ ...birthday, revision: '2' }))).toBeUndefined();
+		const retyped = templateFields({
+			...birthday,
+			variables: [birthday.variables[0], { name: 'message', type: 'voice', properties: {} }],
+		});
+		expect(staleSchemaProblem(birthday, retyped)).toMatch(
+			/changed the type of message \(voice → text\)/,
+		);
+		expect(staleSchemaProblem(birthday, templateFields({ ...birthday, revision: '2' }))).toMatch(
+			/was edited in HeyGen since \(revision 2 → 3\)/,
+		);
+		expect(
+			staleSchemaProblem(
+				{ ...birthday, revision: undefined },
+				templateFields({ ...birthday, revision: '2' }),
+			),
+		).toBeUndefined();
 	});
 });
 
@@ -263,16 +410,26 @@ describe('media and character values', () => {
 		expect(mediaProperty('m', 'image', value)).toEqual(expected);
 	});
 
-	it.each(['https://', 'https://exa mple.com/a.png', 'ftp://x.example.com/a', 'www.example.com/a.png', 'not an id', '/local/file.png'])(
-		'refuses %s',
-		(value) => {
-			expect(() => mediaProperty('m', 'image', value)).toThrow(VariableError);
-		},
-	);
+	it.each([
+		'https://',
+		'https://exa mple.com/a.png',
+		'ftp://x.example.com/a',
+		'www.example.com/a.png',
+		'not an id',
+		'/local/file.png',
+	])('refuses %s', (value) => {
+		expect(() => mediaProperty('m', 'image', value)).toThrow(VariableError);
+	});
 
 	it('characters: prefixed kinds, bare IDs take the template kind', () => {
-		expect(parseCharacter('c', 'avatar:Briana', 'talking_photo')).toEqual({ type: 'avatar', character_id: 'Briana' });
-		expect(parseCharacter('c', 'talking_photo:tp_9', 'avatar')).toEqual({ type: 'talking_photo', character_id: 'tp_9' });
+		expect(parseCharacter('c', 'avatar:Briana', 'talking_photo')).toEqual({
+			type: 'avatar',
+			character_id: 'Briana',
+		});
+		expect(parseCharacter('c', 'talking_photo:tp_9', 'avatar')).toEqual({
+			type: 'talking_photo',
+			character_id: 'tp_9',
+		});
 		expect(parseCharacter('c', 'Josh', 'avatar')).toEqual({ type: 'avatar', character_id: 'Josh' });
 		expect(() => parseCharacter('c', 'avatar:', 'avatar')).toThrow(VariableError);
 	});
@@ -285,7 +442,9 @@ describe('dimensionProblem', () => {
 		expect(dimensionProblem(3840, 2160, landscape)).toBeUndefined();
 		expect(dimensionProblem(1080, 1080, { aspectRatio: 'square' })).toBeUndefined();
 		expect(dimensionProblem(1000, 700, { aspectRatio: 'something-new' })).toBeUndefined();
-		expect(dimensionProblem(1024, 576, { dimension: { width: 1280, height: 720 } })).toBeUndefined();
+		expect(
+			dimensionProblem(1024, 576, { dimension: { width: 1280, height: 720 } }),
+		).toBeUndefined();
 		expect(dimensionProblem(1080, 1920, { aspectRatio: '9:16' })).toBeUndefined();
 		expect(dimensionProblem(1080, 1350, { aspectRatio: '4:5' })).toBeUndefined();
 		expect(dimensionProblem(1350, 1080, { aspectRatio: '5:4' })).toBeUndefined();
@@ -322,7 +481,11 @@ describe('dimensionProblem', () => {
 		[126, 72, "dimension width 126 is outside HeyGen's range 128–4096"],
 		[1280.5, 720, 'dimension width must be a whole number, got 1280.5'],
 		[1280, '720', 'dimension height must be a whole number, got "720"'],
-		[720, 1280, "dimension 720x1280 does not match the template's aspect ratio (landscape); a forced size that does not fit the template distorts or fails the render"],
+		[
+			720,
+			1280,
+			"dimension 720x1280 does not match the template's aspect ratio (landscape); a forced size that does not fit the template distorts or fails the render",
+		],
 	])('%s x %s', (w, h, message) => {
 		expect(dimensionProblem(w, h, landscape)).toBe(message);
 	});

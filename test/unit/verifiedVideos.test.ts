@@ -1,5 +1,14 @@
-import { CoalescedRun, forgetMemory, memoryFor } from '../../nodes/HeyGenWaitForVideo/verifiedVideos';
-import { legacyOutcomeKey, mayHaveStarted, recallLegacyOutcome, rememberLegacyOutcome } from '../../nodes/HeyGenGenerateFromTemplate/legacyOutcomes';
+import {
+	CoalescedRun,
+	forgetMemory,
+	memoryFor,
+} from '../../nodes/HeyGenWaitForVideo/verifiedVideos';
+import {
+	legacyOutcomeKey,
+	mayHaveStarted,
+	recallLegacyOutcome,
+	rememberLegacyOutcome,
+} from '../../nodes/HeyGenGenerateFromTemplate/legacyOutcomes';
 import { isValidVideoId } from '../../nodes/HeyGenWaitForVideo/statusApi';
 
 describe('CoalescedRun: callbacks arriving together share one check', () => {
@@ -58,7 +67,9 @@ describe('memoryFor: what callbacks verified, per waiting execution', () => {
 describe('legacy generate outcomes', () => {
 	test('keyed by run, item and request: a changed request or another run is another key', () => {
 		const body = { title: 'A', variables: { x: { content: 'hi' } } };
-		expect(legacyOutcomeKey(0, 1, body)).toBe(legacyOutcomeKey(0, 1, { variables: { x: { content: 'hi' } }, title: 'A' }));
+		expect(legacyOutcomeKey(0, 1, body)).toBe(
+			legacyOutcomeKey(0, 1, { variables: { x: { content: 'hi' } }, title: 'A' }),
+		);
 		expect(legacyOutcomeKey(1, 1, body)).not.toBe(legacyOutcomeKey(0, 1, body));
 		expect(legacyOutcomeKey(0, 2, body)).not.toBe(legacyOutcomeKey(0, 1, body));
 		expect(legacyOutcomeKey(0, 1, { ...body, title: 'B' })).not.toBe(legacyOutcomeKey(0, 1, body));
@@ -69,7 +80,13 @@ describe('legacy generate outcomes', () => {
 		rememberLegacyOutcome(context, 'k', { videoId: 'v1' });
 		expect(recallLegacyOutcome(context, 'k')).toEqual({ videoId: 'v1' });
 		expect(recallLegacyOutcome({}, 'k')).toBeUndefined();
-		expect(mayHaveStarted(new Error('HeyGen answered HTTP 502 after the request was sent: the video may or may not have started'))).toBe(true);
+		expect(
+			mayHaveStarted(
+				new Error(
+					'HeyGen answered HTTP 502 after the request was sent: the video may or may not have started',
+				),
+			),
+		).toBe(true);
 		expect(mayHaveStarted(new Error('HeyGen error: invalid'))).toBe(false);
 	});
 });
@@ -77,6 +94,7 @@ describe('legacy generate outcomes', () => {
 describe('video IDs', () => {
 	test('HeyGen IDs are letters, digits, _ and -', () => {
 		expect(isValidVideoId('a1B2_c-3')).toBe(true);
-		for (const bad of ['a,b', 'a b', '', 'a/b', 'a?b', '../x', 'ä']) expect(isValidVideoId(bad)).toBe(false);
+		for (const bad of ['a,b', 'a b', '', 'a/b', 'a?b', '../x', 'ä'])
+			expect(isValidVideoId(bad)).toBe(false);
 	});
 });

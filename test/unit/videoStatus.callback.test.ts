@@ -1,19 +1,38 @@
 import { createHmac } from 'crypto';
 
-import { resumeTokenMatches, verifyHeyGenSignature } from '../../nodes/HeyGenWaitForVideo/callbackAuth';
-import { callbackVideoId, parseState, stateExpression } from '../../nodes/HeyGenWaitForVideo/waitingState';
+import {
+	resumeTokenMatches,
+	verifyHeyGenSignature,
+} from '../../nodes/HeyGenWaitForVideo/callbackAuth';
+import {
+	callbackVideoId,
+	parseState,
+	stateExpression,
+} from '../../nodes/HeyGenWaitForVideo/waitingState';
 import { claimResume } from '../../nodes/HeyGenWaitForVideo/resumeClaims';
 
 describe('HeyGen callback helpers', () => {
-	const body = JSON.stringify({ event_type: 'avatar_video.success', event_data: { video_id: 'v1' } });
-	const sign = (secret: string, raw: string) => createHmac('sha256', secret).update(raw).digest('hex');
+	const body = JSON.stringify({
+		event_type: 'avatar_video.success',
+		event_data: { video_id: 'v1' },
+	});
+	const sign = (secret: string, raw: string) =>
+		createHmac('sha256', secret).update(raw).digest('hex');
 
 	test('Heygen-Signature: valid, tampered, missing, and the older Signature header', () => {
 		const secret = 'whsec_abc';
-		expect(verifyHeyGenSignature(secret, body, { 'heygen-signature': sign(secret, body) })).toBe(true);
-		expect(verifyHeyGenSignature(secret, body, { signature: sign(secret, body).toUpperCase() })).toBe(true);
-		expect(verifyHeyGenSignature(secret, body + ' ', { 'heygen-signature': sign(secret, body) })).toBe(false);
-		expect(verifyHeyGenSignature('other', body, { 'heygen-signature': sign(secret, body) })).toBe(false);
+		expect(verifyHeyGenSignature(secret, body, { 'heygen-signature': sign(secret, body) })).toBe(
+			true,
+		);
+		expect(
+			verifyHeyGenSignature(secret, body, { signature: sign(secret, body).toUpperCase() }),
+		).toBe(true);
+		expect(
+			verifyHeyGenSignature(secret, body + ' ', { 'heygen-signature': sign(secret, body) }),
+		).toBe(false);
+		expect(verifyHeyGenSignature('other', body, { 'heygen-signature': sign(secret, body) })).toBe(
+			false,
+		);
 		expect(verifyHeyGenSignature(secret, body, {})).toBe(false);
 		expect(verifyHeyGenSignature(secret, body, { 'heygen-signature': 'zz' })).toBe(false);
 	});
@@ -28,7 +47,12 @@ describe('HeyGen callback helpers', () => {
 
 	test('the video a callback is about', () => {
 		expect(callbackVideoId(JSON.parse(body))).toBe('v1');
-		expect(callbackVideoId({ event_type: 'avatar_video.fail', event_data: { video_id: ' v2 ', msg: 'x' } })).toBe('v2');
+		expect(
+			callbackVideoId({
+				event_type: 'avatar_video.fail',
+				event_data: { video_id: ' v2 ', msg: 'x' },
+			}),
+		).toBe('v2');
 		expect(callbackVideoId({ video_id: 'flat' })).toBe('flat');
 		expect(callbackVideoId({ event_data: {} })).toBeUndefined();
 		expect(callbackVideoId('text')).toBeUndefined();
@@ -45,7 +69,9 @@ describe('HeyGen callback helpers', () => {
 		expect(parseState(undefined)).toBeUndefined();
 		expect(parseState('{oops')).toBeUndefined();
 		expect(parseState(JSON.stringify({ version: 2, pending: [], final: [] }))).toBeUndefined();
-		expect(parseState(JSON.stringify({ version: 1, pending: [], final: [], settings: {} }))?.version).toBe(1);
+		expect(
+			parseState(JSON.stringify({ version: 1, pending: [], final: [], settings: {} }))?.version,
+		).toBe(1);
 	});
 
 	test('resume claims: the first callback for an execution wins, others are refused until the claim expires', () => {

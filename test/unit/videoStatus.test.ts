@@ -13,7 +13,11 @@ import {
 	urlExpiryMs,
 } from '../../nodes/shared/videoRecord';
 import type { HeyGenContext } from '../../nodes/shared/transport';
-import { isVideoNotFound, notFoundError, StatusDeadlineError } from '../../nodes/HeyGenWaitForVideo/statusApi';
+import {
+	isVideoNotFound,
+	notFoundError,
+	StatusDeadlineError,
+} from '../../nodes/HeyGenWaitForVideo/statusApi';
 
 const EXPIRES = 1_900_000_000; // 2030-03-17T17:46:40Z
 const signed = (file: string, expires = EXPIRES) =>
@@ -70,20 +74,30 @@ describe('legacy v1 status → normalised record', () => {
 					status: 'failed',
 					video_url: null,
 					caption_url: '',
-					error: { code: 40119, message: 'Video is too long', detail: 'Video is too long (> 3600.0s).' },
+					error: {
+						code: 40119,
+						message: 'Video is too long',
+						detail: 'Video is too long (> 3600.0s).',
+					},
 				},
 			},
 			'vid_2',
 		);
 		expect(video.status).toBe('failed');
-		expect(video.error).toEqual({ code: '40119', message: 'Video is too long', detail: 'Video is too long (> 3600.0s).' });
+		expect(video.error).toEqual({
+			code: '40119',
+			message: 'Video is too long',
+			detail: 'Video is too long (> 3600.0s).',
+		});
 		expect(video.caption_url).toBeNull();
 		expect(video.urls_expire_at).toBeNull();
 		expect(outcomeOf(video.status)).toBe('failed');
 	});
 
 	test('failed without an error object still explains itself', () => {
-		expect(fromV1({ data: { status: 'failed' } }, 'x').error?.message).toBe('Video rendering failed');
+		expect(fromV1({ data: { status: 'failed' } }, 'x').error?.message).toBe(
+			'Video rendering failed',
+		);
 	});
 
 	test.each(['waiting', 'pending', 'processing'])('%s is still rendering', (status) => {
@@ -103,8 +117,12 @@ describe('legacy v1 status → normalised record', () => {
 	test('an answer without a status is unreadable, not "still rendering"', () => {
 		expect(() => fromV1({ data: { id: 'v' } }, 'v')).toThrow(UnreadableStatusError);
 		expect(() => fromV1({}, 'v')).toThrow(/empty JSON object/);
-		expect(() => fromV1('<html><body>Sign in</body></html>', 'v')).toThrow(/text: "<html><body>Sign in/);
-		expect(() => fromV3Detail({ data: { id: 'v', status: '' } }, 'v')).toThrow(UnreadableStatusError);
+		expect(() => fromV1('<html><body>Sign in</body></html>', 'v')).toThrow(
+			/text: "<html><body>Sign in/,
+		);
+		expect(() => fromV3Detail({ data: { id: 'v', status: '' } }, 'v')).toThrow(
+			UnreadableStatusError,
+		);
 		expect(() => fromV3Bulk({ video_id: 'v' }, 'v')).toThrow(UnreadableStatusError);
 	});
 
@@ -155,7 +173,15 @@ describe('v3 video object → normalised record', () => {
 
 	test('failed: failure_code and failure_message become error', () => {
 		const video = fromV3Detail(
-			{ data: { id: 'v', status: 'failed', failure_code: '40119', failure_message: 'Too long', video_url: '' } },
+			{
+				data: {
+					id: 'v',
+					status: 'failed',
+					failure_code: '40119',
+					failure_message: 'Too long',
+					video_url: '',
+				},
+			},
 			'v',
 		);
 		expect(video.error).toEqual({ code: '40119', message: 'Too long', detail: 'Too long' });
@@ -165,11 +191,22 @@ describe('v3 video object → normalised record', () => {
 
 describe('v3 bulk status entries', () => {
 	test('queued, processing, completed, failed and not_found', () => {
-		expect(outcomeOf(fromV3Bulk({ video_id: 'a', status: 'queued' }, 'a').status)).toBe('rendering');
-		expect(outcomeOf(fromV3Bulk({ video_id: 'a', status: 'processing' }, 'a').status)).toBe('rendering');
-		expect(outcomeOf(fromV3Bulk({ video_id: 'a', status: 'completed' }, 'a').status)).toBe('completed');
-		expect(outcomeOf(fromV3Bulk({ video_id: 'a', status: 'not_found' }, 'a').status)).toBe('not_found');
-		const failed = fromV3Bulk({ video_id: 'a', status: 'failed', error: { code: '40119', message: 'Too long' } }, 'a');
+		expect(outcomeOf(fromV3Bulk({ video_id: 'a', status: 'queued' }, 'a').status)).toBe(
+			'rendering',
+		);
+		expect(outcomeOf(fromV3Bulk({ video_id: 'a', status: 'processing' }, 'a').status)).toBe(
+			'rendering',
+		);
+		expect(outcomeOf(fromV3Bulk({ video_id: 'a', status: 'completed' }, 'a').status)).toBe(
+			'completed',
+		);
+		expect(outcomeOf(fromV3Bulk({ video_id: 'a', status: 'not_found' }, 'a').status)).toBe(
+			'not_found',
+		);
+		const failed = fromV3Bulk(
+			{ video_id: 'a', status: 'failed', error: { code: '40119', message: 'Too long' } },
+			'a',
+		);
 		expect(failed.error).toEqual({ code: '40119', message: 'Too long', detail: null });
 	});
 
@@ -192,7 +229,9 @@ describe('signed URL expiry and times', () => {
 	test('Expires= (seconds), S3 X-Amz-Date + X-Amz-Expires, none', () => {
 		expect(urlExpiryMs(signed('v.mp4'))).toBe(EXPIRES * 1000);
 		expect(
-			urlExpiryMs('https://s3.example.com/v.mp4?X-Amz-Date=20260101T000000Z&X-Amz-Expires=3600&X-Amz-Signature=x'),
+			urlExpiryMs(
+				'https://s3.example.com/v.mp4?X-Amz-Date=20260101T000000Z&X-Amz-Expires=3600&X-Amz-Signature=x',
+			),
 		).toBe(Date.UTC(2026, 0, 1, 1, 0, 0));
 		expect(urlExpiryMs('https://example.com/v.mp4')).toBeUndefined();
 		expect(urlExpiryMs('not a url')).toBeUndefined();
@@ -211,12 +250,23 @@ describe('signed URL expiry and times', () => {
 });
 
 describe('status check errors', () => {
-	const node: INode = { id: 'n', name: 'Wait For Video', type: 'heyGenWaitForVideo', typeVersion: 1, position: [0, 0], parameters: {} };
+	const node: INode = {
+		id: 'n',
+		name: 'Wait For Video',
+		type: 'heyGenWaitForVideo',
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: {},
+	};
 	// notFoundError only reads the node from its context.
 	const context = { getNode: () => node } as unknown as HeyGenContext;
 
 	test('an unknown video is told apart from a failed request by its type, not its wording', () => {
-		const notFound = notFoundError(context, { itemIndex: 2, videoId: 'v_x', api: 'v3' }, 'the v3 status endpoint');
+		const notFound = notFoundError(
+			context,
+			{ itemIndex: 2, videoId: 'v_x', api: 'v3' },
+			'the v3 status endpoint',
+		);
 		expect(isVideoNotFound(notFound)).toBe(true);
 		expect(notFound.message).toBe('HeyGen does not know the video ID "v_x"');
 		expect(isVideoNotFound(new Error('HeyGen does not know the video ID "v_x"'))).toBe(false);

@@ -17,7 +17,13 @@ const crypto = require('node:crypto');
 const { signBody } = require('./signing');
 
 class Deliverer {
-	constructor({ log, onChange, attempts = 5, delaysMs = [250, 500, 1000, 1500], timeoutMs = 10000 }) {
+	constructor({
+		log,
+		onChange,
+		attempts = 5,
+		delaysMs = [250, 500, 1000, 1500],
+		timeoutMs = 10000,
+	}) {
 		this.log = log; // array to push attempt records into
 		this.onChange = onChange || (() => {});
 		this.attempts = attempts;
@@ -34,7 +40,13 @@ class Deliverer {
 	 * Deliver `payload` to `url`, signed with `secret`. meta is copied into each attempt record
 	 * (e.g. {kind:'callback_url'|'webhook', endpointId, videoId}).
 	 */
-	deliver(url, payload, secret, meta = {}, eventId = `evt_${crypto.randomBytes(12).toString('hex')}`) {
+	deliver(
+		url,
+		payload,
+		secret,
+		meta = {},
+		eventId = `evt_${crypto.randomBytes(12).toString('hex')}`,
+	) {
 		const rawBody = JSON.stringify(payload);
 		const gen = this.generation;
 		this.inFlight++;
@@ -77,7 +89,8 @@ class Deliverer {
 					record.error = err.code || err.message;
 					this.log.push(record);
 					this.onChange();
-					if (n < this.attempts && !this.closed) this._later(() => attempt(n + 1), this._delay(n), gen);
+					if (n < this.attempts && !this.closed)
+						this._later(() => attempt(n + 1), this._delay(n), gen);
 					else this._done(gen);
 				});
 		};
@@ -125,7 +138,10 @@ class Deliverer {
 					});
 					res.on('end', () => {
 						this.requests.delete(req);
-						resolve({ status: res.statusCode, responseBody: Buffer.concat(chunks).toString('utf8').slice(0, 65536) });
+						resolve({
+							status: res.statusCode,
+							responseBody: Buffer.concat(chunks).toString('utf8').slice(0, 65536),
+						});
 					});
 					res.on('error', (e) => {
 						this.requests.delete(req);
@@ -134,7 +150,9 @@ class Deliverer {
 				},
 			);
 			this.requests.add(req);
-			req.on('timeout', () => req.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })));
+			req.on('timeout', () =>
+				req.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })),
+			);
 			req.on('error', (e) => {
 				this.requests.delete(req);
 				reject(e);

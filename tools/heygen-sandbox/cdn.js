@@ -17,7 +17,11 @@ function xmlError(code, message) {
 
 function sendXml(res, status, code, message, extraHeaders = {}) {
 	const body = Buffer.from(xmlError(code, message));
-	res.writeHead(status, { 'content-type': 'application/xml', 'content-length': String(body.length), ...extraHeaders });
+	res.writeHead(status, {
+		'content-type': 'application/xml',
+		'content-length': String(body.length),
+		...extraHeaders,
+	});
 	res.end(body);
 	return status;
 }
@@ -48,11 +52,17 @@ function parseRange(header, size) {
  */
 function serveCdn(core, req, res, { path, query, fault }) {
 	if (req.method !== 'GET' && req.method !== 'HEAD') {
-		return sendXml(res, 405, 'MethodNotAllowed', 'The specified method is not allowed against this resource.');
+		return sendXml(
+			res,
+			405,
+			'MethodNotAllowed',
+			'The specified method is not allowed against this resource.',
+		);
 	}
 	const m = /^\/videos\/([^/]+)\/([^/]+)$/.exec(path);
 	const verdict = verifySignedPath(path, query, { secret: core.urlSecret });
-	if (verdict === 'missing') return sendXml(res, 403, 'AccessDenied', 'Missing Key-Pair-Id query parameter or signature');
+	if (verdict === 'missing')
+		return sendXml(res, 403, 'AccessDenied', 'Missing Key-Pair-Id query parameter or signature');
 	if (verdict === 'bad') return sendXml(res, 403, 'AccessDenied', 'Invalid signature');
 	if (verdict === 'expired') return sendXml(res, 403, 'AccessDenied', 'Request has expired');
 	if (!m) return sendXml(res, 404, 'NoSuchKey', 'The specified key does not exist.');

@@ -58,7 +58,8 @@ function parseArgs(argv, env) {
 			if (value === undefined) throw new Error(`missing value for ${arg}`);
 		}
 		const v = spec[1](value);
-		if (spec[1] === Number && !Number.isFinite(v)) throw new Error(`${arg} needs a number, got ${value}`);
+		if (spec[1] === Number && !Number.isFinite(v))
+			throw new Error(`${arg} needs a number, got ${value}`);
 		out[spec[0]] = v;
 	}
 	return out;

@@ -26,7 +26,8 @@ function fail(status, message) {
 function handleControl(core, { method, path, body }) {
 	const b = body && typeof body === 'object' ? body : {};
 	try {
-		if (method === 'GET' && path === '/__sandbox/health') return ok({ ok: true, url: core.url, cdnUrl: core.cdnUrl });
+		if (method === 'GET' && path === '/__sandbox/health')
+			return ok({ ok: true, url: core.url, cdnUrl: core.cdnUrl });
 		if (method === 'GET' && path === '/__sandbox/state') {
 			return ok({
 				charges: core.charges,
@@ -64,7 +65,13 @@ function handleControl(core, { method, path, body }) {
 			return ok(core.registerWebhook(b.url, { events: b.events, secret: b.secret }));
 		}
 		if (method === 'POST' && path === '/__sandbox/deliver') {
-			return core.sendDelivery(b.url, b.payload, { secret: b.secret, signature: b.signature, eventId: b.eventId }).then((r) => ok(r));
+			return core
+				.sendDelivery(b.url, b.payload, {
+					secret: b.secret,
+					signature: b.signature,
+					eventId: b.eventId,
+				})
+				.then((r) => ok(r));
 		}
 		const m = /^\/__sandbox\/videos\/([^/]+)\/(complete|fail|stick)$/.exec(path);
 		if (method === 'POST' && m) {

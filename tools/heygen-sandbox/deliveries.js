@@ -14,11 +14,20 @@ class SandboxDeliveries {
 		const payload = r.status === 'completed' ? successPayload(this, r) : failPayload(r);
 		const eventId = `evt_${crypto.randomBytes(12).toString('hex')}`;
 		if (r.callbackUrl) {
-			this.deliverer.deliver(r.callbackUrl, payload, this.callbackSecret, { kind: 'callback_url', videoId: r.id }, eventId);
+			this.deliverer.deliver(
+				r.callbackUrl,
+				payload,
+				this.callbackSecret,
+				{ kind: 'callback_url', videoId: r.id },
+				eventId,
+			);
 		}
 		this._deliverToEndpoints(payload, r.id, eventId);
 		if (this.options.companionEvents && r.status === 'completed') {
-			for (const [flag, type] of [['includeGif', 'avatar_video_gif.success'], ['caption', 'avatar_video_caption.success']]) {
+			for (const [flag, type] of [
+				['includeGif', 'avatar_video_gif.success'],
+				['caption', 'avatar_video_caption.success'],
+			]) {
 				if (!r[flag]) continue;
 				const companion = { ...payload, event_type: type, event_data: { ...payload.event_data } };
 				this._deliverToEndpoints(companion, r.id, `evt_${crypto.randomBytes(12).toString('hex')}`);
@@ -33,7 +42,8 @@ class SandboxDeliveries {
 			for (let k = 1; k <= this.options.webhookDuplicates; k++) {
 				const t = setTimeout(() => {
 					this.slowTimers.delete(t);
-					if (!this.closed) this.deliverer.deliver(ep.url, payload, ep.secret, { ...meta, duplicate: k }, eventId);
+					if (!this.closed)
+						this.deliverer.deliver(ep.url, payload, ep.secret, { ...meta, duplicate: k }, eventId);
 				}, this.options.webhookDuplicateDelayMs * k);
 				t.unref();
 				this.slowTimers.add(t);
@@ -46,7 +56,11 @@ class SandboxDeliveries {
 	 * event: signed with `secret` unless `signature` is given (null = no signature header). Recorded in
 	 * `callbacks` with kind 'manual'. Resolves {status, responseBody} or {error}.
 	 */
-	async sendDelivery(url, payload, { secret, signature, eventId = `evt_${crypto.randomBytes(12).toString('hex')}`, rawBody } = {}) {
+	async sendDelivery(
+		url,
+		payload,
+		{ secret, signature, eventId = `evt_${crypto.randomBytes(12).toString('hex')}`, rawBody } = {},
+	) {
 		const body = rawBody ?? JSON.stringify(payload);
 		const headers = {
 			'content-type': 'application/json',
@@ -57,7 +71,17 @@ class SandboxDeliveries {
 		};
 		const sig = signature !== undefined ? signature : secret ? signBody(secret, body) : null;
 		if (sig !== null) headers['heygen-signature'] = sig;
-		const record = { url, body: payload, rawBody: body, headers, attempt: 1, eventId, eventType: payload && payload.event_type, time: Date.now(), kind: 'manual' };
+		const record = {
+			url,
+			body: payload,
+			rawBody: body,
+			headers,
+			attempt: 1,
+			eventId,
+			eventType: payload && payload.event_type,
+			time: Date.now(),
+			kind: 'manual',
+		};
 		try {
 			const { status, responseBody } = await this.deliverer._post(url, headers, body);
 			Object.assign(record, { status, responseBody });
@@ -88,7 +112,11 @@ class SandboxDeliveries {
 				res.on('end', () => {
 					probe.status = res.statusCode;
 					this.changed();
-					resolve(res.statusCode < 400 ? null : `Webhook URL answered the OPTIONS probe with ${res.statusCode}`);
+					resolve(
+						res.statusCode < 400
+							? null
+							: `Webhook URL answered the OPTIONS probe with ${res.statusCode}`,
+					);
 				});
 			});
 			req.on('timeout', () => req.destroy(new Error('timeout')));

@@ -92,4 +92,13 @@ function v3Ok(data, extra) {
 	return { status: 200, body: extra ? { data, ...extra } : { data } };
 }
 
-module.exports = { familyOf, errorBody, errorResponse, v1Ok, v2Ok, v3Ok, V1_CODES, DEFAULT_MESSAGES };
+module.exports = {
+	familyOf,
+	errorBody,
+	errorResponse,
+	v1Ok,
+	v2Ok,
+	v3Ok,
+	V1_CODES,
+	DEFAULT_MESSAGES,
+};

@@ -59,7 +59,11 @@ function facade(core) {
 		setRender: (r) => core.setRender(r),
 		setConcurrency: (n) => core.setConcurrency(n),
 		setVideoBytes: (n) => core.setVideoBytes(n),
-		waitFor: (pred, opts) => core.waitFor(Object.assign(() => pred(sb), { toString: () => String(pred) }), opts),
+		waitFor: (pred, opts) =>
+			core.waitFor(
+				Object.assign(() => pred(sb), { toString: () => String(pred) }),
+				opts,
+			),
 		registerWebhook: (url, opts) => core.registerWebhook(url, opts),
 		sendDelivery: (url, payload, opts) => core.sendDelivery(url, payload, opts),
 		reset: () => core.reset(),
@@ -67,7 +71,8 @@ function facade(core) {
 		/** Sign a CDN path like the API does (e.g. to build an expired or tampered URL in a test). */
 		signUrl: (path) => core.sign(path),
 		/** Verify a webhook delivery: verifySignature(rawBody, signatureHeader, secret = callbackSecret). */
-		verifySignature: (rawBody, signature, secret = core.callbackSecret) => verifyBodySignature(secret, rawBody, signature),
+		verifySignature: (rawBody, signature, secret = core.callbackSecret) =>
+			verifyBodySignature(secret, rawBody, signature),
 		_core: core,
 	};
 	return sb;

@@ -39,7 +39,8 @@ function normalizeSpec(input) {
 		spec.path = new RegExp(spec.path.slice('regex:'.length));
 	}
 	if (spec.times === undefined) spec.times = 1;
-	else if (spec.times === null || spec.times === 'Infinity' || spec.times === 'infinity') spec.times = Infinity;
+	else if (spec.times === null || spec.times === 'Infinity' || spec.times === 'infinity')
+		spec.times = Infinity;
 	else spec.times = Number(spec.times);
 	if (!(spec.times > 0)) throw new Error('fault times must be > 0');
 	if (spec.method) spec.method = String(spec.method).toUpperCase();
@@ -86,7 +87,10 @@ class FaultQueue {
 		this.list.length = 0;
 	}
 	get pending() {
-		return this.list.map((f) => ({ ...f, path: f.path instanceof RegExp ? `regex:${f.path.source}` : f.path }));
+		return this.list.map((f) => ({
+			...f,
+			path: f.path instanceof RegExp ? `regex:${f.path.source}` : f.path,
+		}));
 	}
 }
 

@@ -30,10 +30,14 @@ function rawRequest(url, { method = 'GET', headers = {}, body, timeoutMs = 10000
 		const req = http.request(url, { method, headers, agent: false, timeout: timeoutMs }, (res) => {
 			const chunks = [];
 			res.on('data', (c) => chunks.push(c));
-			res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }));
+			res.on('end', () =>
+				resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }),
+			);
 			res.on('error', (e) => resolve({ error: e.code || e.message, status: res.statusCode }));
 		});
-		req.on('timeout', () => req.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })));
+		req.on('timeout', () =>
+			req.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })),
+		);
 		req.on('error', (e) => resolve({ error: e.code || e.message }));
 		req.end(body);
 	});
@@ -75,7 +79,13 @@ async function startReceiver(script = [200]) {
 		req.on('end', () => {
 			const status = script[Math.min(i, script.length - 1)];
 			i++;
-			received.push({ method: req.method, url: req.url, headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), status });
+			received.push({
+				method: req.method,
+				url: req.url,
+				headers: req.headers,
+				body: Buffer.concat(chunks).toString('utf8'),
+				status,
+			});
 			if (status === 'drop') {
 				req.socket.destroy();
 				return;
@@ -97,4 +107,12 @@ async function startReceiver(script = [200]) {
 	};
 }
 
-module.exports = { api, rawRequest, textVar, birthdayBody, generateV3, generateLegacy, startReceiver };
+module.exports = {
+	api,
+	rawRequest,
+	textVar,
+	birthdayBody,
+	generateV3,
+	generateLegacy,
+	startReceiver,
+};

@@ -19,7 +19,9 @@ function readBody(req, limit = MAX_BODY) {
 		});
 		req.on('end', () => resolve({ raw: Buffer.concat(chunks), tooLarge }));
 		req.on('error', () => resolve({ raw: Buffer.concat(chunks), tooLarge, aborted: true }));
-		req.on('close', () => resolve({ raw: Buffer.concat(chunks), tooLarge, aborted: !req.complete }));
+		req.on('close', () =>
+			resolve({ raw: Buffer.concat(chunks), tooLarge, aborted: !req.complete }),
+		);
 	});
 }
 

@@ -29,7 +29,6 @@ const { SandboxServer } = require('./server');
 const { SandboxFaultResponses } = require('./fault-responses');
 const { facade } = require('./facade');
 
-
 const DEFAULTS = {
 	port: 0,
 	cdnPort: 0,
@@ -107,7 +106,8 @@ class Sandbox {
 		this.deliverer = new Deliverer({
 			log: this.callbacks,
 			onChange: () => {
-				if (this.callbacks.length > o.logLimit) this.callbacks.splice(0, this.callbacks.length - o.logLimit);
+				if (this.callbacks.length > o.logLimit)
+					this.callbacks.splice(0, this.callbacks.length - o.logLimit);
 				this.changed();
 			},
 			attempts: o.callbackRetry.attempts,
@@ -120,13 +120,23 @@ class Sandbox {
 	get charges() {
 		return this._charges;
 	}
-
 }
 
 // The core is one object; its methods live in one module per concern.
-for (const part of [SandboxState, SandboxCatalog, SandboxDeliveries, SandboxServer, SandboxFaultResponses]) {
+for (const part of [
+	SandboxState,
+	SandboxCatalog,
+	SandboxDeliveries,
+	SandboxServer,
+	SandboxFaultResponses,
+]) {
 	for (const name of Object.getOwnPropertyNames(part.prototype)) {
-		if (name !== 'constructor') Object.defineProperty(Sandbox.prototype, name, Object.getOwnPropertyDescriptor(part.prototype, name));
+		if (name !== 'constructor')
+			Object.defineProperty(
+				Sandbox.prototype,
+				name,
+				Object.getOwnPropertyDescriptor(part.prototype, name),
+			);
 	}
 }
 

@@ -31,7 +31,11 @@ function headerBytes(size) {
 const HEADER_LEN = 48;
 
 function keyFor(videoId, variant) {
-	return crypto.createHash('sha256').update(`sandbox-media:${variant}:${videoId}`).digest().subarray(0, 16);
+	return crypto
+		.createHash('sha256')
+		.update(`sandbox-media:${variant}:${videoId}`)
+		.digest()
+		.subarray(0, 16);
 }
 
 /** A cipher positioned at payload offset `off` (bytes after the 48-byte header). */
@@ -112,14 +116,22 @@ function videoDuration(videoId) {
 function thumbnailBytes(videoId) {
 	const soi = Buffer.from([0xff, 0xd8]);
 	const app0 = Buffer.from([
-		0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 0x01, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00,
+		0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 0x01, 0x00, 0x00, 0x01, 0x00, 0x01,
+		0x00, 0x00,
 	]);
 	const text = Buffer.from(`sandbox thumbnail ${videoId}`, 'latin1');
 	const com = Buffer.alloc(4);
 	com.writeUInt16BE(0xfffe, 0);
 	com.writeUInt16BE(text.length + 2, 2);
 	const filler = crypto.createHash('sha512').update(`thumb:${videoId}`).digest();
-	return Buffer.concat([soi, app0, com, text, filler.map((b) => (b === 0xff ? 0xfe : b)), Buffer.from([0xff, 0xd9])]);
+	return Buffer.concat([
+		soi,
+		app0,
+		com,
+		text,
+		filler.map((b) => (b === 0xff ? 0xfe : b)),
+		Buffer.from([0xff, 0xd9]),
+	]);
 }
 
 /** A valid 1x1 GIF89a. */
@@ -150,7 +162,13 @@ function assTime(sec) {
 function captionLines(video) {
 	const lines = [];
 	for (const v of Object.values(video.variables || {})) {
-		if (v && v.type === 'text' && v.properties && typeof v.properties.content === 'string' && v.properties.content) {
+		if (
+			v &&
+			v.type === 'text' &&
+			v.properties &&
+			typeof v.properties.content === 'string' &&
+			v.properties.content
+		) {
 			lines.push(v.properties.content.replace(/\s+/g, ' ').slice(0, 200));
 		}
 	}
@@ -163,9 +181,9 @@ function srtText(video) {
 	const lines = captionLines(video);
 	const dur = video.duration || 10;
 	const step = dur / lines.length;
-	return (
-		lines.map((l, i) => `${i + 1}\n${srtTime(i * step)} --> ${srtTime((i + 1) * step)}\n${l}\n`).join('\n')
-	);
+	return lines
+		.map((l, i) => `${i + 1}\n${srtTime(i * step)} --> ${srtTime((i + 1) * step)}\n${l}\n`)
+		.join('\n');
 }
 
 /** ASS caption file (v1 caption_url). */
@@ -186,7 +204,9 @@ function assText(video) {
 		'',
 		'[Events]',
 		'Format: Layer, Start, End, Style, Text',
-		...lines.map((l, i) => `Dialogue: 0,${assTime(i * step)},${assTime((i + 1) * step)},Default,${l}`),
+		...lines.map(
+			(l, i) => `Dialogue: 0,${assTime(i * step)},${assTime((i + 1) * step)},Default,${l}`,
+		),
 		'',
 	].join('\n');
 }

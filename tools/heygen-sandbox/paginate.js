@@ -26,12 +26,18 @@ function paginate(items, query, { kind, defaultLimit = 10, maxLimit = 100 }) {
 	let limit = defaultLimit;
 	if (query.limit !== undefined && query.limit !== '') {
 		if (!/^\d+$/.test(String(query.limit))) {
-			return { error: { code: 'invalid_parameter', message: 'limit must be an integer', param: 'limit' } };
+			return {
+				error: { code: 'invalid_parameter', message: 'limit must be an integer', param: 'limit' },
+			};
 		}
 		limit = Number(query.limit);
 		if (limit < 1 || limit > maxLimit) {
 			return {
-				error: { code: 'invalid_parameter', message: `limit must be between 1 and ${maxLimit}`, param: 'limit' },
+				error: {
+					code: 'invalid_parameter',
+					message: `limit must be between 1 and ${maxLimit}`,
+					param: 'limit',
+				},
 			};
 		}
 	}
@@ -39,7 +45,9 @@ function paginate(items, query, { kind, defaultLimit = 10, maxLimit = 100 }) {
 	if (query.token !== undefined && query.token !== '') {
 		const o = decodeToken(kind, query.token);
 		if (o === null) {
-			return { error: { code: 'invalid_parameter', message: 'Invalid pagination token', param: 'token' } };
+			return {
+				error: { code: 'invalid_parameter', message: 'Invalid pagination token', param: 'token' },
+			};
 		}
 		offset = o;
 	}

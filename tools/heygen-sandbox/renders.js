@@ -112,7 +112,9 @@ class RenderEngine extends EventEmitter {
 		this._detach(record);
 		record.status = status;
 		record.completedAt = Date.now();
-		record.error = error ? { code: error.code, message: error.message, detail: error.detail ?? error.message } : null;
+		record.error = error
+			? { code: error.code, message: error.message, detail: error.detail ?? error.message }
+			: null;
 		this._changed(record, status);
 		this.emit('terminal', record);
 		this.pump();

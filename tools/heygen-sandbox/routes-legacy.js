@@ -62,7 +62,8 @@ function routes() {
 				if (!t) return v2err(404, 'not_found', 'Template not found');
 				if (bodyInvalid) return v2err(400, 'invalid_parameter', 'Request body is not valid JSON');
 				const result = core.generate(t, body, 'legacy', {});
-				if (result.error) return v2err(result.error.status, result.error.code, result.error.message);
+				if (result.error)
+					return v2err(result.error.status, result.error.code, result.error.message);
 				return v2Ok({ video_id: result.record.id });
 			},
 		},
@@ -87,7 +88,15 @@ function routes() {
 			scope: 'user-read',
 			handler: ({ core }) => {
 				const u = core.userV3();
-				return v1Ok({ username: u.username, email: u.email, first_name: u.first_name, last_name: u.last_name }, 'msg');
+				return v1Ok(
+					{
+						username: u.username,
+						email: u.email,
+						first_name: u.first_name,
+						last_name: u.last_name,
+					},
+					'msg',
+				);
 			},
 		},
 		{
@@ -139,7 +148,14 @@ function routes() {
 				}
 				if (query.is_trash === 'true') folders = [];
 				const limit = Math.max(1, Math.min(100, Number(query.limit) || 100));
-				return v1Ok({ folders: folders.slice(0, limit).map((f) => ({ ...f })), total: folders.length, token: null }, 'msg');
+				return v1Ok(
+					{
+						folders: folders.slice(0, limit).map((f) => ({ ...f })),
+						total: folders.length,
+						token: null,
+					},
+					'msg',
+				);
 			},
 		},
 		{
@@ -147,7 +163,11 @@ function routes() {
 			method: 'GET',
 			path: /^\/v1\/brand_voice\/list$/,
 			handler: ({ core }) =>
-				v2Ok({ list: core.fixtures.BRAND_VOICES.map((b) => ({ ...b })), total: core.fixtures.BRAND_VOICES.length, token: null }),
+				v2Ok({
+					list: core.fixtures.BRAND_VOICES.map((b) => ({ ...b })),
+					total: core.fixtures.BRAND_VOICES.length,
+					token: null,
+				}),
 		},
 		{
 			method: 'POST',
@@ -160,7 +180,11 @@ function routes() {
 				if (e) return v1err(400, 'invalid_parameter', e.message);
 				const probe = await core.probeWebhook(body.url);
 				if (probe) return v1err(400, 'invalid_parameter', probe);
-				const ep = core.webhooks.add({ url: body.url, events: body.events, entity_id: body.entity_id });
+				const ep = core.webhooks.add({
+					url: body.url,
+					events: body.events,
+					entity_id: body.entity_id,
+				});
 				core.changed();
 				return v1Ok(endpointV1(ep), 'msg');
 			},
@@ -176,7 +200,8 @@ function routes() {
 			path: /^\/v1\/webhook\/endpoint\.delete$/,
 			handler: ({ core, query }) => {
 				if (!query.endpoint_id) return v1err(400, 'invalid_parameter', 'endpoint_id is required');
-				if (!core.webhooks.remove(query.endpoint_id)) return v1err(404, 'not_found', 'Webhook endpoint not found');
+				if (!core.webhooks.remove(query.endpoint_id))
+					return v1err(404, 'not_found', 'Webhook endpoint not found');
 				core.changed();
 				return v1Ok(null, 'msg');
 			},
@@ -185,7 +210,8 @@ function routes() {
 			method: 'PATCH',
 			path: /^\/v1\/webhook\/endpoint\.update$/,
 			handler: ({ core, body, bodyInvalid }) => {
-				if (bodyInvalid || !body || typeof body !== 'object') return v1err(400, 'invalid_parameter', 'Request body must be a JSON object');
+				if (bodyInvalid || !body || typeof body !== 'object')
+					return v1err(400, 'invalid_parameter', 'Request body must be a JSON object');
 				if (!body.endpoint_id) return v1err(400, 'invalid_parameter', 'endpoint_id is required');
 				const e = checkEndpointInput(body, { requireUrl: false });
 				if (e) return v1err(400, 'invalid_parameter', e.message);

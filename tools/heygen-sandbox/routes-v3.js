@@ -55,7 +55,9 @@ function templateDetailStudio(t) {
 		scenes: t.scenes.map((s) => ({
 			id: s.id,
 			script: s.script,
-			variables: Object.fromEntries(s.variables.map((n) => [n, { name: n, type: t.variables[n].type }])),
+			variables: Object.fromEntries(
+				s.variables.map((n) => [n, { name: n, type: t.variables[n].type }]),
+			),
 		})),
 	};
 }
@@ -86,8 +88,10 @@ function endpointV3(ep, withSecret) {
 function generateV3(ctx) {
 	const { core, params, headers } = ctx;
 	const tpl = core.getTemplate(params[0]);
-	if (!tpl || tpl.family !== 'v3') return err(404, 'not_found', `Template ${params[0]} not found`, 'template_id');
-	if (ctx.bodyInvalid) return err(400, 'invalid_parameter', 'Request body is not valid JSON', 'body');
+	if (!tpl || tpl.family !== 'v3')
+		return err(404, 'not_found', `Template ${params[0]} not found`, 'template_id');
+	if (ctx.bodyInvalid)
+		return err(400, 'invalid_parameter', 'Request body is not valid JSON', 'body');
 
 	const key = headers['idempotency-key'];
 	let scope = null;
@@ -106,7 +110,11 @@ function generateV3(ctx) {
 		const prev = core.idempotency.get(scope);
 		if (prev && Date.now() - prev.time < IDEMPOTENCY_TTL_MS) {
 			if (prev.state === 'in_flight') {
-				return err(409, 'request_in_progress', 'A request with this Idempotency-Key is still in progress. Retry later.');
+				return err(
+					409,
+					'request_in_progress',
+					'A request with this Idempotency-Key is still in progress. Retry later.',
+				);
 			}
 			if (prev.bodyHash !== bodyHash && core.options.idempotencyMismatch !== 'replay') {
 				// SIM CHOICE: reject a reused key with another body (422); real HeyGen replays with a logged warning.
@@ -124,10 +132,18 @@ function generateV3(ctx) {
 	}
 
 	const result = core.generate(tpl, ctx.body, 'v3', { idempotencyKey: key ?? null });
-	if (result.error) return errorResponse('v3', result.error.status, result.error.code, result.error.message, { param: result.error.param });
+	if (result.error)
+		return errorResponse('v3', result.error.status, result.error.code, result.error.message, {
+			param: result.error.param,
+		});
 	const response = v3Ok(videoV3(core, result.record));
 	if (scope) {
-		const entry = { state: 'in_flight', bodyHash, response: JSON.parse(JSON.stringify(response)), time: Date.now() };
+		const entry = {
+			state: 'in_flight',
+			bodyHash,
+			response: JSON.parse(JSON.stringify(response)),
+			time: Date.now(),
+		};
 		core.idempotency.set(scope, entry);
 		response.afterSend = () => {
 			entry.state = 'done';
@@ -155,7 +171,8 @@ function routes() {
 			path: /^\/v3\/templates\/([^/]+)$/,
 			handler: ({ core, params }) => {
 				const t = core.getTemplate(params[0]);
-				if (!t || t.family !== 'v3') return err(404, 'not_found', `Template ${params[0]} not found`, 'template_id');
+				if (!t || t.family !== 'v3')
+					return err(404, 'not_found', `Template ${params[0]} not found`, 'template_id');
 				return v3Ok(templateDetailV3(t));
 			},
 		},
@@ -166,7 +183,8 @@ function routes() {
 			path: /^\/v3\/template\/([^/]+)$/,
 			handler: ({ core, params }) => {
 				const t = core.getTemplate(params[0]);
-				if (!t || t.family !== 'v3') return errorResponse('v2', 404, 'not_found', 'Template not found');
+				if (!t || t.family !== 'v3')
+					return errorResponse('v2', 404, 'not_found', 'Template not found');
 				return v2Ok(templateDetailStudio(t));
 			},
 		},
@@ -174,20 +192,33 @@ function routes() {
 			method: 'GET',
 			path: /^\/v3\/videos\/statuses$/,
 			handler: ({ core, query }) => {
-				const ids = (query.video_ids || '').split(',').map((s) => s.trim()).filter(Boolean);
-				const batches = (query.batch_ids || '').split(',').map((s) => s.trim()).filter(Boolean);
+				const ids = (query.video_ids || '')
+					.split(',')
+					.map((s) => s.trim())
+					.filter(Boolean);
+				const batches = (query.batch_ids || '')
+					.split(',')
+					.map((s) => s.trim())
+					.filter(Boolean);
 				if (!ids.length && !batches.length) {
 					return err(400, 'invalid_parameter', 'video_ids or batch_ids is required', 'video_ids');
 				}
 				// SIM CHOICE: an id that is not a well-formed video id (letters, digits, _ and -) fails the whole call.
 				const malformed = ids.find((id) => !/^[A-Za-z0-9_-]+$/.test(id));
-				if (malformed) return err(400, 'invalid_parameter', `Invalid video id: ${malformed}`, 'video_ids');
+				if (malformed)
+					return err(400, 'invalid_parameter', `Invalid video id: ${malformed}`, 'video_ids');
 				if (ids.length + batches.length > 100) {
-					return err(400, 'invalid_parameter', 'At most 100 ids can be requested at once', 'video_ids');
+					return err(
+						400,
+						'invalid_parameter',
+						'At most 100 ids can be requested at once',
+						'video_ids',
+					);
 				}
 				const data = ids.map((id) => bulkStatusV3(core.videos.get(id), id));
 				// SIM CHOICE: the sandbox has no batches; every batch id is reported as not_found.
-				for (const b of batches) data.push({ batch_id: b, video_id: null, status: 'not_found', error: null });
+				for (const b of batches)
+					data.push({ batch_id: b, video_id: null, status: 'not_found', error: null });
 				return v3Ok(data, { has_more: false, next_token: null });
 			},
 		},
@@ -197,7 +228,8 @@ function routes() {
 			handler: ({ core, params }) => {
 				const r = core.videos.get(params[0]);
 				// Documented pitfall: videos generated through the legacy v2 route are 404 here (use v1 status).
-				if (!r || r.apiFamily !== 'v3') return err(404, 'not_found', `Video ${params[0]} not found`, 'video_id');
+				if (!r || r.apiFamily !== 'v3')
+					return err(404, 'not_found', `Video ${params[0]} not found`, 'video_id');
 				return v3Ok(videoV3(core, r));
 			},
 		},
@@ -213,7 +245,12 @@ function routes() {
 			handler: ({ core, query }) => {
 				let list = core.fixtures.VOICES;
 				if (query.type) list = list.filter((v) => v.type === query.type);
-				if (query.language) list = list.filter((v) => v.language.toLowerCase() === query.language.toLowerCase() || v.locale.toLowerCase() === query.language.toLowerCase());
+				if (query.language)
+					list = list.filter(
+						(v) =>
+							v.language.toLowerCase() === query.language.toLowerCase() ||
+							v.locale.toLowerCase() === query.language.toLowerCase(),
+					);
 				if (query.gender) list = list.filter((v) => v.gender === query.gender.toLowerCase());
 				// SIM CHOICE: `engine` is accepted and ignored (every sandbox voice works with every engine).
 				return pageOr400(list, query, { kind: 'voices', defaultLimit: 20, maxLimit: 100 }, (v) => ({
@@ -252,12 +289,17 @@ function routes() {
 			method: 'GET',
 			path: /^\/v3\/brand-glossaries$/,
 			handler: ({ core, query }) =>
-				pageOr400(core.fixtures.BRAND_VOICES, query, { kind: 'brand_glossaries', defaultLimit: 10, maxLimit: 100 }, (b) => ({
-					brand_glossary_id: b.id,
-					name: b.name,
-					created_at: b.created_at,
-					updated_at: b.updated_at,
-				})),
+				pageOr400(
+					core.fixtures.BRAND_VOICES,
+					query,
+					{ kind: 'brand_glossaries', defaultLimit: 10, maxLimit: 100 },
+					(b) => ({
+						brand_glossary_id: b.id,
+						name: b.name,
+						created_at: b.created_at,
+						updated_at: b.updated_at,
+					}),
+				),
 		},
 		{
 			method: 'POST',
@@ -270,7 +312,11 @@ function routes() {
 				if (e) return err(400, 'invalid_parameter', e.message, e.param);
 				const probe = await core.probeWebhook(body.url);
 				if (probe) return err(400, 'invalid_parameter', probe, 'url');
-				const ep = core.webhooks.add({ url: body.url, events: body.events, entity_id: body.entity_id });
+				const ep = core.webhooks.add({
+					url: body.url,
+					events: body.events,
+					entity_id: body.entity_id,
+				});
 				core.changed();
 				return v3Ok(endpointV3(ep, true));
 			},
@@ -279,15 +325,19 @@ function routes() {
 			method: 'GET',
 			path: /^\/v3\/webhooks\/endpoints$/,
 			handler: ({ core, query }) =>
-				pageOr400(core.webhooks.list(), query, { kind: 'webhook_endpoints', defaultLimit: 10, maxLimit: 100 }, (ep) =>
-					endpointV3(ep, false),
+				pageOr400(
+					core.webhooks.list(),
+					query,
+					{ kind: 'webhook_endpoints', defaultLimit: 10, maxLimit: 100 },
+					(ep) => endpointV3(ep, false),
 				),
 		},
 		{
 			method: 'DELETE',
 			path: /^\/v3\/webhooks\/endpoints\/([^/]+)$/,
 			handler: ({ core, params }) => {
-				if (!core.webhooks.remove(params[0])) return err(404, 'not_found', 'Webhook endpoint not found', 'endpoint_id');
+				if (!core.webhooks.remove(params[0]))
+					return err(404, 'not_found', 'Webhook endpoint not found', 'endpoint_id');
 				core.changed();
 				return { status: 200, body: { data: {}, error: null } };
 			},
@@ -296,7 +346,8 @@ function routes() {
 			method: 'PATCH',
 			path: /^\/v3\/webhooks\/endpoints\/([^/]+)$/,
 			handler: ({ core, params, body, bodyInvalid }) => {
-				if (bodyInvalid || !body || typeof body !== 'object') return err(400, 'invalid_parameter', 'Request body must be a JSON object', 'body');
+				if (bodyInvalid || !body || typeof body !== 'object')
+					return err(400, 'invalid_parameter', 'Request body must be a JSON object', 'body');
 				const e = checkEndpointInput(body, { requireUrl: false });
 				if (e) return err(400, 'invalid_parameter', e.message, e.param);
 				const ep = core.webhooks.update(params[0], body);
@@ -317,9 +368,20 @@ function routes() {
 			method: 'GET',
 			path: /^\/v3\/webhooks\/event-types$/,
 			handler: () =>
-				v3Ok(EVENT_TYPES.map((t) => ({ event_type: t, description: `Sent when ${t.replace(/[._]/g, ' ')} happens` }))),
+				v3Ok(
+					EVENT_TYPES.map((t) => ({
+						event_type: t,
+						description: `Sent when ${t.replace(/[._]/g, ' ')} happens`,
+					})),
+				),
 		},
 	];
 }
 
-module.exports = { routes, templateDetailV3, templateSummaryV3, templateDetailStudio, IDEMPOTENCY_KEY };
+module.exports = {
+	routes,
+	templateDetailV3,
+	templateSummaryV3,
+	templateDetailStudio,
+	IDEMPOTENCY_KEY,
+};

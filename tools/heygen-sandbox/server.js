@@ -23,7 +23,8 @@ class SandboxServer {
 			time: Date.now(),
 		};
 		this.requests.push(entry);
-		if (this.requests.length > this.options.logLimit) this.requests.splice(0, this.requests.length - this.options.logLimit);
+		if (this.requests.length > this.options.logLimit)
+			this.requests.splice(0, this.requests.length - this.options.logLimit);
 		this.changed();
 		return entry;
 	}
@@ -42,7 +43,8 @@ class SandboxServer {
 	async _dispatch(ctx) {
 		const found = this._findRoute(ctx.method, ctx.path);
 		const family = ctx.family;
-		if (!found) return errorResponse(family, 404, 'not_found', `No route for ${ctx.method} ${ctx.path}`);
+		if (!found)
+			return errorResponse(family, 404, 'not_found', `No route for ${ctx.method} ${ctx.path}`);
 		const key = ctx.headers['x-api-key'];
 		const validKey = key === this.apiKey || key === this.restrictedApiKey;
 		if (!validKey) {
@@ -50,7 +52,12 @@ class SandboxServer {
 			return errorResponse(family, 401, 'unauthorized', message);
 		}
 		if (found.methodNotAllowed) {
-			return errorResponse(family, 405, 'method_not_allowed', `Method ${ctx.method} not allowed for ${ctx.path}`);
+			return errorResponse(
+				family,
+				405,
+				'method_not_allowed',
+				`Method ${ctx.method} not allowed for ${ctx.path}`,
+			);
 		}
 		if (found.route.scope === 'user-read' && key === this.restrictedApiKey) {
 			return errorResponse(family, 403, 'forbidden', 'missing user-read to execute this operation');
@@ -66,7 +73,10 @@ class SandboxServer {
 		const parsed = parseBody(raw);
 
 		if (path.startsWith('/__sandbox/') || path === '/__sandbox') {
-			writeResponse(res, await handleControl(this, { method: req.method, path, body: parsed.value }));
+			writeResponse(
+				res,
+				await handleControl(this, { method: req.method, path, body: parsed.value }),
+			);
 			return;
 		}
 
@@ -93,10 +103,12 @@ class SandboxServer {
 		if (fault) {
 			entry.fault = fault.type;
 			if (fault.type === 'drop') return drop();
-			if (fault.type === 'stall') return this._stall(res, entry, fault, 'application/json', '{"data":');
+			if (fault.type === 'stall')
+				return this._stall(res, entry, fault, 'application/json', '{"data":');
 			if (fault.type === 'oversize') return this._oversize(res, entry, fault);
 			const immediate = this._faultResponse(family, fault);
-			const afterProcessing = fault.type === 'drop_after_processing' || fault.type === 'fail_after_processing';
+			const afterProcessing =
+				fault.type === 'drop_after_processing' || fault.type === 'fail_after_processing';
 			if (immediate && fault.type !== 'slow' && !afterProcessing) return send(immediate);
 		}
 
@@ -104,7 +116,11 @@ class SandboxServer {
 		if (retryAfter !== null) {
 			entry.fault = 'generate_rate_limit';
 			const message = `Rate limit exceeded. Retry after ${retryAfter} seconds.`;
-			return send(errorResponse(family, 429, 'rate_limit_exceeded', message, { headers: { 'retry-after': String(retryAfter) } }));
+			return send(
+				errorResponse(family, 429, 'rate_limit_exceeded', message, {
+					headers: { 'retry-after': String(retryAfter) },
+				}),
+			);
 		}
 
 		let resp;
@@ -137,7 +153,14 @@ class SandboxServer {
 			// The request was performed (e.g. video created and charged), then a gateway answers with an error.
 			if (resp.afterSend) resp.afterSend('dropped');
 			const s = fault.status || 502;
-			return send(errorResponse(family, s, s === 502 ? 'bad_gateway' : 'internal_error', s === 502 ? 'Bad gateway' : 'Internal server error'));
+			return send(
+				errorResponse(
+					family,
+					s,
+					s === 502 ? 'bad_gateway' : 'internal_error',
+					s === 502 ? 'Bad gateway' : 'Internal server error',
+				),
+			);
 		}
 		if (fault && fault.type === 'slow') {
 			const ok = await sleep(fault.delayMs ?? this.options.slowDefaultMs, this.slowTimers);
@@ -163,7 +186,8 @@ class SandboxServer {
 			}
 			if (fault.type === 'stall') return this._stall(res, entry, fault, 'video/mp4', '');
 			if (fault.type === 'redirect') {
-				const location = fault.location || `${this.url.replace('127.0.0.1', 'localhost')}/elsewhere${path}`;
+				const location =
+					fault.location || `${this.url.replace('127.0.0.1', 'localhost')}/elsewhere${path}`;
 				writeResponse(res, { status: fault.status || 302, body: '', headers: { location } });
 				entry.status = fault.status || 302;
 				this.changed();
@@ -173,7 +197,12 @@ class SandboxServer {
 				const ok = await sleep(fault.delayMs ?? this.options.slowDefaultMs, this.slowTimers);
 				if (!ok || this.closed) return;
 			} else if (fault.type !== 'truncate') {
-				const s = fault.status || { rate_limit: 429, trial_limit: 429, insufficient_credit: 402, unauthorized: 401 }[fault.type] || 500;
+				const s =
+					fault.status ||
+					{ rate_limit: 429, trial_limit: 429, insufficient_credit: 402, unauthorized: 401 }[
+						fault.type
+					] ||
+					500;
 				const body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${fault.code || 'ServiceUnavailable'}</Code><Message>${fault.message || 'Sandbox CDN fault'}</Message></Error>\n`;
 				writeResponse(res, { status: s, body, headers: { 'content-type': 'application/xml' } });
 				entry.status = s;
@@ -188,7 +217,10 @@ class SandboxServer {
 	/** Headers and a few bytes, then silence: the connection stays open until the client gives up. */
 	_stall(res, entry, fault, contentType, prefix) {
 		const bytes = Buffer.alloc(fault.afterBytes ?? 1024, 0x20);
-		res.writeHead(fault.status || 200, { 'content-type': contentType, 'content-length': String(10 * 1024 * 1024) });
+		res.writeHead(fault.status || 200, {
+			'content-type': contentType,
+			'content-length': String(10 * 1024 * 1024),
+		});
 		res.write(prefix);
 		res.write(bytes);
 		entry.status = fault.status || 200;

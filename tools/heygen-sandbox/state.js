@@ -159,7 +159,11 @@ class SandboxState {
 			to = setTimeout(() => {
 				if (done) return;
 				finish();
-				reject(new Error(`sandbox.waitFor timed out after ${timeoutMs} ms: ${String(predicate).slice(0, 200)}`));
+				reject(
+					new Error(
+						`sandbox.waitFor timed out after ${timeoutMs} ms: ${String(predicate).slice(0, 200)}`,
+					),
+				);
 			}, timeoutMs);
 			check();
 		});

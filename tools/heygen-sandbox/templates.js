@@ -61,7 +61,13 @@ function voice(name, voiceId) {
 /** Own properties only: variable names such as `__proto__` or `constructor` must be plain keys here too. */
 function vars(...list) {
 	const out = {};
-	for (const v of list) Object.defineProperty(out, v.name, { value: v, enumerable: true, writable: true, configurable: true });
+	for (const v of list)
+		Object.defineProperty(out, v.name, {
+			value: v,
+			enumerable: true,
+			writable: true,
+			configurable: true,
+		});
 	return out;
 }
 
@@ -124,7 +130,11 @@ const FIXED_TEMPLATES = [
 			voice('narrator', VOICE_ETHAN),
 		),
 		scenes: [
-			{ id: 'scn_sales_hello', script: 'Hi {{first_name}} from {{company}}!', variables: ['first_name', 'company', 'narrator'] },
+			{
+				id: 'scn_sales_hello',
+				script: 'Hi {{first_name}} from {{company}}!',
+				variables: ['first_name', 'company', 'narrator'],
+			},
 			{ id: 'scn_sales_pitch', script: '{{script}}', variables: ['script', 'narrator'] },
 		],
 	},
@@ -134,8 +144,17 @@ const FIXED_TEMPLATES = [
 		family: 'legacy',
 		aspect_ratio: 'landscape',
 		dimension: { width: 1280, height: 720 },
-		variables: vars(text('title_text', 'Big Summer Sale'), image('product_image', 'product.jpg', 'cover')),
-		scenes: [{ id: 'scn_legacy_main', script: '{{title_text}}', variables: ['title_text', 'product_image'] }],
+		variables: vars(
+			text('title_text', 'Big Summer Sale'),
+			image('product_image', 'product.jpg', 'cover'),
+		),
+		scenes: [
+			{
+				id: 'scn_legacy_main',
+				script: '{{title_text}}',
+				variables: ['title_text', 'product_image'],
+			},
+		],
 	},
 	{
 		// Variables named like the fields n8n's AI nodes wrap their answers in (LangChain `output` / `text`).
@@ -145,7 +164,9 @@ const FIXED_TEMPLATES = [
 		aspect_ratio: 'landscape',
 		dimension: { width: 1920, height: 1080 },
 		variables: vars(text('output', 'Default output line'), text('text', 'Default on-screen text')),
-		scenes: [{ id: 'scn_wrapper_main', script: '{{output}} {{text}}', variables: ['output', 'text'] }],
+		scenes: [
+			{ id: 'scn_wrapper_main', script: '{{output}} {{text}}', variables: ['output', 'text'] },
+		],
 	},
 	{
 		// Names every JavaScript object inherits: lookups must use own properties only.
@@ -154,8 +175,18 @@ const FIXED_TEMPLATES = [
 		family: 'v3',
 		aspect_ratio: 'landscape',
 		dimension: { width: 1920, height: 1080 },
-		variables: vars(text('constructor', 'Default builder'), text('__proto__', 'Default proto'), text('toString', 'Default string')),
-		scenes: [{ id: 'scn_js_main', script: '{{constructor}} / {{__proto__}} / {{toString}}', variables: ['constructor', '__proto__', 'toString'] }],
+		variables: vars(
+			text('constructor', 'Default builder'),
+			text('__proto__', 'Default proto'),
+			text('toString', 'Default string'),
+		),
+		scenes: [
+			{
+				id: 'scn_js_main',
+				script: '{{constructor}} / {{__proto__}} / {{toString}}',
+				variables: ['constructor', '__proto__', 'toString'],
+			},
+		],
 	},
 	{
 		// HeyGen reports ratios as W:H too; the v3 detail carries no dimension, so only the ratio tells.
@@ -205,7 +236,14 @@ function generatedTemplates(count = 32) {
 		const theme = GENERATED_THEMES[(i - 1) % GENERATED_THEMES.length];
 		const ratio = RATIOS[(i - 1) % RATIOS.length];
 		const list = [text('headline', `${theme} headline`), text('cta', 'Learn more')];
-		if (i % 3 === 0) list.push(character('avatar', i % 2 ? AVATAR_JOSH : TALKING_PHOTO_MAYA, i % 2 ? 'avatar' : 'talking_photo'));
+		if (i % 3 === 0)
+			list.push(
+				character(
+					'avatar',
+					i % 2 ? AVATAR_JOSH : TALKING_PHOTO_MAYA,
+					i % 2 ? 'avatar' : 'talking_photo',
+				),
+			);
 		if (i % 4 === 0) list.push(voice('voice', VOICE_CHLOE));
 		if (i % 5 === 0) list.push(image('hero_image', `hero_${nn}.jpg`, 'crop'));
 		out.push({
@@ -216,7 +254,11 @@ function generatedTemplates(count = 32) {
 			dimension: { ...DIMENSIONS[ratio] },
 			variables: vars(...list),
 			scenes: [
-				{ id: `scn_gen_${nn}_a`, script: '{{headline}}', variables: list.map((v) => v.name).filter((n) => n !== 'cta') },
+				{
+					id: `scn_gen_${nn}_a`,
+					script: '{{headline}}',
+					variables: list.map((v) => v.name).filter((n) => n !== 'cta'),
+				},
 				{ id: `scn_gen_${nn}_b`, script: '{{cta}}', variables: ['cta'] },
 			],
 		});
@@ -238,12 +280,54 @@ function finish(list) {
 const TEMPLATES = finish([...FIXED_TEMPLATES, ...generatedTemplates(32)]);
 
 const VOICES = [
-	{ voice_id: VOICE_AVA, name: 'Ava - Friendly', language: 'English', locale: 'en-US', gender: 'female', type: 'public' },
-	{ voice_id: VOICE_ETHAN, name: 'Ethan - Calm', language: 'English', locale: 'en-GB', gender: 'male', type: 'public' },
-	{ voice_id: VOICE_LUCIA, name: 'Lucía - Warm', language: 'Spanish', locale: 'es-ES', gender: 'female', type: 'public' },
-	{ voice_id: VOICE_HANS, name: 'Hans - Clear', language: 'German', locale: 'de-DE', gender: 'male', type: 'public' },
-	{ voice_id: VOICE_CHLOE, name: 'Chloé - Bright', language: 'French', locale: 'fr-FR', gender: 'female', type: 'public' },
-	{ voice_id: VOICE_CLONE, name: 'Sandbox Founder Clone', language: 'English', locale: 'en-US', gender: 'male', type: 'private' },
+	{
+		voice_id: VOICE_AVA,
+		name: 'Ava - Friendly',
+		language: 'English',
+		locale: 'en-US',
+		gender: 'female',
+		type: 'public',
+	},
+	{
+		voice_id: VOICE_ETHAN,
+		name: 'Ethan - Calm',
+		language: 'English',
+		locale: 'en-GB',
+		gender: 'male',
+		type: 'public',
+	},
+	{
+		voice_id: VOICE_LUCIA,
+		name: 'Lucía - Warm',
+		language: 'Spanish',
+		locale: 'es-ES',
+		gender: 'female',
+		type: 'public',
+	},
+	{
+		voice_id: VOICE_HANS,
+		name: 'Hans - Clear',
+		language: 'German',
+		locale: 'de-DE',
+		gender: 'male',
+		type: 'public',
+	},
+	{
+		voice_id: VOICE_CHLOE,
+		name: 'Chloé - Bright',
+		language: 'French',
+		locale: 'fr-FR',
+		gender: 'female',
+		type: 'public',
+	},
+	{
+		voice_id: VOICE_CLONE,
+		name: 'Sandbox Founder Clone',
+		language: 'English',
+		locale: 'en-US',
+		gender: 'male',
+		type: 'private',
+	},
 ].map((v) => ({
 	...v,
 	preview_audio: `${ASSET_HOST}/voices/${v.voice_id}.mp3`,
@@ -254,10 +338,38 @@ const VOICES = [
 }));
 
 const AVATARS = [
-	{ avatar_id: AVATAR_BRIANA, avatar_name: 'Briana in Blue Blazer', gender: 'female', group_id: 'grp_briana', default_voice_id: VOICE_AVA, premium: false },
-	{ avatar_id: AVATAR_DAISY, avatar_name: 'Daisy in Skirt', gender: 'female', group_id: 'grp_daisy', default_voice_id: VOICE_AVA, premium: false },
-	{ avatar_id: AVATAR_JOSH, avatar_name: 'Josh Lite', gender: 'male', group_id: 'grp_josh', default_voice_id: VOICE_ETHAN, premium: false },
-	{ avatar_id: AVATAR_TYLER, avatar_name: 'Tyler in Casual Suit', gender: 'male', group_id: 'grp_tyler', default_voice_id: VOICE_ETHAN, premium: true },
+	{
+		avatar_id: AVATAR_BRIANA,
+		avatar_name: 'Briana in Blue Blazer',
+		gender: 'female',
+		group_id: 'grp_briana',
+		default_voice_id: VOICE_AVA,
+		premium: false,
+	},
+	{
+		avatar_id: AVATAR_DAISY,
+		avatar_name: 'Daisy in Skirt',
+		gender: 'female',
+		group_id: 'grp_daisy',
+		default_voice_id: VOICE_AVA,
+		premium: false,
+	},
+	{
+		avatar_id: AVATAR_JOSH,
+		avatar_name: 'Josh Lite',
+		gender: 'male',
+		group_id: 'grp_josh',
+		default_voice_id: VOICE_ETHAN,
+		premium: false,
+	},
+	{
+		avatar_id: AVATAR_TYLER,
+		avatar_name: 'Tyler in Casual Suit',
+		gender: 'male',
+		group_id: 'grp_tyler',
+		default_voice_id: VOICE_ETHAN,
+		premium: true,
+	},
 ].map((a) => ({
 	...a,
 	preview_image_url: `${ASSET_HOST}/avatars/${a.avatar_id}.webp`,
@@ -272,16 +384,40 @@ const TALKING_PHOTOS = [
 ].map((t) => ({ ...t, preview_image_url: `${ASSET_HOST}/photos/${t.talking_photo_id}.jpg` }));
 
 const FOLDERS = [
-	{ id: 'fld_marketing', name: 'Marketing', parent_id: null, project_type: 'video', created_ts: BASE_TS, is_trash: false },
-	{ id: 'fld_sales', name: 'Sales Outreach', parent_id: null, project_type: 'video', created_ts: BASE_TS + 60, is_trash: false },
-	{ id: 'fld_sales_q3', name: 'Q3 Campaign', parent_id: 'fld_sales', project_type: 'video', created_ts: BASE_TS + 120, is_trash: false },
+	{
+		id: 'fld_marketing',
+		name: 'Marketing',
+		parent_id: null,
+		project_type: 'video',
+		created_ts: BASE_TS,
+		is_trash: false,
+	},
+	{
+		id: 'fld_sales',
+		name: 'Sales Outreach',
+		parent_id: null,
+		project_type: 'video',
+		created_ts: BASE_TS + 60,
+		is_trash: false,
+	},
+	{
+		id: 'fld_sales_q3',
+		name: 'Q3 Campaign',
+		parent_id: 'fld_sales',
+		project_type: 'video',
+		created_ts: BASE_TS + 120,
+		is_trash: false,
+	},
 ];
 
 const BRAND_VOICES = [
 	{
 		id: 'bv_acme_pronunciation',
 		name: 'ACME Pronunciation',
-		vocabulary: [{ term: 'HeyGen', pronunciation: 'hey-jen' }, { term: 'ACME', pronunciation: 'ack-mee' }],
+		vocabulary: [
+			{ term: 'HeyGen', pronunciation: 'hey-jen' },
+			{ term: 'ACME', pronunciation: 'ack-mee' },
+		],
 		blacklist: [],
 		tones: ['friendly'],
 		created_at: '2026-01-02T09:00:00Z',
@@ -312,7 +448,14 @@ module.exports = {
 			jsNames: 'tpl_js_names',
 			verticalStory: 'tpl_vertical_story',
 		},
-		voices: { ava: VOICE_AVA, ethan: VOICE_ETHAN, lucia: VOICE_LUCIA, hans: VOICE_HANS, chloe: VOICE_CHLOE, clone: VOICE_CLONE },
+		voices: {
+			ava: VOICE_AVA,
+			ethan: VOICE_ETHAN,
+			lucia: VOICE_LUCIA,
+			hans: VOICE_HANS,
+			chloe: VOICE_CHLOE,
+			clone: VOICE_CLONE,
+		},
 		avatars: { briana: AVATAR_BRIANA, daisy: AVATAR_DAISY, josh: AVATAR_JOSH, tyler: AVATAR_TYLER },
 		talkingPhotos: { maya: TALKING_PHOTO_MAYA, leo: TALKING_PHOTO_LEO },
 		folders: { marketing: 'fld_marketing', sales: 'fld_sales', salesQ3: 'fld_sales_q3' },

@@ -67,11 +67,15 @@ function optString(obj, key) {
 function checkMedia(name, props, base, typeLabel) {
 	const hasUrl = typeof props.url === 'string' && props.url !== '';
 	const hasAsset = typeof props.asset_id === 'string' && props.asset_id !== '';
-	if (!optString(props, 'url')) return bad(`Variable '${name}': properties.url must be a string`, `${base}.url`);
+	if (!optString(props, 'url'))
+		return bad(`Variable '${name}': properties.url must be a string`, `${base}.url`);
 	if (!optString(props, 'asset_id'))
 		return bad(`Variable '${name}': properties.asset_id must be a string`, `${base}.asset_id`);
 	if (!hasUrl && !hasAsset)
-		return bad(`Variable '${name}' (${typeLabel}) requires properties.url or properties.asset_id`, base);
+		return bad(
+			`Variable '${name}' (${typeLabel}) requires properties.url or properties.asset_id`,
+			base,
+		);
 	if (hasUrl && !isHttpUrl(props.url))
 		return bad(`Variable '${name}': properties.url must be a public http(s) URL`, `${base}.url`);
 	return null;
@@ -86,10 +90,16 @@ function checkVariable(key, value, tplVar) {
 		);
 	}
 	if (value.name !== key) {
-		return bad(`Variable '${key}': name must equal its key ('${key}'), got '${value.name}'`, `${base}.name`);
+		return bad(
+			`Variable '${key}': name must equal its key ('${key}'), got '${value.name}'`,
+			`${base}.name`,
+		);
 	}
 	if (!TYPES.includes(value.type)) {
-		return bad(`Variable '${key}': type must be one of ${TYPES.join(', ')}, got '${value.type}'`, `${base}.type`);
+		return bad(
+			`Variable '${key}': type must be one of ${TYPES.join(', ')}, got '${value.type}'`,
+			`${base}.type`,
+		);
 	}
 	if (value.type !== tplVar.type) {
 		return bad(
@@ -103,7 +113,10 @@ function checkVariable(key, value, tplVar) {
 	switch (value.type) {
 		case 'text':
 			if (typeof props.content !== 'string')
-				return bad(`Variable '${key}' (text) requires properties.content as a string`, `${pbase}.content`);
+				return bad(
+					`Variable '${key}' (text) requires properties.content as a string`,
+					`${pbase}.content`,
+				);
 			if (props.content.length > MAX_TEXT)
 				return bad(
 					`Variable '${key}': text is ${props.content.length} characters, the maximum is ${MAX_TEXT}`,
@@ -120,7 +133,11 @@ function checkVariable(key, value, tplVar) {
 		case 'video': {
 			const e = checkMedia(key, props, pbase, 'video');
 			if (e) return e;
-			if (props.play_style !== undefined && props.play_style !== null && !PLAY_STYLES.includes(props.play_style))
+			if (
+				props.play_style !== undefined &&
+				props.play_style !== null &&
+				!PLAY_STYLES.includes(props.play_style)
+			)
 				return bad(
 					`Variable '${key}': play_style must be one of ${PLAY_STYLES.join(', ')}`,
 					`${pbase}.play_style`,
@@ -138,7 +155,10 @@ function checkVariable(key, value, tplVar) {
 					`${pbase}.type`,
 				);
 			if (typeof props.character_id !== 'string' || !props.character_id)
-				return bad(`Variable '${key}' (character) requires properties.character_id`, `${pbase}.character_id`);
+				return bad(
+					`Variable '${key}' (character) requires properties.character_id`,
+					`${pbase}.character_id`,
+				);
 			return null;
 		case 'voice':
 			if (typeof props.voice_id !== 'string' || !props.voice_id)
@@ -154,7 +174,8 @@ function checkDimension(dim, template) {
 	for (const k of ['width', 'height']) {
 		const n = dim[k];
 		if (!Number.isInteger(n)) return bad(`dimension.${k} must be an integer`, `dimension.${k}`);
-		if (n < 128 || n > 4096) return bad(`dimension.${k} must be between 128 and 4096`, `dimension.${k}`);
+		if (n < 128 || n > 4096)
+			return bad(`dimension.${k} must be between 128 and 4096`, `dimension.${k}`);
 		if (n % 2 !== 0) return bad(`dimension.${k} must be an even number`, `dimension.${k}`);
 	}
 	const want = template.dimension.width / template.dimension.height;
@@ -180,7 +201,8 @@ function validateGenerate(body, template, family = 'v3') {
 			'template_id',
 		);
 	}
-	if (body.variables === undefined || body.variables === null) return bad('variables is required', 'variables');
+	if (body.variables === undefined || body.variables === null)
+		return bad('variables is required', 'variables');
 	if (!isPlainObject(body.variables)) {
 		return bad(
 			`variables must be an object keyed by variable name, got ${kindOf(body.variables)}`,
@@ -193,7 +215,10 @@ function validateGenerate(body, template, family = 'v3') {
 		if (!tplVar) {
 			const ci = Object.keys(tplVars).find((k) => k.toLowerCase() === key.toLowerCase());
 			const hint = ci ? ` (variable names are case-sensitive: did you mean '${ci}'?)` : '';
-			return bad(`Unknown variable '${key}' for template ${template.id}${hint}`, `variables.${key}`);
+			return bad(
+				`Unknown variable '${key}' for template ${template.id}${hint}`,
+				`variables.${key}`,
+			);
 		}
 		const e = checkVariable(key, value, tplVar);
 		if (e) return e;
@@ -205,12 +230,26 @@ function validateGenerate(body, template, family = 'v3') {
 	if (body.fps !== undefined && body.fps !== null && ![25, 30, 60].includes(body.fps)) {
 		return bad('fps must be one of 25, 30, 60', 'fps');
 	}
-	for (const k of ['caption', 'include_gif', 'enable_sharing', 'test', 'reorder_music', 'keep_text_vertically_centered']) {
+	for (const k of [
+		'caption',
+		'include_gif',
+		'enable_sharing',
+		'test',
+		'reorder_music',
+		'keep_text_vertically_centered',
+	]) {
 		if (body[k] !== undefined && body[k] !== null && typeof body[k] !== 'boolean') {
 			return bad(`${k} must be a boolean`, k);
 		}
 	}
-	for (const k of ['title', 'callback_id', 'callback_url', 'folder_id', 'brand_voice_id', 'brand_glossary_id']) {
+	for (const k of [
+		'title',
+		'callback_id',
+		'callback_url',
+		'folder_id',
+		'brand_voice_id',
+		'brand_glossary_id',
+	]) {
 		if (!optString(body, k)) return bad(`${k} must be a string`, k);
 	}
 	if (body.callback_url && !isHttpUrl(body.callback_url)) {
@@ -222,7 +261,8 @@ function validateGenerate(body, template, family = 'v3') {
 		}
 		const known = new Set(template.scenes.map((s) => s.id));
 		const unknown = body.scene_ids.find((s) => !known.has(s));
-		if (unknown !== undefined) return bad(`Unknown scene id '${unknown}' for template ${template.id}`, 'scene_ids');
+		if (unknown !== undefined)
+			return bad(`Unknown scene id '${unknown}' for template ${template.id}`, 'scene_ids');
 	}
 	if (body.subtitles !== undefined && body.subtitles !== null) {
 		if (!isPlainObject(body.subtitles) || typeof body.subtitles.preset_name !== 'string') {
@@ -253,7 +293,9 @@ function validateGenerate(body, template, family = 'v3') {
 			includeGif: body.include_gif === true,
 			callbackId: body.callback_id ?? null,
 			callbackUrl: body.callback_url || null,
-			dimension: body.dimension ? { width: body.dimension.width, height: body.dimension.height } : { ...template.dimension },
+			dimension: body.dimension
+				? { width: body.dimension.width, height: body.dimension.height }
+				: { ...template.dimension },
 			fps: body.fps ?? 25,
 			folderId: body.folder_id || null,
 			enableSharing: body.enable_sharing === true,

@@ -63,7 +63,10 @@ function videoV1(core, r) {
 		duration: done ? r.duration : null,
 		created_at: sec(r.createdAt),
 		callback_id: r.callbackId ?? null,
-		error: r.status === 'failed' && r.error ? { code: r.error.code, message: r.error.message, detail: r.error.detail } : null,
+		error:
+			r.status === 'failed' && r.error
+				? { code: r.error.code, message: r.error.message, detail: r.error.detail }
+				: null,
 	};
 }
 
@@ -99,7 +102,10 @@ function bulkStatusV3(r, id) {
 	return {
 		video_id: r.id,
 		status,
-		error: r.status === 'failed' && r.error ? { code: String(r.error.code), message: failureText(r) } : null,
+		error:
+			r.status === 'failed' && r.error
+				? { code: String(r.error.code), message: failureText(r) }
+				: null,
 	};
 }
 
@@ -117,7 +123,11 @@ function successPayload(core, r) {
 function failPayload(r) {
 	return {
 		event_type: 'avatar_video.fail',
-		event_data: { video_id: r.id, msg: failureText(r) || 'Video rendering failed', callback_id: r.callbackId ?? null },
+		event_data: {
+			video_id: r.id,
+			msg: failureText(r) || 'Video rendering failed',
+			callback_id: r.callbackId ?? null,
+		},
 	};
 }
 
@@ -126,4 +136,14 @@ function publicRecord(r) {
 	return JSON.parse(JSON.stringify(r));
 }
 
-module.exports = { FILES, cdnPath, availableFiles, videoV1, videoV3, bulkStatusV3, successPayload, failPayload, publicRecord };
+module.exports = {
+	FILES,
+	cdnPath,
+	availableFiles,
+	videoV1,
+	videoV3,
+	bulkStatusV3,
+	successPayload,
+	failPayload,
+	publicRecord,
+};

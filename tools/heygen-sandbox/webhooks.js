@@ -111,7 +111,9 @@ class WebhookStore {
 	}
 	/** Endpoints that should receive `eventType`. */
 	subscribers(eventType) {
-		return this.list().filter((ep) => ep.status === 'enabled' && (!ep.events || ep.events.includes(eventType)));
+		return this.list().filter(
+			(ep) => ep.status === 'enabled' && (!ep.events || ep.events.includes(eventType)),
+		);
 	}
 	clear() {
 		this.endpoints.clear();

@@ -65,7 +65,8 @@ export function autoMapSources(json: IDataObject): AutoMapSource[] {
 	const sources: AutoMapSource[] = [];
 	const add = (label: string, value: unknown) => {
 		const parsed = parseJsonObject(value);
-		if (parsed && !sources.some((source) => source.data === parsed)) sources.push({ label: `${label} (LLM JSON)`, data: parsed });
+		if (parsed && !sources.some((source) => source.data === parsed))
+			sources.push({ label: `${label} (LLM JSON)`, data: parsed });
 	};
 	add('message.content', messageContent(json.message));
 	if (Array.isArray(json.choices) && isRecord(json.choices[0])) {

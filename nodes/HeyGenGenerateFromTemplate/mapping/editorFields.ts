@@ -27,7 +27,10 @@ export interface ChoiceLists {
  * A resource-mapper field with what the node needs to recognise a stale schema: the HeyGen type of the
  * variable it sets and, when HeyGen reports one, the template revision it was loaded from.
  */
-export type TemplateField = ResourceMapperField & { heyGenType?: string; templateRevision?: string };
+export type TemplateField = ResourceMapperField & {
+	heyGenType?: string;
+	templateRevision?: string;
+};
 
 export function isMedia(type: string): boolean {
 	return type === 'image' || type === 'video' || type === 'audio';
@@ -72,7 +75,11 @@ export function knownFieldIds(template: NormalizedTemplate): string[] {
 	return known;
 }
 
-function withDefault(options: INodePropertyOptions[] | undefined, value: string | undefined, label: string) {
+function withDefault(
+	options: INodePropertyOptions[] | undefined,
+	value: string | undefined,
+	label: string,
+) {
 	const list = [...(options ?? [])];
 	if (value && !list.some((option) => option.value === value)) {
 		list.unshift({ name: `${label} (template's current value)`, value });
@@ -93,7 +100,10 @@ function short(value: string, max = 60): string {
  * media. `defaultValue` pre-fills the template's current value. The fields depend only on the template:
  * nothing else of the node's parameters is read, so switching the template always gives its own fields.
  */
-export function templateFields(template: NormalizedTemplate, lists: ChoiceLists = {}): TemplateField[] {
+export function templateFields(
+	template: NormalizedTemplate,
+	lists: ChoiceLists = {},
+): TemplateField[] {
 	const fields: TemplateField[] = [];
 	const taken = new Set(template.variables.map((variable) => variable.name));
 	const base = (type: VariableType) => ({
@@ -108,8 +118,15 @@ export function templateFields(template: NormalizedTemplate, lists: ChoiceLists 
 		const { name } = variable;
 		switch (variable.type) {
 			case 'text': {
-				const content = typeof variable.properties.content === 'string' ? variable.properties.content : undefined;
-				fields.push({ ...base('text'), id: name, displayName: `${name} (text)`, type: 'string', defaultValue: content });
+				const content =
+					typeof variable.properties.content === 'string' ? variable.properties.content : undefined;
+				fields.push({
+					...base('text'),
+					id: name,
+					displayName: `${name} (text)`,
+					type: 'string',
+					defaultValue: content,
+				});
 				break;
 			}
 			case 'image':
@@ -148,13 +165,19 @@ export function templateFields(template: NormalizedTemplate, lists: ChoiceLists 
 			case 'voice': {
 				// A dropdown of the account's avatars or voices, with the template's own choice kept in it.
 				const isVoice = variable.type === 'voice';
-				const current = isVoice ? nonEmptyString(variable.properties.voice_id) : characterDefault(variable);
+				const current = isVoice
+					? nonEmptyString(variable.properties.voice_id)
+					: characterDefault(variable);
 				fields.push({
 					...base(variable.type),
 					id: name,
 					displayName: `${name} (${isVoice ? 'voice' : 'avatar'})`,
 					type: 'options',
-					options: withDefault(isVoice ? lists.voices : lists.characters, current, short(current ?? '')),
+					options: withDefault(
+						isVoice ? lists.voices : lists.characters,
+						current,
+						short(current ?? ''),
+					),
 					defaultValue: current,
 				});
 				break;
@@ -169,7 +192,10 @@ export function templateFields(template: NormalizedTemplate, lists: ChoiceLists 
  * other types, or, where HeyGen reports it, another revision), or undefined when it still does. An empty stored schema
  * (never loaded) describes nothing and is not stale. Values typed for another template are never sent.
  */
-export function staleSchemaProblem(template: NormalizedTemplate, stored: TemplateField[]): string | undefined {
+export function staleSchemaProblem(
+	template: NormalizedTemplate,
+	stored: TemplateField[],
+): string | undefined {
 	if (!stored.length) return undefined;
 	const current = templateFields(template);
 	const currentById = new Map(current.map((field) => [field.id, field]));
@@ -187,8 +213,15 @@ export function staleSchemaProblem(template: NormalizedTemplate, stored: Templat
 	if (retyped.length) reasons.push(`changed the type of ${retyped.join(', ')}`);
 	// Variables the stored fields do not know yet get the template's values: alone they are no reason to stop.
 	if (reasons.length && added.length) reasons.push(`now also has ${quoteList(added)}`);
-	const storedRevision = stored.find((field) => field.templateRevision !== undefined)?.templateRevision;
-	if (!reasons.length && template.revision && storedRevision && storedRevision !== template.revision) {
+	const storedRevision = stored.find(
+		(field) => field.templateRevision !== undefined,
+	)?.templateRevision;
+	if (
+		!reasons.length &&
+		template.revision &&
+		storedRevision &&
+		storedRevision !== template.revision
+	) {
 		reasons.push(`was edited in HeyGen since (revision ${storedRevision} → ${template.revision})`);
 	}
 	if (!reasons.length) return undefined;

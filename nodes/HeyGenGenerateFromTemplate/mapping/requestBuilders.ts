@@ -86,14 +86,20 @@ function resolve(mapped: MappedValues, id: string): Resolution {
 	if (!hasOwn(mapped.values, id)) return { state: 'unset' };
 	const value = ownValue(mapped.values, id);
 	const source = ownValue(mapped.sources, id) ?? 'fixed';
-	if (source === 'fixed' && (value === undefined || value === null || value === '')) return { state: 'unset' };
+	if (source === 'fixed' && (value === undefined || value === null || value === ''))
+		return { state: 'unset' };
 	if (isBlank(value)) return { state: 'empty' };
 	if (isSameAsPrefill(mapped, id)) return { state: 'unset' };
 	return { state: 'set', value };
 }
 
 function emptyError(name: string, fieldId: string, source: unknown): VariableError {
-	const from = source === 'input' ? 'the input field' : source === 'expression' ? 'the expression' : 'the value';
+	const from =
+		source === 'input'
+			? 'the input field'
+			: source === 'expression'
+				? 'the expression'
+				: 'the value';
 	return new VariableError(
 		`variable "${fieldId}" is empty: ${from} resolved to nothing. Fix the data, or set Options → When a Value Is Empty to keep the template's value`,
 		name,
@@ -112,7 +118,7 @@ function unknownError(template: NormalizedTemplate, id: string, known: string[])
 }
 
 const SOURCES_HINT =
-	'Map Automatically reads, per variable, LLM JSON in message.content, choices[0].message.content, output or text first, then the item\'s top-level fields, by exact (case-sensitive) name';
+	"Map Automatically reads, per variable, LLM JSON in message.content, choices[0].message.content, output or text first, then the item's top-level fields, by exact (case-sensitive) name";
 
 function skippedNote(mapped: MappedValues, names: string[]): string {
 	const notes = names
@@ -147,7 +153,8 @@ function textContent(variable: TemplateVariable, mapped: MappedValues, options: 
 		return { content: String(value), fromTemplate: false };
 	}
 	if (main.state === 'empty') {
-		if (options.emptyValues === 'error') throw emptyError(name, name, ownValue(mapped.sources, name));
+		if (options.emptyValues === 'error')
+			throw emptyError(name, name, ownValue(mapped.sources, name));
 		if (options.emptyValues === 'sendEmpty') return { content: '', fromTemplate: false };
 		return { content: templateText(variable), fromTemplate: true };
 	}
@@ -159,19 +166,27 @@ function mediaVariable(variable: TemplateVariable, mapped: MappedValues, options
 	const { name, type } = variable;
 	const main = resolve(mapped, name);
 	let value: unknown;
-	if (main.state === 'empty' && options.emptyValues === 'error') throw emptyError(name, name, ownValue(mapped.sources, name));
+	if (main.state === 'empty' && options.emptyValues === 'error')
+		throw emptyError(name, name, ownValue(mapped.sources, name));
 	if (main.state === 'set') value = main.value;
-	const fit = hasFit(variable) ? resolve(mapped, fitFieldId(name)) : ({ state: 'unset' } as Resolution);
-	const play = type === 'video' ? resolve(mapped, playStyleFieldId(name)) : ({ state: 'unset' } as Resolution);
+	const fit = hasFit(variable)
+		? resolve(mapped, fitFieldId(name))
+		: ({ state: 'unset' } as Resolution);
+	const play =
+		type === 'video' ? resolve(mapped, playStyleFieldId(name)) : ({ state: 'unset' } as Resolution);
 	for (const [id, option] of [
 		[fitFieldId(name), fit],
 		[playStyleFieldId(name), play],
 	] as const) {
-		if (option.state === 'empty' && options.emptyValues === 'error') throw emptyError(name, id, ownValue(mapped.sources, id));
+		if (option.state === 'empty' && options.emptyValues === 'error')
+			throw emptyError(name, id, ownValue(mapped.sources, id));
 	}
 	if (value === undefined && fit.state !== 'set' && play.state !== 'set') return undefined;
 	if (value !== undefined && typeof value !== 'string') {
-		throw new VariableError(`variable "${name}" (${type}) expects a URL or asset ID as text, got ${describe(value)}`, name);
+		throw new VariableError(
+			`variable "${name}" (${type}) expects a URL or asset ID as text, got ${describe(value)}`,
+			name,
+		);
 	}
 	const source = value ?? mediaDefault(variable);
 	if (source === undefined) {
@@ -183,7 +198,9 @@ function mediaVariable(variable: TemplateVariable, mapped: MappedValues, options
 	const properties: IDataObject = { ...mediaProperty(name, type, source) };
 	if (hasFit(variable)) {
 		const chosen =
-			fit.state === 'set' ? choice(name, fitFieldId(name), fit.value, FITS) : nonEmptyString(variable.properties.fit);
+			fit.state === 'set'
+				? choice(name, fitFieldId(name), fit.value, FITS)
+				: nonEmptyString(variable.properties.fit);
 		if (chosen) properties.fit = chosen;
 	}
 	if (type === 'video') {
@@ -197,11 +214,16 @@ function mediaVariable(variable: TemplateVariable, mapped: MappedValues, options
 }
 
 /** Builds HeyGen's `variables` map for one item and checks every value first. */
-export function buildVariables(template: NormalizedTemplate, mapped: MappedValues, options: BuildOptions): BuiltVariables {
+export function buildVariables(
+	template: NormalizedTemplate,
+	mapped: MappedValues,
+	options: BuildOptions,
+): BuiltVariables {
 	const known = knownFieldIds(template);
 	if (!mapped.auto) {
 		for (const id of Object.keys(mapped.values)) {
-			if (!known.includes(id) && !isBlank(ownValue(mapped.values, id))) throw unknownError(template, id, known);
+			if (!known.includes(id) && !isBlank(ownValue(mapped.values, id)))
+				throw unknownError(template, id, known);
 		}
 	} else if (template.variables.length && !known.some((id) => hasOwn(mapped.values, id))) {
 		throw noMatchError(template, mapped);
@@ -230,7 +252,11 @@ export function buildVariables(template: NormalizedTemplate, mapped: MappedValue
 					name,
 				);
 			}
-			put(variable, { content: text.content }, { characters: text.content.length, ...(text.fromTemplate ? { template_text: true } : {}) });
+			put(
+				variable,
+				{ content: text.content },
+				{ characters: text.content.length, ...(text.fromTemplate ? { template_text: true } : {}) },
+			);
 			continue;
 		}
 		if (isMedia(type)) {
@@ -239,14 +265,21 @@ export function buildVariables(template: NormalizedTemplate, mapped: MappedValue
 			continue;
 		}
 		const main = resolve(mapped, name);
-		if (main.state === 'empty' && options.emptyValues === 'error') throw emptyError(name, name, ownValue(mapped.sources, name));
+		if (main.state === 'empty' && options.emptyValues === 'error')
+			throw emptyError(name, name, ownValue(mapped.sources, name));
 		if (main.state !== 'set') continue;
 		if (typeof main.value !== 'string') {
-			throw new VariableError(`variable "${name}" (${type}) expects an ID as text, got ${describe(main.value)}`, name);
+			throw new VariableError(
+				`variable "${name}" (${type}) expects an ID as text, got ${describe(main.value)}`,
+				name,
+			);
 		}
 		if (type === 'character') {
 			const properties = parseCharacter(name, main.value, characterKind(variable));
-			put(variable, properties, { character_type: properties.type, character_id: properties.character_id });
+			put(variable, properties, {
+				character_type: properties.type,
+				character_id: properties.character_id,
+			});
 			continue;
 		}
 		const voice = voiceId(name, main.value);

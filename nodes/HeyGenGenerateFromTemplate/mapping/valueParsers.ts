@@ -4,7 +4,11 @@ import { privateHostReason } from './publicUrl';
 import { VariableError, describe, truncate } from './values';
 
 /** http(s) URL → url; an ID-shaped string → asset_id; anything else is refused. */
-export function mediaProperty(name: string, type: string, value: string): { url: string } | { asset_id: string } {
+export function mediaProperty(
+	name: string,
+	type: string,
+	value: string,
+): { url: string } | { asset_id: string } {
 	const text = value.trim();
 	if (/^https?:\/\//i.test(text)) {
 		let parsed: URL | undefined;
@@ -14,15 +18,22 @@ export function mediaProperty(name: string, type: string, value: string): { url:
 			parsed = undefined;
 		}
 		if (!parsed || !parsed.hostname || /\s/.test(text)) {
-			throw new VariableError(`variable "${name}" (${type}) has a malformed URL: "${truncate(text)}"`, name);
+			throw new VariableError(
+				`variable "${name}" (${type}) has a malformed URL: "${truncate(text)}"`,
+				name,
+			);
 		}
 		const unreachable = privateHostReason(parsed.hostname);
 		if (unreachable) {
-			throw new VariableError(`variable "${name}" (${type}) must be a public URL HeyGen can fetch: ${unreachable}`, name);
+			throw new VariableError(
+				`variable "${name}" (${type}) must be a public URL HeyGen can fetch: ${unreachable}`,
+				name,
+			);
 		}
 		return { url: text };
 	}
-	if (/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,199}$/.test(text) && !/^www\./i.test(text)) return { asset_id: text };
+	if (/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,199}$/.test(text) && !/^www\./i.test(text))
+		return { asset_id: text };
 	throw new VariableError(
 		`variable "${name}" (${type}) must be a public http(s) URL or a HeyGen asset ID, got "${truncate(text)}"`,
 		name,
@@ -48,7 +59,12 @@ export function parseCharacter(
 	return { type, character_id: id };
 }
 
-export function choice(name: string, fieldId: string, value: unknown, allowed: readonly string[]): string {
+export function choice(
+	name: string,
+	fieldId: string,
+	value: unknown,
+	allowed: readonly string[],
+): string {
 	if (typeof value !== 'string' || !allowed.includes(value)) {
 		throw new VariableError(
 			`"${fieldId}" must be one of ${allowed.join(', ')}, got ${typeof value === 'string' ? `"${truncate(value)}"` : describe(value)}`,
@@ -60,6 +76,10 @@ export function choice(name: string, fieldId: string, value: unknown, allowed: r
 
 export function voiceId(name: string, value: string): string {
 	const id = value.trim();
-	if (/\s/.test(id)) throw new VariableError(`variable "${name}" (voice) must be a voice ID, got "${truncate(id)}"`, name);
+	if (/\s/.test(id))
+		throw new VariableError(
+			`variable "${name}" (voice) must be a voice ID, got "${truncate(id)}"`,
+			name,
+		);
 	return id;
 }

@@ -24,7 +24,12 @@ export function ownValue(object: object | undefined, key: string): unknown {
 
 /** Sets an own property, also for `__proto__` (a plain assignment would replace the prototype instead). */
 export function setOwn<T extends object>(object: T, key: string, value: unknown): T {
-	Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
+	Object.defineProperty(object, key, {
+		value,
+		enumerable: true,
+		writable: true,
+		configurable: true,
+	});
 	return object;
 }
 
@@ -36,7 +41,9 @@ export function describe(value: unknown): string {
 }
 
 export function isBlank(value: unknown): boolean {
-	return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+	return (
+		value === undefined || value === null || (typeof value === 'string' && value.trim() === '')
+	);
 }
 
 export function truncate(value: string, max = 60): string {

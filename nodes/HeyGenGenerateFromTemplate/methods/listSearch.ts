@@ -1,4 +1,8 @@
-import type { ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
+import type {
+	ILoadOptionsFunctions,
+	INodeListSearchItems,
+	INodeListSearchResult,
+} from 'n8n-workflow';
 
 import type { ApiVersionChoice, TemplateSummary } from '../templates';
 import { listLegacyTemplates, listV3Templates, templateAppUrl, templateLabel } from '../templates';
@@ -9,7 +13,10 @@ const LEGACY_PAGE_SIZE = 100;
 
 /** Lower case without accents, so "cafe" finds "Café Promo" and "ÉTÉ" finds "été". */
 export function searchFolded(text: string): string {
-	return text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+	return text
+		.normalize('NFD')
+		.replace(/[\u0300-\u036f]/g, '')
+		.toLowerCase();
 }
 
 function matches(template: TemplateSummary, filter: string | undefined): boolean {
@@ -23,7 +30,8 @@ function toItem(template: TemplateSummary): INodeListSearchItems {
 }
 
 export function apiVersionChoice(this: ILoadOptionsFunctions): ApiVersionChoice {
-	const value = this.getCurrentNodeParameter('apiVersion') ?? this.getNodeParameter('apiVersion', 'auto');
+	const value =
+		this.getCurrentNodeParameter('apiVersion') ?? this.getNodeParameter('apiVersion', 'auto');
 	return value === 'v3' || value === 'legacy' ? value : 'auto';
 }
 
@@ -37,7 +45,9 @@ export async function searchTemplates(
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
 	if (apiVersionChoice.call(this) === 'legacy') {
-		const all = (await listLegacyTemplates.call(this)).filter((template) => matches(template, filter));
+		const all = (await listLegacyTemplates.call(this)).filter((template) =>
+			matches(template, filter),
+		);
 		const offset = Math.max(0, Number(paginationToken) || 0);
 		const page = all.slice(offset, offset + LEGACY_PAGE_SIZE);
 		const next = offset + page.length;

@@ -24,7 +24,10 @@ async function get(this: HeyGenContext, path: string, qs?: IDataObject): Promise
 }
 
 /** The body of the first request that succeeds: new API first, legacy where the new one is unavailable. */
-async function firstAnswer(this: HeyGenContext, attempts: Array<() => Promise<unknown>>): Promise<unknown> {
+async function firstAnswer(
+	this: HeyGenContext,
+	attempts: Array<() => Promise<unknown>>,
+): Promise<unknown> {
 	let failure: unknown;
 	for (const attempt of attempts) {
 		try {
@@ -37,7 +40,9 @@ async function firstAnswer(this: HeyGenContext, attempts: Array<() => Promise<un
 }
 
 function voiceLabel(voice: IDataObject): string {
-	const details = [nonEmptyString(voice.language), nonEmptyString(voice.gender)].filter(Boolean).join(', ');
+	const details = [nonEmptyString(voice.language), nonEmptyString(voice.gender)]
+		.filter(Boolean)
+		.join(', ');
 	const name = nonEmptyString(voice.name) ?? String(voice.voice_id);
 	return details ? `${name} (${details})` : name;
 }
@@ -48,9 +53,14 @@ export async function voiceOptions(this: HeyGenContext): Promise<INodePropertyOp
 			const all: IDataObject[] = [];
 			let token: string | undefined;
 			for (let page = 0; page < MAX_VOICE_PAGES; page++) {
-				const body = await get.call(this, '/v3/voices', token ? { limit: 100, token } : { limit: 100 });
+				const body = await get.call(
+					this,
+					'/v3/voices',
+					token ? { limit: 100, token } : { limit: 100 },
+				);
 				all.push(...listIn(envelopeData(body)));
-				token = isRecord(body) && body.has_more === true ? nonEmptyString(body.next_token) : undefined;
+				token =
+					isRecord(body) && body.has_more === true ? nonEmptyString(body.next_token) : undefined;
 				if (!token) break;
 			}
 			return all;
@@ -68,12 +78,19 @@ export async function characterOptions(this: HeyGenContext): Promise<INodeProper
 	const options: INodePropertyOptions[] = [];
 	for (const avatar of listIn(data, 'avatars')) {
 		const id = nonEmptyString(avatar.avatar_id);
-		if (id) options.push({ name: `Avatar: ${nonEmptyString(avatar.avatar_name) ?? id}`, value: `avatar:${id}` });
+		if (id)
+			options.push({
+				name: `Avatar: ${nonEmptyString(avatar.avatar_name) ?? id}`,
+				value: `avatar:${id}`,
+			});
 	}
 	for (const photo of listIn(isRecord(data) ? data.talking_photos : undefined)) {
 		const id = nonEmptyString(photo.talking_photo_id);
 		if (id) {
-			options.push({ name: `Talking photo: ${nonEmptyString(photo.talking_photo_name) ?? id}`, value: `talking_photo:${id}` });
+			options.push({
+				name: `Talking photo: ${nonEmptyString(photo.talking_photo_name) ?? id}`,
+				value: `talking_photo:${id}`,
+			});
 		}
 	}
 	return options;
@@ -88,21 +105,36 @@ export async function getCharacters(this: ILoadOptionsFunctions): Promise<INodeP
 }
 
 export async function getFolders(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
-	const folders = listIn(envelopeData(await get.call(this, '/v1/folders', { limit: 100 })), 'folders', 'list');
-	const names = new Map(folders.map((folder) => [String(folder.id), nonEmptyString(folder.name) ?? String(folder.id)]));
+	const folders = listIn(
+		envelopeData(await get.call(this, '/v1/folders', { limit: 100 })),
+		'folders',
+		'list',
+	);
+	const names = new Map(
+		folders.map((folder) => [String(folder.id), nonEmptyString(folder.name) ?? String(folder.id)]),
+	);
 	return folders
 		.filter((folder) => nonEmptyString(folder.id) && folder.is_trash !== true)
 		.map((folder) => {
-			const parent = nonEmptyString(folder.parent_id) ? names.get(String(folder.parent_id)) : undefined;
+			const parent = nonEmptyString(folder.parent_id)
+				? names.get(String(folder.parent_id))
+				: undefined;
 			const name = nonEmptyString(folder.name) ?? String(folder.id);
 			return { name: parent ? `${parent} / ${name}` : name, value: String(folder.id) };
 		});
 }
 
 export async function getBrandVoices(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
-	const list = listIn(envelopeData(await get.call(this, '/v1/brand_voice/list', { limit: 100 })), 'list', 'brand_voices');
+	const list = listIn(
+		envelopeData(await get.call(this, '/v1/brand_voice/list', { limit: 100 })),
+		'list',
+		'brand_voices',
+	);
 	return list
-		.map((entry) => ({ id: nonEmptyString(entry.id) ?? nonEmptyString(entry.brand_voice_id), name: nonEmptyString(entry.name) }))
+		.map((entry) => ({
+			id: nonEmptyString(entry.id) ?? nonEmptyString(entry.brand_voice_id),
+			name: nonEmptyString(entry.name),
+		}))
 		.filter((entry): entry is { id: string; name: string | undefined } => entry.id !== undefined)
 		.map((entry) => ({ name: entry.name ?? entry.id, value: entry.id }));
 }

@@ -23,14 +23,20 @@ async function optional<T>(load: () => Promise<T>): Promise<T | undefined> {
 }
 
 /** The chosen template's variables as resource-mapper fields, with avatars and voices as dropdowns. */
-export async function getTemplateVariables(this: ILoadOptionsFunctions): Promise<ResourceMapperFields> {
+export async function getTemplateVariables(
+	this: ILoadOptionsFunctions,
+): Promise<ResourceMapperFields> {
 	const templateId = currentTemplateId.call(this);
 	if (!templateId) return { fields: [], emptyFieldsNotice: 'Choose a template first' };
 	const template = await fetchTemplate.call(this, templateId, apiVersionChoice.call(this));
 	const types = new Set(template.variables.map((variable) => variable.type));
 	const lists: ChoiceLists = {
-		characters: types.has('character') ? await optional(async () => await characterOptions.call(this)) : undefined,
-		voices: types.has('voice') ? await optional(async () => await voiceOptions.call(this)) : undefined,
+		characters: types.has('character')
+			? await optional(async () => await characterOptions.call(this))
+			: undefined,
+		voices: types.has('voice')
+			? await optional(async () => await voiceOptions.call(this))
+			: undefined,
 	};
 	const fields = templateFields(template, lists);
 	const skipped = template.unsupported.map((entry) => `${entry.name} (${entry.type})`).join(', ');

@@ -32,7 +32,8 @@ function percentile(values, p) {
 	return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
-const round = (value, digits = 2) => (Number.isFinite(value) ? Number(value.toFixed(digits)) : value);
+const round = (value, digits = 2) =>
+	Number.isFinite(value) ? Number(value.toFixed(digits)) : value;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -94,8 +95,22 @@ function generateNode(options = {}, name = 'Generate') {
 				value: { name: '={{ $json.name }}', message: 'Happy birthday!' },
 				matchingColumns: [],
 				schema: [
-					{ id: 'name', displayName: 'name (text)', type: 'string', required: false, display: true, defaultMatch: false },
-					{ id: 'message', displayName: 'message (text)', type: 'string', required: false, display: true, defaultMatch: false },
+					{
+						id: 'name',
+						displayName: 'name (text)',
+						type: 'string',
+						required: false,
+						display: true,
+						defaultMatch: false,
+					},
+					{
+						id: 'message',
+						displayName: 'message (text)',
+						type: 'string',
+						required: false,
+						display: true,
+						defaultMatch: false,
+					},
 				],
 				attemptToConvertTypes: false,
 				convertFieldsToString: false,
@@ -112,12 +127,19 @@ function waitNode(parameters = {}, name = 'Wait For Video') {
 const TRIGGER = { name: 'Trigger', type: 'n8n-nodes-base.manualTrigger', parameters: {} };
 const link = (node, index = 0) => ({ node, type: 'main', index });
 
-const contacts = (n) => Array.from({ length: n }, (_, i) => ({ json: { name: `Contact ${i}`, email: `c${i}@example.com` } }));
+const contacts = (n) =>
+	Array.from({ length: n }, (_, i) => ({
+		json: { name: `Contact ${i}`, email: `c${i}@example.com` },
+	}));
 
 /** Status reads the sandbox answered (both families, bulk and detail). */
 function statusCalls(sb) {
 	return sb.requests.filter(
-		(r) => r.server === 'api' && (r.path === '/v3/videos/statuses' || r.path === '/v1/video_status.get' || /^\/v3\/videos\/[^/]+$/.test(r.path)),
+		(r) =>
+			r.server === 'api' &&
+			(r.path === '/v3/videos/statuses' ||
+				r.path === '/v1/video_status.get' ||
+				/^\/v3\/videos\/[^/]+$/.test(r.path)),
 	).length;
 }
 

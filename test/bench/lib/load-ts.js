@@ -10,7 +10,11 @@ const ts = require('typescript');
 require.extensions['.ts'] = (module, filename) => {
 	const source = fs.readFileSync(filename, 'utf8');
 	const { outputText } = ts.transpileModule(source, {
-		compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2021, esModuleInterop: true },
+		compilerOptions: {
+			module: ts.ModuleKind.CommonJS,
+			target: ts.ScriptTarget.ES2021,
+			esModuleInterop: true,
+		},
 		fileName: filename,
 	});
 	module._compile(outputText, filename);

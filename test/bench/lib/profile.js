@@ -5,7 +5,9 @@
 const inspector = require('node:inspector');
 
 function post(session, method, params = {}) {
-	return new Promise((resolve, reject) => session.post(method, params, (error, result) => (error ? reject(error) : resolve(result))));
+	return new Promise((resolve, reject) =>
+		session.post(method, params, (error, result) => (error ? reject(error) : resolve(result))),
+	);
 }
 
 function placeOf(url) {
@@ -31,7 +33,8 @@ async function profile(fn, top = 12) {
 		session.disconnect();
 	}
 	const dt = new Map();
-	for (let i = 0; i < cpu.samples.length; i++) dt.set(cpu.samples[i], (dt.get(cpu.samples[i]) ?? 0) + (cpu.timeDeltas[i] ?? 0));
+	for (let i = 0; i < cpu.samples.length; i++)
+		dt.set(cpu.samples[i], (dt.get(cpu.samples[i]) ?? 0) + (cpu.timeDeltas[i] ?? 0));
 	const byFunction = new Map();
 	const byPlace = new Map();
 	let total = 0;
@@ -42,7 +45,10 @@ async function profile(fn, top = 12) {
 		// The profiler's own session calls run in this process: not the benchmark's time.
 		if (url.startsWith('node:inspector')) continue;
 		const name = functionName || '(anonymous)';
-		const place = name === '(idle)' || name === '(program)' || name === '(garbage collector)' ? name : placeOf(url);
+		const place =
+			name === '(idle)' || name === '(program)' || name === '(garbage collector)'
+				? name
+				: placeOf(url);
 		const key = `${name} — ${url ? `${url.split('/').slice(-2).join('/')}:${lineNumber + 1}` : place}`;
 		byFunction.set(key, (byFunction.get(key) ?? 0) + us);
 		byPlace.set(place, (byPlace.get(place) ?? 0) + us);
@@ -52,8 +58,16 @@ async function profile(fn, top = 12) {
 		[...map.entries()]
 			.sort((a, b) => b[1] - a[1])
 			.slice(0, top)
-			.map(([name, us]) => ({ name, ms: Math.round(us / 1000), share: Number(((us / total) * 100).toFixed(1)) }));
-	return { totalMs: Math.round(total / 1000), byPlace: rank(byPlace), byFunction: rank(byFunction) };
+			.map(([name, us]) => ({
+				name,
+				ms: Math.round(us / 1000),
+				share: Number(((us / total) * 100).toFixed(1)),
+			}));
+	return {
+		totalMs: Math.round(total / 1000),
+		byPlace: rank(byPlace),
+		byFunction: rank(byFunction),
+	};
 }
 
 module.exports = { profile };

@@ -7,7 +7,9 @@ const { spawn } = require('node:child_process');
 const readline = require('node:readline');
 
 async function sandboxProcess(options) {
-	const child = spawn(process.execPath, [__filename, JSON.stringify(options)], { stdio: ['ignore', 'pipe', 'inherit'] });
+	const child = spawn(process.execPath, [__filename, JSON.stringify(options)], {
+		stdio: ['ignore', 'pipe', 'inherit'],
+	});
 	const line = await new Promise((resolve, reject) => {
 		readline.createInterface({ input: child.stdout }).once('line', resolve);
 		child.once('exit', (code) => reject(new Error(`sandbox process exited with ${code}`)));

@@ -11,7 +11,8 @@ const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const VIEWPORT = { width: 1600, height: 1000 };
 
 async function launchBrowser({ cleanups, baseUrl }) {
-	if (!fs.existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM} (Debian: apt-get install -y chromium)`);
+	if (!fs.existsSync(CHROMIUM))
+		throw new Error(`no Chromium at ${CHROMIUM} (Debian: apt-get install -y chromium)`);
 	const { chromium } = require('playwright-core');
 	const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'heygen-ui-chromium-'));
 	cleanups.push(() => fs.rmSync(profile, { recursive: true, force: true }));
@@ -44,7 +45,8 @@ async function launchBrowser({ cleanups, baseUrl }) {
 	// Only the n8n under test: anything else (telemetry, fonts, templates) would hang on an offline machine.
 	await context.route('**/*', (route) => {
 		const url = route.request().url();
-		if (url.startsWith(baseUrl) || url.startsWith('data:') || url.startsWith('blob:')) return route.continue();
+		if (url.startsWith(baseUrl) || url.startsWith('data:') || url.startsWith('blob:'))
+			return route.continue();
 		return route.abort();
 	});
 	const page = context.pages()[0] || (await context.newPage());

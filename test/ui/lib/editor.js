@@ -35,13 +35,18 @@ async function dismissPopups(page) {
 
 async function openWorkflow(page, baseUrl, id, nodeCount) {
 	await page.goto(`${baseUrl}/workflow/${id}`, { waitUntil: 'domcontentloaded' });
-	await page.waitForFunction((n) => document.querySelectorAll('[data-test-id="canvas-node"]').length >= n, nodeCount, {
-		timeout: 90000,
-	});
+	await page.waitForFunction(
+		(n) => document.querySelectorAll('[data-test-id="canvas-node"]').length >= n,
+		nodeCount,
+		{
+			timeout: 90000,
+		},
+	);
 	await dismissPopups(page);
 }
 
-const canvasNode = (page, name) => page.locator(`[data-test-id="canvas-node"][data-node-name="${name}"]`);
+const canvasNode = (page, name) =>
+	page.locator(`[data-test-id="canvas-node"][data-node-name="${name}"]`);
 
 async function openNode(page, name) {
 	await canvasNode(page, name).dblclick();
@@ -55,7 +60,10 @@ async function closeNdv(page) {
 
 /** Node panel: search, then click the entry whose name is `displayName`; the new node opens in its panel. */
 async function addNodeAfter(page, previousNode, { search, displayName }) {
-	await canvasNode(page, previousNode).locator('[data-test-id="canvas-handle-plus"]').first().click();
+	await canvasNode(page, previousNode)
+		.locator('[data-test-id="canvas-handle-plus"]')
+		.first()
+		.click();
 	await byTestId(page, 'node-creator-search-bar').fill(search);
 	const names = byTestId(page, 'node-creator-item-name');
 	await names.filter({ hasText: displayName }).first().waitFor();
@@ -69,8 +77,12 @@ async function addNodeAfter(page, previousNode, { search, displayName }) {
 
 /** Resource locator in list mode: open, search, pick the entry named `pick`; returns the names the search listed. */
 async function pickFromList(page, parameterName, { search, pick }) {
-	await byTestId(page, `resource-locator-${parameterName}`).locator('[data-test-id="rlc-input"]').click();
-	const searchBox = page.locator('[data-test-id="rlc-search"] input, input[data-test-id="rlc-search"]').first();
+	await byTestId(page, `resource-locator-${parameterName}`)
+		.locator('[data-test-id="rlc-input"]')
+		.click();
+	const searchBox = page
+		.locator('[data-test-id="rlc-search"] input, input[data-test-id="rlc-search"]')
+		.first();
 	await searchBox.fill(search);
 	const items = byTestId(page, 'rlc-item');
 	await items.filter({ hasText: pick }).first().waitFor();
@@ -83,13 +95,18 @@ async function pickFromList(page, parameterName, { search, pick }) {
 async function mapperFields(page, expected) {
 	const container = byTestId(page, 'mapping-fields-container');
 	await page.waitForFunction(
-		(n) => document.querySelectorAll('[data-test-id="mapping-fields-container"] [data-test-id^="remove-field-button-"]').length === n,
+		(n) =>
+			document.querySelectorAll(
+				'[data-test-id="mapping-fields-container"] [data-test-id^="remove-field-button-"]',
+			).length === n,
 		expected,
 		{ timeout: 60000 },
 	);
-	return await container.locator('[data-test-id^="remove-field-button-"]').evaluateAll((buttons) =>
-		buttons.map((b) => b.getAttribute('data-test-id').replace('remove-field-button-', '')),
-	);
+	return await container
+		.locator('[data-test-id^="remove-field-button-"]')
+		.evaluateAll((buttons) =>
+			buttons.map((b) => b.getAttribute('data-test-id').replace('remove-field-button-', '')),
+		);
 }
 
 /** Texts cut off by CSS (ellipsis or hidden overflow) inside `root`, e.g. parameter labels or canvas output labels. */
@@ -100,8 +117,12 @@ async function truncatedTexts(root) {
 				if (!node.getClientRects().length || !node.textContent.trim()) return false;
 				if ([...node.children].some((child) => child.textContent.trim())) return false;
 				const style = getComputedStyle(node);
-				const clips = style.textOverflow === 'ellipsis' || style.overflow === 'hidden' || style.webkitLineClamp !== 'none';
-				const overflows = node.scrollWidth > node.clientWidth + 1 || node.scrollHeight > node.clientHeight + 1;
+				const clips =
+					style.textOverflow === 'ellipsis' ||
+					style.overflow === 'hidden' ||
+					style.webkitLineClamp !== 'none';
+				const overflows =
+					node.scrollWidth > node.clientWidth + 1 || node.scrollHeight > node.clientHeight + 1;
 				return (clips && overflows) || node.textContent.trim().endsWith('…');
 			})
 			.map((node) => node.textContent.trim()),
@@ -115,7 +136,9 @@ async function truncatedTexts(root) {
 async function setExpression(page, name, optionsId, expression) {
 	const input = parameter(page, name);
 	await input.hover();
-	await byTestId(page, `${optionsId}-parameter-input-options-container`).locator('[data-test-id="radio-button-expression"]').click();
+	await byTestId(page, `${optionsId}-parameter-input-options-container`)
+		.locator('[data-test-id="radio-button-expression"]')
+		.click();
 	const editor = input.locator('.cm-content').first();
 	await editor.waitFor();
 	const wanted = `{{ ${expression} }}`;
@@ -151,7 +174,8 @@ async function executeStep(page) {
 	await byTestId(page, 'ndv').locator('[data-test-id="node-execute-button"]').first().click();
 }
 
-const parameter = (page, name) => byTestId(page, 'ndv').locator(`[data-test-id="parameter-input-${name}"]`);
+const parameter = (page, name) =>
+	byTestId(page, 'ndv').locator(`[data-test-id="parameter-input-${name}"]`);
 
 module.exports = {
 	byTestId,

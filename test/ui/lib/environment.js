@@ -19,18 +19,29 @@ const ROOT = path.resolve(__dirname, '..', '..', '..');
 
 async function startEnvironment({ log, cleanups, build = true, keep = false }) {
 	const n8n = await ensureN8n({ log });
-	if (build || !fs.existsSync(path.join(ROOT, 'dist', 'nodes', 'HeyGenWaitForVideo', 'HeyGenWaitForVideo.node.js'))) {
+	if (
+		build ||
+		!fs.existsSync(
+			path.join(ROOT, 'dist', 'nodes', 'HeyGenWaitForVideo', 'HeyGenWaitForVideo.node.js'),
+		)
+	) {
 		log('npm run build');
 		execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'pipe', shell: true });
 	}
 	const work = fs.mkdtempSync(path.join(os.tmpdir(), 'heygen-ui-'));
-	cleanups.push(() => (keep ? log(`kept ${work}`) : fs.rmSync(work, { recursive: true, force: true })));
+	cleanups.push(() =>
+		keep ? log(`kept ${work}`) : fs.rmSync(work, { recursive: true, force: true }),
+	);
 	const userFolder = path.join(work, 'n8n');
 	const tarball = inst.packPackage({ dir: ROOT, outDir: work });
 	inst.installPackageTarball({ userFolder, tarball, log, n8n });
 
 	// Renders take a few seconds, like short real ones; the stuck/fail magic texts drive the other outcomes.
-	const sandbox = await startSandbox({ port: 0, render: { pendingMs: 500, processingMs: 2500 }, videoBytes: 50000 });
+	const sandbox = await startSandbox({
+		port: 0,
+		render: { pendingMs: 500, processingMs: 2500 },
+		videoBytes: 50000,
+	});
 	cleanups.push(() => sandbox.close());
 	log(`sandbox ${sandbox.url}`);
 
@@ -61,7 +72,11 @@ async function startEnvironment({ log, cleanups, build = true, keep = false }) {
 			await inst.checkNodesLoaded({ instance, rest });
 			break;
 		} catch (error) {
-			if (attempt >= 5 || !/fetch failed|ECONNRESET|socket/i.test(`${error.message} ${error.cause?.message ?? ''}`)) throw error;
+			if (
+				attempt >= 5 ||
+				!/fetch failed|ECONNRESET|socket/i.test(`${error.message} ${error.cause?.message ?? ''}`)
+			)
+				throw error;
 			log(`package check: ${error.message}; asking again`);
 			await new Promise((resolve) => setTimeout(resolve, 2000 * attempt));
 		}

@@ -12,13 +12,18 @@ function createReport({ shotsDir, docsDir, updateDocs, log }) {
 		check(name, ok, detail) {
 			if (ok) passed++;
 			else failed++;
-			const extra = !ok && detail !== undefined ? `\n       ${typeof detail === 'string' ? detail : JSON.stringify(detail)}` : '';
+			const extra =
+				!ok && detail !== undefined
+					? `\n       ${typeof detail === 'string' ? detail : JSON.stringify(detail)}`
+					: '';
 			process.stdout.write(`  ${ok ? 'ok  ' : 'FAIL'} ${name}${extra}\n`);
 			return ok;
 		},
 		fail(name, error) {
 			failed++;
-			process.stdout.write(`  FAIL ${name}\n       ${error.message.split('\n').slice(0, 8).join('\n       ')}\n`);
+			process.stdout.write(
+				`  FAIL ${name}\n       ${error.message.split('\n').slice(0, 8).join('\n       ')}\n`,
+			);
 		},
 		/** Screenshot into the shots folder; with --update-docs, README pictures (`docsName`) go to docs/ too. */
 		async shot(target, name, { docsName, clip } = {}) {

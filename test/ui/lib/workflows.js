@@ -95,7 +95,9 @@ function outcomesWorkflow() {
 		],
 		connections: {
 			[TRIGGER]: { main: [[{ node: 'HeyGen Generate From Template', type: 'main', index: 0 }]] },
-			'HeyGen Generate From Template': { main: [[{ node: 'HeyGen Wait For Video', type: 'main', index: 0 }]] },
+			'HeyGen Generate From Template': {
+				main: [[{ node: 'HeyGen Wait For Video', type: 'main', index: 0 }]],
+			},
 		},
 		pinData: { [TRIGGER]: OUTCOME_CONTACTS.map((json) => ({ json })) },
 		settings: { executionOrder: 'v1' },
@@ -103,4 +105,11 @@ function outcomesWorkflow() {
 	};
 }
 
-module.exports = { CREDENTIAL, CONTACT, OUTCOME_CONTACTS, TRIGGER, startWorkflow, outcomesWorkflow };
+module.exports = {
+	CREDENTIAL,
+	CONTACT,
+	OUTCOME_CONTACTS,
+	TRIGGER,
+	startWorkflow,
+	outcomesWorkflow,
+};
