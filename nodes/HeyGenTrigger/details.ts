@@ -4,7 +4,7 @@
  * read from the legacy v1 status endpoint (videos generated through the legacy route exist only there).
  * HeyGen waits about 10 s for the answer to its delivery, so the whole read is cut well before that.
  */
-import type { IWebhookFunctions } from 'n8n-workflow';
+import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { HeyGenApiError, heyGenRequest } from '../shared/transport';
@@ -20,19 +20,33 @@ function remaining(deadline: number): number {
 	return Math.max(500, Math.floor((deadline - Date.now()) / 2));
 }
 
+/** One status read within the delivery's deadline, its answer read by `parse`. */
+async function readVideo(
+	this: IWebhookFunctions,
+	path: string,
+	qs: IDataObject | undefined,
+	parse: (body: unknown, requestedId: string) => NormalizedVideo,
+	videoId: string,
+	deadline: number,
+): Promise<NormalizedVideo> {
+	const request = {
+		method: 'GET' as const,
+		path,
+		idempotent: true,
+		timeoutMs: remaining(deadline),
+		retry: RETRY,
+	};
+	const response = await heyGenRequest.call(this, qs ? { ...request, qs } : request);
+	return parse(response.body, videoId);
+}
+
 async function readV3(
 	this: IWebhookFunctions,
 	videoId: string,
 	deadline: number,
 ): Promise<NormalizedVideo> {
-	const response = await heyGenRequest.call(this, {
-		method: 'GET',
-		path: `/v3/videos/${encodeURIComponent(videoId)}`,
-		idempotent: true,
-		timeoutMs: remaining(deadline),
-		retry: RETRY,
-	});
-	return fromV3Detail(response.body, videoId);
+	const path = `/v3/videos/${encodeURIComponent(videoId)}`;
+	return await readVideo.call(this, path, undefined, fromV3Detail, videoId, deadline);
 }
 
 async function readV1(
@@ -40,15 +54,8 @@ async function readV1(
 	videoId: string,
 	deadline: number,
 ): Promise<NormalizedVideo> {
-	const response = await heyGenRequest.call(this, {
-		method: 'GET',
-		path: '/v1/video_status.get',
-		qs: { video_id: videoId },
-		idempotent: true,
-		timeoutMs: remaining(deadline),
-		retry: RETRY,
-	});
-	return fromV1(response.body, videoId);
+	const qs = { video_id: videoId };
+	return await readVideo.call(this, '/v1/video_status.get', qs, fromV1, videoId, deadline);
 }
 
 export async function fetchVideoDetails(

@@ -8,6 +8,7 @@
  * Every call is a GET, so the transport retries 429/5xx/network errors within its bound. A caller with a time
  * budget passes a deadline: every request, retry and Retry-After wait of the check is cut there.
  */
+import type { IDataObject } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { chunk } from './pollSchedule';
@@ -69,16 +70,21 @@ function heyGenKind(error: unknown): string | undefined {
 	return error instanceof HeyGenApiError ? error.heyGen.kind : undefined;
 }
 
-async function v3Detail(this: HeyGenContext, query: VideoQuery): Promise<NormalizedVideo> {
-	const path = `/v3/videos/${encodeURIComponent(query.videoId)}`;
-	const response = await heyGenRequest.call(this, {
-		method: 'GET',
-		path,
-		idempotent: true,
-		itemIndex: query.itemIndex,
-	});
+/**
+ * One status read of one video: `GET path`, its answer read by `parse`. An answer without a readable status is
+ * an item error naming the endpoint; anything else `parse` throws ends the run.
+ */
+async function readStatus(
+	this: HeyGenContext,
+	query: VideoQuery,
+	path: string,
+	qs: IDataObject | undefined,
+	parse: (body: unknown, requestedId: string) => NormalizedVideo,
+): Promise<NormalizedVideo> {
+	const request = { method: 'GET' as const, path, idempotent: true, itemIndex: query.itemIndex };
+	const response = await heyGenRequest.call(this, qs ? { ...request, qs } : request);
 	try {
-		return fromV3Detail(response.body, query.videoId);
+		return parse(response.body, query.videoId);
 	} catch (error) {
 		if (!(error instanceof UnreadableStatusError))
 			throw new NodeOperationError(this.getNode(), error as Error, { itemIndex: query.itemIndex });
@@ -86,27 +92,14 @@ async function v3Detail(this: HeyGenContext, query: VideoQuery): Promise<Normali
 	}
 }
 
+async function v3Detail(this: HeyGenContext, query: VideoQuery): Promise<NormalizedVideo> {
+	const path = `/v3/videos/${encodeURIComponent(query.videoId)}`;
+	return await readStatus.call(this, query, path, undefined, fromV3Detail);
+}
+
 async function v1Status(this: HeyGenContext, query: VideoQuery): Promise<NormalizedVideo> {
-	const response = await heyGenRequest.call(this, {
-		method: 'GET',
-		path: '/v1/video_status.get',
-		qs: { video_id: query.videoId },
-		idempotent: true,
-		itemIndex: query.itemIndex,
-	});
-	try {
-		return fromV1(response.body, query.videoId);
-	} catch (error) {
-		if (!(error instanceof UnreadableStatusError))
-			throw new NodeOperationError(this.getNode(), error as Error, { itemIndex: query.itemIndex });
-		throw unreadableError(
-			this,
-			query.itemIndex,
-			'GET /v1/video_status.get',
-			response.statusCode,
-			error,
-		);
-	}
+	const qs = { video_id: query.videoId };
+	return await readStatus.call(this, query, '/v1/video_status.get', qs, fromV1);
 }
 
 /** Runs `worker` over `values` with at most `limit` in flight. */
@@ -183,6 +176,13 @@ async function readOne(
 	}
 }
 
+/** Where a check's requests run: the caller's context, bounded by the deadline when there is one. */
+function scopeFor(context: HeyGenContext, options: CheckOptions): CheckScope {
+	const bounded =
+		options.deadlineMs === undefined ? undefined : boundedContext(context, options.deadlineMs);
+	return { caller: context, api: bounded?.context ?? context, expired: bounded?.expired };
+}
+
 /**
  * Checks the given videos once. Final v3 videos (completed, and failed for HeyGen's failure reason) get their
  * details in the same call unless `statusOnly`, so the caller fetches details once per video. Returns one
@@ -194,13 +194,7 @@ export async function checkVideos(
 	queries: VideoQuery[],
 	options: CheckOptions = {},
 ): Promise<Map<number, VideoCheck>> {
-	const bounded =
-		options.deadlineMs === undefined ? undefined : boundedContext(this, options.deadlineMs);
-	const scope: CheckScope = {
-		caller: this,
-		api: bounded?.context ?? this,
-		expired: bounded?.expired,
-	};
+	const scope = scopeFor(this, options);
 	const results = new Map<number, VideoCheck>();
 	const valid = queries.filter((q) => {
 		if (isValidVideoId(q.videoId)) return true;
@@ -315,13 +309,7 @@ export async function readVideo(
 	options: CheckOptions = {},
 ): Promise<VideoCheck> {
 	if (!isValidVideoId(query.videoId)) return { error: invalidIdError(this, query) };
-	const bounded =
-		options.deadlineMs === undefined ? undefined : boundedContext(this, options.deadlineMs);
-	const scope: CheckScope = {
-		caller: this,
-		api: bounded?.context ?? this,
-		expired: bounded?.expired,
-	};
+	const scope = scopeFor(this, options);
 	const results = new Map<number, VideoCheck>();
 	await readOne(scope, query, results);
 	return (

@@ -12,14 +12,11 @@ import fc from 'fast-check';
 import { LoggerProxy } from 'n8n-workflow';
 
 import { DOWNLOAD_LIMITS } from '../../nodes/HeyGenWaitForVideo/download';
-import { setup, WAIT_TYPE, CREDENTIALS } from '../support/wait-for-video';
-import {
-	campaignSettings,
-	collectUncaught,
-	generateWorkflow,
-	keyLeaks,
-	reportSummary,
-} from '../support/trust';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { setup, WAIT_TYPE, CREDENTIALS } = require('../support/wait-for-video');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const trust = require('../support/trust');
+const { campaignSettings, collectUncaught, generateWorkflow, keyLeaks, reportSummary } = trust;
 
 const { seed: SEED, runs: RUNS } = campaignSettings();
 const FAULT_RATE = 0.35;
