@@ -197,14 +197,15 @@ async function openMedia(this: DownloadContext, file: MediaFile, scope: FetchSco
 
 interface Readable {
 	on(event: string, listener: (...args: unknown[]) => void): unknown;
-	pause(): void;
 	destroy(error?: Error): void;
 }
 
 /**
  * Watches the response stream: it is cut with an error when no byte arrived for the idle timeout or the
- * deadline passed (n8n's request timeout covers only the wait for the response headers). The stream is paused
- * before the byte counter listens, so the counter does not start the flow: the binary store's reader does.
+ * deadline passed (n8n's request timeout covers only the wait for the response headers). The byte counter joins
+ * when the binary store's reader attaches, so it never starts the flow itself (bytes read before the reader
+ * would be lost), and never holds it back: a stream paused explicitly stays paused for a reader that only adds a
+ * `data` listener (n8n's `database` binary mode buffers the download that way).
  */
 function watchStream(
 	source: Readable,
@@ -214,9 +215,13 @@ function watchStream(
 	let lastByte = Date.now();
 	let done = false;
 	let reason: string | undefined;
-	source.pause();
-	source.on('data', () => {
-		lastByte = Date.now();
+	let counting = false;
+	source.on('newListener', (event: unknown) => {
+		if (counting || (event !== 'data' && event !== 'readable')) return;
+		counting = true;
+		source.on('data', () => {
+			lastByte = Date.now();
+		});
 	});
 	const finish = () => {
 		done = true;
