@@ -98,7 +98,8 @@ export const properties: INodeProperties[] = [
 		name: 'autoMapNotice',
 		type: 'notice',
 		default: '',
-		displayOptions: { show: { 'variables.mappingMode': ['autoMapInputData'] }, hide: { templateId: [''] } },
+		// A root path ('/…'): n8n 1.x cannot order a dependency on a field inside a parameter and fails every run.
+		displayOptions: { show: { '/variables.mappingMode': ['autoMapInputData'] }, hide: { templateId: [''] } },
 	},
 	{
 		displayName: 'Variables',
