@@ -1,3 +1,6 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
 import { createHarness } from '../harness/engine';
 import { startSandbox } from '../sandbox';
 
@@ -57,5 +60,24 @@ describe('HeyGen API credential', () => {
 		});
 		expect(result.status).toBe('Error');
 		expect(result.message).toMatch(/No HeyGen API answered at this Base URL/);
+	});
+
+	it('fails when the Base URL answers 200 without HeyGen account data (another site)', async () => {
+		const site = http.createServer((_req, res) => {
+			res.writeHead(200, { 'content-type': 'text/html' });
+			res.end('<html><body>Welcome</body></html>');
+		});
+		await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
+		try {
+			const { port } = site.address() as AddressInfo;
+			const result = await harness.testCredential('heyGenTemplatesApi', {
+				apiKey: sandbox.apiKey,
+				baseUrl: `http://127.0.0.1:${port}`,
+			});
+			expect(result.status).toBe('Error');
+			expect(result.message).toMatch(/No HeyGen API answered at this Base URL/);
+		} finally {
+			await new Promise((resolve) => site.close(resolve));
+		}
 	});
 });
