@@ -1,6 +1,3 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-
 import { createHarness } from '../harness/engine';
 import { startSandbox } from '../sandbox';
 
@@ -63,21 +60,22 @@ describe('HeyGen API credential', () => {
 	});
 
 	it('fails when the Base URL answers 200 without HeyGen account data (another site)', async () => {
-		const site = http.createServer((_req, res) => {
-			res.writeHead(200, { 'content-type': 'text/html' });
-			res.end('<html><body>Welcome</body></html>');
+		sandbox.fault({ path: '/v3/users/me', type: 'html_error', status: 200 });
+		const result = await harness.testCredential('heyGenTemplatesApi', {
+			apiKey: sandbox.apiKey,
+			baseUrl: sandbox.url,
 		});
-		await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
-		try {
-			const { port } = site.address() as AddressInfo;
-			const result = await harness.testCredential('heyGenTemplatesApi', {
-				apiKey: sandbox.apiKey,
-				baseUrl: `http://127.0.0.1:${port}`,
-			});
-			expect(result.status).toBe('Error');
-			expect(result.message).toMatch(/No HeyGen API answered at this Base URL/);
-		} finally {
-			await new Promise((resolve) => site.close(resolve));
-		}
+		expect(result.status).toBe('Error');
+		expect(result.message).toMatch(/No HeyGen API answered at this Base URL/);
+	});
+
+	it("says so when HeyGen rate-limits the key (429, HeyGen's error code in the body)", async () => {
+		sandbox.fault({ path: '/v3/users/me', type: 'rate_limit' });
+		const result = await harness.testCredential('heyGenTemplatesApi', {
+			apiKey: sandbox.apiKey,
+			baseUrl: sandbox.url,
+		});
+		expect(result.status).toBe('Error');
+		expect(result.message).toMatch(/rate-limiting this API key right now \(429\)/);
 	});
 });
