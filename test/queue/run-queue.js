@@ -3,10 +3,11 @@
 /**
  * Queue-mode end-to-end suite (`npm run test:queue`): a real n8n 2.41.1 in EXECUTIONS_MODE=queue with Postgres and
  * Redis (Debian packages, throwaway instances on free ports), one main process, two workers and two webhook processes
- * behind a round-robin proxy, binary data in filesystem mode on a shared folder, the packed package installed in every
- * process's user folder as n8n's installer does, and the HeyGen sandbox calling back through the proxy.
+ * behind a round-robin proxy, binary data in filesystem mode on a shared folder (`dbmode`: a small cluster of its own
+ * in `database` mode), the packed package installed in every process's user folder as n8n's installer does, and the
+ * HeyGen sandbox calling back through the proxy.
  *
- *   node test/queue/run-queue.js       QUEUE_KEEP=1 keeps the temp folder; QUEUE_ONLY=200,race,kill,poll,restart
+ *   node test/queue/run-queue.js       QUEUE_KEEP=1 keeps the temp folder; QUEUE_ONLY=200,race,kill,poll,restart,dbmode
  *
  * Prints one line per check, the measurements as JSON, and ends with `queue: N passed, N failed`.
  */
@@ -23,6 +24,7 @@ const { createQueueCluster } = require('../../scripts/lib/n8n-queue-cluster');
 const { startSandbox } = require('../sandbox');
 const { callbackBatch } = require('./scenarios');
 const { pollingLoop, restartWhileWaiting, killedWorker } = require('./scenarios-resilience');
+const { binaryDatabaseMode } = require('./scenarios-dbmode');
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const T0 = Date.now();
@@ -37,7 +39,7 @@ function check(name, ok, detail) {
 	return ok;
 }
 const cleanups = createCleanupStack(log);
-const only = (process.env.QUEUE_ONLY || 'poll,kill,restart,200,race').split(',');
+const only = (process.env.QUEUE_ONLY || 'dbmode,poll,kill,restart,200,race').split(',');
 
 async function main() {
 	const n8n = await ensureN8n({ log });
@@ -67,12 +69,29 @@ async function main() {
 	// HeyGen's callback deliveries are retried for minutes here, so they outlast a restart of every n8n process.
 	const sb = await startSandbox({ port: 0, videoBytes: 150000, callbackRetry: { attempts: 60, delaysMs: [2000, 4000, 6000, 10000] } });
 	cleanups.push(() => sb.close());
+	const report = {};
+	// Its own cluster, started and stopped before the main one: never two clusters at once.
+	if (only.includes('dbmode')) {
+		try {
+			await binaryDatabaseMode({ n8n, dir, tarball, pg, redis, sb, check, log, report, cleanups });
+		} catch (e) {
+			check('scenario dbmode ran to the end', false, e.message);
+		}
+		log(`after dbmode: ${JSON.stringify(report)}`);
+	}
+	const others = only.filter((k) => k !== 'dbmode');
+	if (!others.length) {
+		report.totalSeconds = Math.round((Date.now() - T0) / 1000);
+		process.stdout.write(`queue measurements: ${JSON.stringify(report, null, 2)}\n`);
+		clearTimeout(timer);
+		return;
+	}
 	const cluster = await createQueueCluster({ n8n, dir, tarball, pg, redis, log });
 	cleanups.push(() => cluster.close());
 	check(`README npm install (${cluster.installs[0].commands.join(' && ')}) in all ${cluster.installs.length} user folders, Node 24: the package alone, no n8n-workflow copy`, cluster.installs.every((r) => r.ok && !r.extraPackages.length));
 	const tStart = Date.now();
 	await cluster.start();
-	const report = { startSeconds: Math.round((Date.now() - tStart) / 1000) };
+	report.startSeconds = Math.round((Date.now() - tStart) / 1000);
 	const rest = await cluster.rest();
 	const loaded = await inst.checkNodesLoaded({ instance: cluster.main, rest, throwOnError: false });
 	check('queue mode: main process loads both nodes and the credential from the installed package', loaded.ok, loaded);
@@ -97,7 +116,7 @@ async function main() {
 		race: () => callbackBatch(ctx, { name: 'racing callbacks (10 executions × 3 videos finishing together)', batches: 10, perBatch: 3, concurrency: 30, render: { pendingMs: 0, processingMs: 2000 } }),
 	};
 	// Each scenario on its own: a failure is reported and the next one still runs.
-	for (const key of only) {
+	for (const key of others) {
 		try {
 			await scenarios[key]();
 		} catch (e) {
