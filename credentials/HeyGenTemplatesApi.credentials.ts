@@ -1,5 +1,6 @@
 import type {
 	IAuthenticateGeneric,
+	IAuthenticateRuleResponseSuccessBody,
 	Icon,
 	ICredentialTestRequest,
 	ICredentialType,
@@ -57,39 +58,45 @@ export class HeyGenTemplatesApi implements ICredentialType {
 		},
 	};
 
-	// GET /v3/users/me needs the user-read scope, so the test tells a wrong key (401) apart from
-	// a key HeyGen accepts but that lacks the permission (403).
+	// GET /v3/users/me needs the user-read scope, so the test tells a wrong key (401) apart from a key HeyGen accepts
+	// but that lacks the permission (403). The answer is judged by its body, whatever its status: n8n 1.x loses the
+	// HTTP status of a failed test request before its `responseCode` rules run (those only ever fire on 2.x), while
+	// `responseSuccessBody` rules see the body on both lines. A Base URL that answers without HeyGen's account data
+	// (a 404, or another site's 200) fails the test too.
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL: '={{$credentials.baseUrl}}',
 			url: '/v3/users/me',
 			method: 'GET',
+			ignoreHttpStatusErrors: true,
 		},
 		rules: [
+			...['unauthorized', 400112, 40009].map((code) => errorCodeRule(code, WRONG_KEY)),
+			...['forbidden', 'resource_access_denied', 400573].map((code) =>
+				errorCodeRule(code, MISSING_SCOPE),
+			),
+			errorCodeRule('rate_limit_exceeded', RATE_LIMITED),
 			{
-				type: 'responseCode',
-				properties: {
-					value: 401,
-					message:
-						'HeyGen rejected the API key (401 Unauthorized). Copy the key again from HeyGen → Settings → API.',
-				},
-			},
-			{
-				type: 'responseCode',
-				properties: {
-					value: 403,
-					message:
-						'HeyGen accepted the API key but it lacks the user-read permission (403 Forbidden). Create a key with full API access, or grant that scope.',
-				},
-			},
-			{
-				type: 'responseCode',
-				properties: {
-					value: 404,
-					message:
-						'No HeyGen API answered at this Base URL (404). Check the Base URL: it should be https://api.heygen.com.',
-				},
+				type: 'responseSuccessBody',
+				properties: { key: 'data', value: undefined, message: NOT_HEYGEN },
 			},
 		],
 	};
+}
+
+const WRONG_KEY =
+	'HeyGen rejected the API key (401 Unauthorized). Copy the key again from HeyGen → Settings → API.';
+const MISSING_SCOPE =
+	'HeyGen accepted the API key but it lacks the user-read permission (403 Forbidden). Create a key with full API access, or grant that scope.';
+const RATE_LIMITED =
+	'HeyGen is rate-limiting this API key right now (429). Test the credential again in a minute.';
+const NOT_HEYGEN =
+	'No HeyGen API answered at this Base URL (404, or an answer without HeyGen account data). Check the Base URL: it should be https://api.heygen.com.';
+
+/** A rule on HeyGen's error code in the answer's body (v3 `error.code`, or a documented numeric code). */
+function errorCodeRule(
+	code: string | number,
+	message: string,
+): IAuthenticateRuleResponseSuccessBody {
+	return { type: 'responseSuccessBody', properties: { key: 'error.code', value: code, message } };
 }

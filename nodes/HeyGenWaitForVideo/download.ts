@@ -168,14 +168,16 @@ async function openMedia(
 
 interface Readable {
 	on(event: string, listener: (...args: unknown[]) => void): unknown;
-	pause(): void;
+	push(chunk: unknown, encoding?: string): boolean;
 	destroy(error?: Error): void;
 }
 
 /**
  * Watches the response stream: it is cut with an error when no byte arrived for the idle timeout or the
- * deadline passed (n8n's request timeout covers only the wait for the response headers). The stream is paused
- * before the byte counter listens, so the counter does not start the flow: the binary store's reader does.
+ * deadline passed (n8n's request timeout covers only the wait for the response headers). Arrivals are seen
+ * where the stream receives them (`push`), not through a 'data' listener: a listener would start the flow
+ * before the binary store reads, and pausing the stream instead stalls readers that only listen for 'data'
+ * (n8n 1.x's in-memory binary mode).
  */
 function watchStream(
 	source: Readable,
@@ -185,10 +187,11 @@ function watchStream(
 	let lastByte = Date.now();
 	let done = false;
 	let reason: string | undefined;
-	source.pause();
-	source.on('data', () => {
+	const push = source.push.bind(source);
+	source.push = (chunk: unknown, encoding?: string) => {
 		lastByte = Date.now();
-	});
+		return push(chunk, encoding);
+	};
 	const finish = () => {
 		done = true;
 	};

@@ -149,13 +149,29 @@ async function executeWorkflow({ userFolder, id, log, n8n, env }) {
 			),
 			r,
 		);
-	const run = JSON.parse(r.stdout.slice(i));
+	const run = JSON.parse(firstJsonValue(r.stdout.slice(i)));
 	run.exitCode = r.code;
 	return run;
 }
 
 // ------------------------------------------------------------------------------------------------
 // Community package install (like n8n's own installer, from a local tarball)
+
+/** The JSON object at the start of `text`, without log lines n8n may print after it. */
+function firstJsonValue(text) {
+	let depth = 0;
+	let inString = false;
+	for (let k = 0; k < text.length; k++) {
+		const c = text[k];
+		if (inString) {
+			if (c === '\\') k++;
+			else if (c === '"') inString = false;
+		} else if (c === '"') inString = true;
+		else if (c === '{' || c === '[') depth++;
+		else if ((c === '}' || c === ']') && --depth === 0) return text.slice(0, k + 1);
+	}
+	return text;
+}
 
 module.exports = {
 	runCli,

@@ -58,4 +58,24 @@ describe('HeyGen API credential', () => {
 		expect(result.status).toBe('Error');
 		expect(result.message).toMatch(/No HeyGen API answered at this Base URL/);
 	});
+
+	it('fails when the Base URL answers 200 without HeyGen account data (another site)', async () => {
+		sandbox.fault({ path: '/v3/users/me', type: 'html_error', status: 200 });
+		const result = await harness.testCredential('heyGenTemplatesApi', {
+			apiKey: sandbox.apiKey,
+			baseUrl: sandbox.url,
+		});
+		expect(result.status).toBe('Error');
+		expect(result.message).toMatch(/No HeyGen API answered at this Base URL/);
+	});
+
+	it("says so when HeyGen rate-limits the key (429, HeyGen's error code in the body)", async () => {
+		sandbox.fault({ path: '/v3/users/me', type: 'rate_limit' });
+		const result = await harness.testCredential('heyGenTemplatesApi', {
+			apiKey: sandbox.apiKey,
+			baseUrl: sandbox.url,
+		});
+		expect(result.status).toBe('Error');
+		expect(result.message).toMatch(/rate-limiting this API key right now \(429\)/);
+	});
 });

@@ -146,6 +146,16 @@ class NodeTypes {
 	}
 }
 
+/** lodash `get` for dotted keys, as n8n's credential tester reads `responseSuccessBody` rules. */
+function getPath(value, key) {
+	return String(key)
+		.split('.')
+		.reduce(
+			(v, k) => (v !== null && v !== undefined && typeof v === 'object' ? v[k] : undefined),
+			value,
+		);
+}
+
 function credentialType(name) {
 	const factory = CREDENTIAL_TYPES[name];
 	if (!factory) throw new Error(`Unknown credential type: ${name}`);
@@ -602,7 +612,9 @@ class EngineHarness {
 						)
 					: value;
 			const request = credential.test.request;
+			// As n8n's routing node builds it: the declared request options (ignoreHttpStatusErrors included).
 			const options = {
+				...request,
 				method: request.method ?? 'GET',
 				baseURL: resolve(request.baseURL),
 				url: resolve(request.url),
@@ -624,8 +636,9 @@ class EngineHarness {
 				additionalData,
 				'',
 			);
+			let body;
 			try {
-				await context.helpers.httpRequest(options);
+				body = await context.helpers.httpRequest(options);
 			} catch (error) {
 				const statusCode =
 					error?.response?.status ?? error?.httpCode ?? error?.cause?.response?.status;
@@ -635,6 +648,15 @@ class EngineHarness {
 					}
 				}
 				return { status: 'Error', message: error.message };
+			}
+			// n8n's CredentialsTester: after an answer that did not throw, the first matching body rule fails the test.
+			for (const rule of credential.test.rules ?? []) {
+				if (
+					rule.type === 'responseSuccessBody' &&
+					getPath(body, rule.properties.key) === rule.properties.value
+				) {
+					return { status: 'Error', message: rule.properties.message };
+				}
 			}
 			return { status: 'OK', message: 'Connection successful!' };
 		} finally {

@@ -141,13 +141,23 @@ async function main() {
 		).data;
 	const good = await credTest(sb.apiKey);
 	check('credential test with the right key: OK', good && good.status === 'OK', good);
-	// n8n 1.123's credential tester shows its own generic texts for 4xx answers (measured: "Authorization failed -
-	// please check your credentials", "Forbidden - perhaps check your credentials?", "The resource you are requesting
-	// could not be found"); 2.x shows the package's advice. Both must fail the test, with the right status meaning.
+	// The package's own advice, as on 2.x (n8n 1.123 would show its generic "Authorization failed - please check
+	// your credentials" / "Forbidden - perhaps check your credentials?" / "could not be found" texts if the test
+	// relied on its `responseCode` rules).
 	const cases = [
-		['a wrong key', 'wrong-key', sb.url, /401|rejected the API key|Authorization failed/i],
-		['a key lacking user-read', sb.restrictedApiKey, sb.url, /403|Forbidden/i],
-		['a wrong Base URL', sb.apiKey, `${sb.url}/not-the-api`, /404|not be found|Base URL/i],
+		['a wrong key', 'wrong-key', sb.url, /^HeyGen rejected the API key \(401 Unauthorized\)/],
+		[
+			'a key lacking user-read',
+			sb.restrictedApiKey,
+			sb.url,
+			/^HeyGen accepted the API key but it lacks the user-read permission \(403 Forbidden\)/,
+		],
+		[
+			'a wrong Base URL',
+			sb.apiKey,
+			`${sb.url}/not-the-api`,
+			/^No HeyGen API answered at this Base URL/,
+		],
 	];
 	for (const [label, key, base, re] of cases) {
 		const r = await credTest(key, base);

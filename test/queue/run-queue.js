@@ -3,10 +3,11 @@
 /**
  * Queue-mode end-to-end suite (`npm run test:queue`): a real n8n 2.41.1 in EXECUTIONS_MODE=queue with Postgres and
  * Redis (Debian packages, throwaway instances on free ports), one main process, two workers and two webhook processes
- * behind a round-robin proxy, binary data in filesystem mode on a shared folder, the packed package installed in every
- * process's user folder as n8n's installer does, and the HeyGen sandbox calling back through the proxy.
+ * behind a round-robin proxy, binary data in filesystem mode on a shared folder (`dbmode`: a small cluster of its own
+ * in `database` mode), the packed package installed in every process's user folder as n8n's installer does, and the
+ * HeyGen sandbox calling back through the proxy.
  *
- *   node test/queue/run-queue.js       QUEUE_KEEP=1 keeps the temp folder; QUEUE_ONLY=200,race,kill,poll,restart
+ *   node test/queue/run-queue.js       QUEUE_KEEP=1 keeps the temp folder; QUEUE_ONLY=200,race,kill,poll,restart,dbmode
  *
  * Prints one line per check, the measurements as JSON, and ends with `queue: N passed, N failed`.
  */
@@ -23,6 +24,7 @@ const { createQueueCluster } = require('../../scripts/lib/n8n-queue-cluster');
 const { startSandbox } = require('../../tools/heygen-sandbox');
 const { callbackBatch } = require('./scenarios');
 const { pollingLoop, restartWhileWaiting, killedWorker } = require('./scenarios-resilience');
+const { binaryDatabaseMode } = require('./scenarios-dbmode');
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const T0 = Date.now();
@@ -39,7 +41,7 @@ function check(name, ok, detail) {
 	return ok;
 }
 const cleanups = createCleanupStack(log);
-const only = (process.env.QUEUE_ONLY || 'poll,kill,restart,200,race').split(',');
+const only = (process.env.QUEUE_ONLY || 'dbmode,poll,kill,restart,200,race').split(',');
 
 async function main() {
 	const n8n = await ensureN8n({ log });
@@ -77,6 +79,23 @@ async function main() {
 		callbackRetry: { attempts: 60, delaysMs: [2000, 4000, 6000, 10000] },
 	});
 	cleanups.push(() => sb.close());
+	const report = {};
+	// Its own cluster, started and stopped before the main one: never two clusters at once.
+	if (only.includes('dbmode')) {
+		try {
+			await binaryDatabaseMode({ n8n, dir, tarball, pg, redis, sb, check, log, report, cleanups });
+		} catch (e) {
+			check('scenario dbmode ran to the end', false, e.message);
+		}
+		log(`after dbmode: ${JSON.stringify(report)}`);
+	}
+	const others = only.filter((k) => k !== 'dbmode');
+	if (!others.length) {
+		report.totalSeconds = Math.round((Date.now() - T0) / 1000);
+		process.stdout.write(`queue measurements: ${JSON.stringify(report, null, 2)}\n`);
+		clearTimeout(timer);
+		return;
+	}
 	const cluster = await createQueueCluster({ n8n, dir, tarball, pg, redis, log });
 	cleanups.push(() => cluster.close());
 	check(
@@ -85,7 +104,7 @@ async function main() {
 	);
 	const tStart = Date.now();
 	await cluster.start();
-	const report = { startSeconds: Math.round((Date.now() - tStart) / 1000) };
+	report.startSeconds = Math.round((Date.now() - tStart) / 1000);
 	const rest = await cluster.rest();
 	const loaded = await inst.checkNodesLoaded({ instance: cluster.main, rest, throwOnError: false });
 	check(
@@ -143,7 +162,7 @@ async function main() {
 			}),
 	};
 	// Each scenario on its own: a failure is reported and the next one still runs.
-	for (const key of only) {
+	for (const key of others) {
 		try {
 			await scenarios[key]();
 		} catch (e) {
