@@ -2,95 +2,15 @@
  * No double charges and clear failures: the generate call under network drops, 5xx, 429s, plan limits and
  * HTTP-200 error envelopes, plus n8n's continue-on-fail routes. Real engine, real HTTP, HeyGen sandbox.
  */
-import { PACKAGE } from '../harness/engine';
 import type { Loose } from '../support/loose';
 import { withSandboxEngine } from '../support/sandbox-engine';
+import { workflow } from '../support/generate-workflows';
 
-const GEN = `${PACKAGE}.heyGenGenerateFromTemplate`;
 type Json = Record<string, Loose>;
 let sb: Loose;
 let h: Loose;
 
 withSandboxEngine({}, (pair) => ({ sb, h } = pair));
-
-const SCHEMA = {
-	tpl_birthday: [
-		{
-			id: 'name',
-			displayName: 'name (text)',
-			type: 'string',
-			required: false,
-			display: true,
-			defaultMatch: false,
-			defaultValue: 'Friend',
-		},
-		{
-			id: 'message',
-			displayName: 'message (text)',
-			type: 'string',
-			required: false,
-			display: true,
-			defaultMatch: false,
-			defaultValue: 'Happy birthday!',
-		},
-	],
-	tpl_legacy_promo: [
-		{
-			id: 'title_text',
-			displayName: 'title_text (text)',
-			type: 'string',
-			required: false,
-			display: true,
-			defaultMatch: false,
-		},
-	],
-} as Record<string, Json[]>;
-
-function workflow(templateId: string, values: Json, extra: Json = {}) {
-	return {
-		nodes: [
-			{ name: 'Trigger', type: 'n8n-nodes-base.manualTrigger' },
-			{
-				name: 'Generate',
-				type: GEN,
-				credentials: { heyGenTemplatesApi: { id: '1', name: 'HeyGen' } },
-				parameters: {
-					apiVersion: 'auto',
-					templateId: { __rl: true, mode: 'id', value: templateId },
-					variables: {
-						mappingMode: 'defineBelow',
-						value: values,
-						matchingColumns: [],
-						schema: SCHEMA[templateId] ?? [],
-						attemptToConvertTypes: false,
-						convertFieldsToString: false,
-					},
-					options: extra.options ?? {},
-				},
-				...(extra.onError ? { onError: extra.onError } : {}),
-			},
-			...(extra.after
-				? [
-						{ name: 'Good', type: 'n8n-nodes-base.noOp' },
-						{ name: 'Failed', type: 'n8n-nodes-base.noOp' },
-					]
-				: []),
-		],
-		connections: {
-			Trigger: { main: [[{ node: 'Generate', type: 'main', index: 0 }]] },
-			...(extra.after
-				? {
-						Generate: {
-							main: [
-								[{ node: 'Good', type: 'main', index: 0 }],
-								[{ node: 'Failed', type: 'main', index: 0 }],
-							],
-						},
-					}
-				: {}),
-		},
-	};
-}
 
 const posts = () => sb.requests.filter((r: Loose) => r.server === 'api' && r.method === 'POST');
 const birthday = (extra: Json = {}) =>
