@@ -100,7 +100,10 @@ export async function findUnfinished(
 			const check = results.get(query.itemIndex);
 			if (!check || !isAnswer(check)) throw transientError(this, check?.error?.message ?? 'No answer');
 			if (check.video && !isFinal(check.video.status)) rendering = true;
-			else remember(memory, query, check, check.video?.api_version === 'legacy');
+			// A callback may have verified the video with its details while this status-only read was under way.
+			else if (!memory.verified.get(query.videoId)?.detailed) {
+				remember(memory, query, check, check.video?.api_version === 'legacy');
+			}
 		}
 		if (rendering) return 'rendering';
 		const done = new Set(group.map((q) => q.itemIndex));

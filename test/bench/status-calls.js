@@ -34,7 +34,11 @@ function renderMinutes(i, count) {
 }
 
 async function batch(count, { callbackUrl } = {}) {
-	const sb = await startSandbox({ render: { pendingMs: 0, processingMs: 3_600_000 }, concurrency: count, logLimit: 1e7 });
+	const sb = await startSandbox({
+		render: { pendingMs: 0, processingMs: 3_600_000 },
+		concurrency: count,
+		logLimit: 1e7,
+	});
 	const h = createHarness({ credentials: { heyGenTemplatesApi: { apiKey: sb.apiKey, baseUrl: sb.url } } });
 	const ids = [];
 	for (let i = 0; i < count; i++) {
@@ -45,7 +49,9 @@ async function batch(count, { callbackUrl } = {}) {
 
 /** Completes video i after its (scaled) render time, counted from `start`. */
 function finishOnSchedule(sb, ids) {
-	const timers = ids.map((id, i) => setTimeout(() => sb.complete(id), scaled(renderMinutes(i, ids.length) * 60) * 1000));
+	const timers = ids.map((id, i) =>
+		setTimeout(() => sb.complete(id), scaled(renderMinutes(i, ids.length) * 60) * 1000),
+	);
 	return () => timers.forEach(clearTimeout);
 }
 
@@ -142,19 +148,31 @@ async function callbackMode(count) {
 	harness = h;
 	const clock = c.clockNode(h, c.WAIT_TYPE);
 	const workflow = {
-		nodes: [c.TRIGGER, c.waitNode({ waitMode: 'callback', maxWaitMinutes: 60 }), { name: 'Completed', type: 'n8n-nodes-base.noOp' }],
-		connections: { Trigger: { main: [[c.link('Wait For Video')]] }, 'Wait For Video': { main: [[c.link('Completed')]] } },
+		nodes: [
+			c.TRIGGER,
+			c.waitNode({ waitMode: 'callback', maxWaitMinutes: 60 }),
+			{ name: 'Completed', type: 'n8n-nodes-base.noOp' },
+		],
+		connections: {
+			Trigger: { main: [[c.link('Wait For Video')]] },
+			'Wait For Video': { main: [[c.link('Completed')]] },
+		},
 	};
 	waiting = await h.run(workflow, { items: ids.map((video_id) => ({ json: { video_id } })) });
 	if (waiting.status !== 'waiting') throw new Error(`callback mode did not park: ${waiting.status}`);
+	const parkCalls = c.statusCalls(sb);
 	const stop = finishOnSchedule(sb, ids);
 	// Bounded: if every delivery of the last callback is refused, the execution would wait for its Max Wait.
 	const lastS = scaled(Math.max(...ids.map((_, i) => renderMinutes(i, count) * 60)));
 	const giveUp = new Promise((resolve) => setTimeout(resolve, (lastS + 60) * 1000).unref());
 	const r = await Promise.race([done, giveUp]);
 	stop();
+	const kinds = c.statusCallKinds(sb);
 	const result = {
 		calls: c.statusCalls(sb),
+		bulkCalls: kinds.bulk,
+		detailCalls: kinds.perVideo,
+		readsAtPark: parkCalls,
 		resumed: r !== undefined,
 		completed: r ? r.items('Completed').length : 0,
 		heldMs: clock.totalMs(),
@@ -190,18 +208,40 @@ c.main(async () => {
 	const longestRenderS = Math.max(...Array.from({ length: count }, (_, i) => renderMinutes(i, count) * 60));
 	const ratioAC = perVideo('a') / perVideo('c');
 	const pollBoundMs = scaled(REAL.maxTimeInNodeS) * 1000 + 500;
-	const labels = { a: '(a) seed: status every 5 s', b: '(b) hand-built: Wait 60 s + HTTP', c: '(c) Poll mode ⇄ Wait node', d: '(d) callback mode' };
+	const labels = {
+		a: '(a) seed: status every 5 s',
+		b: '(b) hand-built: Wait 60 s + HTTP',
+		c: '(c) Poll mode ⇄ Wait node',
+		d: '(d) callback mode',
+	};
 	const rows = [];
 	for (const key of ['a', 'b', 'c', 'd']) {
-		const row = { id: `1${key}`, measure: `Status calls per finished video, ${labels[key]}`, value: c.round(perVideo(key)), unit: 'calls' };
-		if (key === 'a' || key === 'b') row.beside = `the method's own count from the render times: ${c.round(med(key, 'expectedCalls') / count)} (slow answers on a busy machine stretch the interval)`;
-		if (key === 'c') Object.assign(row, { beside: `${c.round(ratioAC, 1)}× fewer than (a)`, target: '≥ 20× fewer than (a)', met: ratioAC >= 20 });
+		const row = {
+			id: `1${key}`,
+			measure: `Status calls per finished video, ${labels[key]}`,
+			value: c.round(perVideo(key)),
+			unit: 'calls',
+		};
+		if (key === 'a' || key === 'b')
+			row.beside = `the method's own count from the render times: ${c.round(med(key, 'expectedCalls') / count)} (slow answers on a busy machine stretch the interval)`;
+		if (key === 'c')
+			Object.assign(row, {
+				beside: `${c.round(ratioAC, 1)}× fewer than (a)`,
+				target: '≥ 20× fewer than (a)',
+				met: ratioAC >= 20,
+			});
 		if (key === 'd') {
 			const met = perVideo('d') <= 1.1;
+			const [detail, bulk, atPark, callbacks] = ['detailCalls', 'bulkCalls', 'readsAtPark', 'callbacks'].map((f) =>
+				med('d', f),
+			);
 			Object.assign(row, {
+				beside: `${detail} per-video reads + ${bulk} bulk status calls for ${callbacks} callbacks (${atPark} reads while parking)`,
 				target: '≤ 1.1',
 				met,
-				note: met ? undefined : `each callback re-reads every finished video of the execution: ${med('d', 'calls')} reads for ${count} videos (N(N+1)/2 = ${(count * (count + 1)) / 2} details + bulk rounds); the callback design, not the count, misses the target`,
+				note: met
+					? undefined
+					: `${c.round(detail / count, 2)} per-video reads and ${c.round(bulk / count, 2)} bulk calls per video: callbacks that arrive apart (here ${callbacks} callbacks for ${count} videos, their renders spread over minutes) each pay their own status-only check of the videos not yet verified; the callbacks of renders finishing together share one (comparison 6)`,
 			});
 		}
 		rows.push(row);
@@ -218,7 +258,8 @@ c.main(async () => {
 			const longest = med('c', 'longestRoundMs');
 			Object.assign(row, {
 				beside: `${row.beside}; longest round ${c.round(longest / 1000, 2)} s = ${c.round((longest / 1000) * SCALE, 1)} s real for Max Time in Node ${REAL.maxTimeInNodeS} s; ${med('c', 'rounds')} rounds`,
-				target: 'each round ≤ Max Time in Node (+0.5 s measured for the last answers and the engine: work, not waiting)',
+				target:
+					'each round ≤ Max Time in Node (+0.5 s measured for the last answers and the engine: work, not waiting)',
 				met: longest <= pollBoundMs,
 			});
 		}
@@ -234,7 +275,8 @@ c.main(async () => {
 	const failed = Object.entries(all).filter(([key, list]) => key !== 'd' && list.some((r) => r.completed !== count));
 	if (failed.length) throw new Error(`not every video completed in: ${failed.map(([k]) => k).join(', ')}`);
 	const dRow = rows.find((r) => r.id === '2d');
-	if (all.d.some((r) => !r.resumed)) dRow.beside += '; the execution did NOT resume: every delivery of a callback was answered 503';
+	if (all.d.some((r) => !r.resumed))
+		dRow.beside += '; the execution did NOT resume: every delivery of a callback was answered 503';
 	c.emit({
 		section: '1–2',
 		title: `Status calls and worker time: ${count} videos rendering 2–10 min (longest ${Math.round(longestRenderS / 60)} min), time scaled 1/${SCALE}`,

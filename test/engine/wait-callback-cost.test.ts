@@ -34,7 +34,9 @@ describe('HeyGen Wait For Video: the cost of a callback', () => {
 	async function parked(count: number) {
 		const ids = await makeVideos(sb, count);
 		const r = await h.run(waitWorkflow({ waitMode: 'callback' }), {
-			items: ids.map((video_id: string, row: number) => ({ json: { video_id, row, title: `Video ${row}`, callback_id: `n8n-1-${row}` } })),
+			items: ids.map((video_id: string, row: number) => ({
+				json: { video_id, row, title: `Video ${row}`, callback_id: `n8n-1-${row}` },
+			})),
 		});
 		expect(r.status).toBe('waiting');
 		return { ids, r };
@@ -51,7 +53,9 @@ describe('HeyGen Wait For Video: the cost of a callback', () => {
 		await parked(3);
 		const { r } = await parked(2);
 		for (const body of [callbackFor('vid_someone_else'), callbackFor('a,b'), { hello: 'world' }, 'not json at all']) {
-			const { value, calls } = await counted(async () => await h.resumeWithWebhook(r, { body: typeof body === 'string' ? JSON.stringify(body) : body }));
+			const { value, calls } = await counted(
+				async () => await h.resumeWithWebhook(r, { body: typeof body === 'string' ? JSON.stringify(body) : body }),
+			);
 			expect(value.result).toBeUndefined();
 			expect(calls).toHaveLength(0);
 		}
@@ -67,7 +71,9 @@ describe('HeyGen Wait For Video: the cost of a callback', () => {
 			costs.push(calls.length);
 			// The named video's own read, plus at most one status-only bulk read of the rest (stopped at a rendering one).
 			expect(calls.filter((c: any) => c.path === `/v3/videos/${id}`)).toHaveLength(1);
-			expect(calls.filter((c: any) => /^\/v3\/videos\/(?!statuses)/.test(c.path) && c.path !== `/v3/videos/${id}`)).toHaveLength(0);
+			expect(
+				calls.filter((c: any) => /^\/v3\/videos\/(?!statuses)/.test(c.path) && c.path !== `/v3/videos/${id}`),
+			).toHaveLength(0);
 			expect(calls.length).toBeLessThanOrEqual(2);
 			resumed = value.result;
 		}
@@ -99,11 +105,36 @@ describe('HeyGen Wait For Video: the cost of a callback', () => {
 		}
 		sb.complete(ids[2]);
 		sb.complete(ids[3]);
-		const answers = await Promise.all(ids.slice(2).map(async (id: string) => await h.resumeWithWebhook(r, { body: callbackFor(id) })));
+		const answers = await Promise.all(
+			ids.slice(2).map(async (id: string) => await h.resumeWithWebhook(r, { body: callbackFor(id) })),
+		);
 		const resumed = answers.filter((a: any) => a.result !== undefined);
 		expect(resumed).toHaveLength(1);
 		expect(resumed[0].result.items('Completed')).toHaveLength(4);
 		for (const answer of answers) expect(answer.webhookResponse.statusCode).toBe(200);
+	});
+
+	test('a video verified while a bulk check covering it is under way keeps its details: no second read at resume', async () => {
+		const { ids, r } = await parked(3);
+		const [a, b, c] = ids;
+		sb.complete(a);
+		sb.complete(b);
+		// Callback A's bulk check of the unverified videos (B and C) is answered slowly; B's callback is verified meanwhile.
+		sb.fault({ path: '/v3/videos/statuses', type: 'slow', delayMs: 1500 });
+		const { calls } = await counted(async () => {
+			const bulks = () => statusCalls(sb).filter((call: any) => call.path === '/v3/videos/statuses').length;
+			const bulksBefore = bulks();
+			const first = h.resumeWithWebhook(r, { body: callbackFor(a) });
+			const bulkSent = () => bulks() > bulksBefore;
+			while (!bulkSent()) await new Promise((resolve) => setTimeout(resolve, 10));
+			await h.resumeWithWebhook(r, { body: callbackFor(b) });
+			await first;
+			sb.complete(c);
+			const last = await h.resumeWithWebhook(r, { body: callbackFor(c) });
+			expect(last.result.items('Completed')).toHaveLength(3);
+			for (const item of last.result.items('Completed')) expect(item.json.video_url).toContain('/video.mp4?');
+		});
+		for (const id of ids) expect(calls.filter((call: any) => call.path === `/v3/videos/${id}`)).toHaveLength(1);
 	});
 
 	test('videos that finished without a callback reaching this process are found by the status-only check', async () => {

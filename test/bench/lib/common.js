@@ -94,8 +94,22 @@ function generateNode(options = {}, name = 'Generate') {
 				value: { name: '={{ $json.name }}', message: 'Happy birthday!' },
 				matchingColumns: [],
 				schema: [
-					{ id: 'name', displayName: 'name (text)', type: 'string', required: false, display: true, defaultMatch: false },
-					{ id: 'message', displayName: 'message (text)', type: 'string', required: false, display: true, defaultMatch: false },
+					{
+						id: 'name',
+						displayName: 'name (text)',
+						type: 'string',
+						required: false,
+						display: true,
+						defaultMatch: false,
+					},
+					{
+						id: 'message',
+						displayName: 'message (text)',
+						type: 'string',
+						required: false,
+						display: true,
+						defaultMatch: false,
+					},
 				],
 				attemptToConvertTypes: false,
 				convertFieldsToString: false,
@@ -112,13 +126,27 @@ function waitNode(parameters = {}, name = 'Wait For Video') {
 const TRIGGER = { name: 'Trigger', type: 'n8n-nodes-base.manualTrigger', parameters: {} };
 const link = (node, index = 0) => ({ node, type: 'main', index });
 
-const contacts = (n) => Array.from({ length: n }, (_, i) => ({ json: { name: `Contact ${i}`, email: `c${i}@example.com` } }));
+const contacts = (n) =>
+	Array.from({ length: n }, (_, i) => ({ json: { name: `Contact ${i}`, email: `c${i}@example.com` } }));
 
 /** Status reads the sandbox answered (both families, bulk and detail). */
 function statusCalls(sb) {
 	return sb.requests.filter(
-		(r) => r.server === 'api' && (r.path === '/v3/videos/statuses' || r.path === '/v1/video_status.get' || /^\/v3\/videos\/[^/]+$/.test(r.path)),
+		(r) =>
+			r.server === 'api' &&
+			(r.path === '/v3/videos/statuses' || r.path === '/v1/video_status.get' || /^\/v3\/videos\/[^/]+$/.test(r.path)),
 	).length;
+}
+
+/** The same, split: bulk status calls (v3 statuses) and per-video reads (v3 detail, legacy status). */
+function statusCallKinds(sb) {
+	const calls = sb.requests.filter(
+		(r) =>
+			r.server === 'api' &&
+			(r.path === '/v3/videos/statuses' || r.path === '/v1/video_status.get' || /^\/v3\/videos\/[^/]+$/.test(r.path)),
+	);
+	const bulk = calls.filter((r) => r.path === '/v3/videos/statuses').length;
+	return { bulk, perVideo: calls.length - bulk };
 }
 
 module.exports = {
@@ -137,6 +165,7 @@ module.exports = {
 	link,
 	contacts,
 	statusCalls,
+	statusCallKinds,
 	GEN_TYPE,
 	WAIT_TYPE,
 };
