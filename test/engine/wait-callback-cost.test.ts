@@ -125,8 +125,7 @@ describe('HeyGen Wait For Video: the cost of a callback', () => {
 			const bulks = () => statusCalls(sb).filter((call: any) => call.path === '/v3/videos/statuses').length;
 			const bulksBefore = bulks();
 			const first = h.resumeWithWebhook(r, { body: callbackFor(a) });
-			const bulkSent = () => bulks() > bulksBefore;
-			while (!bulkSent()) await new Promise((resolve) => setTimeout(resolve, 10));
+			await sb.waitFor(() => bulks() > bulksBefore, { timeoutMs: 30_000 });
 			await h.resumeWithWebhook(r, { body: callbackFor(b) });
 			await first;
 			sb.complete(c);
