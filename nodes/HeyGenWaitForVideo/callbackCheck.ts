@@ -105,7 +105,10 @@ export async function findUnfinished(
 			if (!check || !isAnswer(check))
 				throw transientError(this, check?.error?.message ?? 'No answer');
 			if (unfinished(check)) rendering = true;
-			else remember(memory, query, check, check.video?.api_version === 'legacy');
+			// A callback may have verified the video with its details while this status-only read was under way.
+			else if (!memory.verified.get(query.videoId)?.detailed) {
+				remember(memory, query, check, check.video?.api_version === 'legacy');
+			}
 		}
 		if (rendering) return 'rendering';
 		const done = new Set(group.map((q) => q.itemIndex));

@@ -196,14 +196,19 @@ async function callbackMode(count) {
 	waiting = await h.run(workflow, { items: ids.map((video_id) => ({ json: { video_id } })) });
 	if (waiting.status !== 'waiting')
 		throw new Error(`callback mode did not park: ${waiting.status}`);
+	const parkCalls = c.statusCalls(sb);
 	const stop = finishOnSchedule(sb, ids);
 	// Bounded: if every delivery of the last callback is refused, the execution would wait for its Max Wait.
 	const lastS = scaled(Math.max(...ids.map((_, i) => renderMinutes(i, count) * 60)));
 	const giveUp = new Promise((resolve) => setTimeout(resolve, (lastS + 60) * 1000).unref());
 	const r = await Promise.race([done, giveUp]);
 	stop();
+	const kinds = c.statusCallKinds(sb);
 	const result = {
 		calls: c.statusCalls(sb),
+		bulkCalls: kinds.bulk,
+		detailCalls: kinds.perVideo,
+		readsAtPark: parkCalls,
 		resumed: r !== undefined,
 		completed: r ? r.items('Completed').length : 0,
 		heldMs: clock.totalMs(),
@@ -265,12 +270,19 @@ c.main(async () => {
 			});
 		if (key === 'd') {
 			const met = perVideo('d') <= 1.1;
+			const [detail, bulk, atPark, callbacks] = [
+				'detailCalls',
+				'bulkCalls',
+				'readsAtPark',
+				'callbacks',
+			].map((f) => med('d', f));
 			Object.assign(row, {
+				beside: `${detail} per-video reads + ${bulk} bulk status calls for ${callbacks} callbacks (${atPark} reads while parking)`,
 				target: '≤ 1.1',
 				met,
 				note: met
 					? undefined
-					: `each callback re-reads every finished video of the execution: ${med('d', 'calls')} reads for ${count} videos (N(N+1)/2 = ${(count * (count + 1)) / 2} details + bulk rounds); the callback design, not the count, misses the target`,
+					: `${c.round(detail / count, 2)} per-video reads and ${c.round(bulk / count, 2)} bulk calls per video: callbacks that arrive apart (here ${callbacks} callbacks for ${count} videos, their renders spread over minutes) each pay their own status-only check of the videos not yet verified; the callbacks of renders finishing together share one (comparison 6)`,
 			});
 		}
 		rows.push(row);

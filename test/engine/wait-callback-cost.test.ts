@@ -127,6 +127,31 @@ describe('HeyGen Wait For Video: the cost of a callback', () => {
 		for (const answer of answers) expect(answer.webhookResponse.statusCode).toBe(200);
 	});
 
+	test('a video verified while a bulk check covering it is under way keeps its details: no second read at resume', async () => {
+		const { ids, r } = await parked(3);
+		const [a, b, c] = ids;
+		sb.complete(a);
+		sb.complete(b);
+		// Callback A's bulk check of the unverified videos (B and C) is answered slowly; B's callback is verified meanwhile.
+		sb.fault({ path: '/v3/videos/statuses', type: 'slow', delayMs: 1500 });
+		const { calls } = await counted(async () => {
+			const bulks = () =>
+				statusCalls(sb).filter((call: any) => call.path === '/v3/videos/statuses').length;
+			const bulksBefore = bulks();
+			const first = h.resumeWithWebhook(r, { body: callbackFor(a) });
+			await sb.waitFor(() => bulks() > bulksBefore, { timeoutMs: 30_000 });
+			await h.resumeWithWebhook(r, { body: callbackFor(b) });
+			await first;
+			sb.complete(c);
+			const last = await h.resumeWithWebhook(r, { body: callbackFor(c) });
+			expect(last.result.items('Completed')).toHaveLength(3);
+			for (const item of last.result.items('Completed'))
+				expect(item.json.video_url).toContain('/video.mp4?');
+		});
+		for (const id of ids)
+			expect(calls.filter((call: any) => call.path === `/v3/videos/${id}`)).toHaveLength(1);
+	});
+
 	test('videos that finished without a callback reaching this process are found by the status-only check', async () => {
 		// As after a restart, or with callbacks spread over several webhook processes: nothing was verified here.
 		const { ids, r } = await parked(3);

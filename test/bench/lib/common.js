@@ -143,6 +143,19 @@ function statusCalls(sb) {
 	).length;
 }
 
+/** The same, split: bulk status calls (v3 statuses) and per-video reads (v3 detail, legacy status). */
+function statusCallKinds(sb) {
+	const calls = sb.requests.filter(
+		(r) =>
+			r.server === 'api' &&
+			(r.path === '/v3/videos/statuses' ||
+				r.path === '/v1/video_status.get' ||
+				/^\/v3\/videos\/[^/]+$/.test(r.path)),
+	);
+	const bulk = calls.filter((r) => r.path === '/v3/videos/statuses').length;
+	return { bulk, perVideo: calls.length - bulk };
+}
+
 module.exports = {
 	arg,
 	QUICK,
@@ -159,6 +172,7 @@ module.exports = {
 	link,
 	contacts,
 	statusCalls,
+	statusCallKinds,
 	GEN_TYPE,
 	WAIT_TYPE,
 };
