@@ -1,5 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { optionsCollection } from '../shared/description';
+
 /**
  * The two shapes HeyGen's app shows a template under: app.heygen.com/templates/<id> (the template page) and
  * app.heygen.com/create-v4/draft?template_id=<id>&private=1 (a draft opened from a template; templateId
@@ -125,197 +127,189 @@ export const properties: INodeProperties[] = [
 			},
 		},
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		options: [
-			{
-				displayName: 'Brand Voice Name or ID',
-				name: 'brandVoiceId',
-				type: 'options',
-				typeOptions: { loadOptionsMethod: 'getBrandVoices' },
-				default: '',
-				description:
-					'Brand glossary applied to every script (pronunciations, blocked words). Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
-			},
-			{
-				displayName: 'Callback ID',
-				name: 'callbackId',
-				type: 'string',
-				default: '',
-				description:
-					'Echoed back by HeyGen in the video status and webhooks. Empty: n8n-&lt;execution ID&gt;-&lt;item index&gt;, which HeyGen Wait For Video uses to match callbacks.',
-			},
-			{
-				displayName: 'Callback URL',
-				name: 'callbackUrl',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. https://example.com/webhooks/heygen',
-				description: 'HeyGen notifies this URL when the render finishes or fails',
-				hint: 'To resume HeyGen Wait For Video in callback mode, turn on Resume on Callback instead',
-			},
-			{
-				displayName: 'Captions',
-				name: 'caption',
-				type: 'boolean',
-				default: false,
-				description: 'Whether HeyGen also renders a captioned version of the video',
-			},
-			{
-				displayName: 'Delay Between Items (Milliseconds)',
-				name: 'delayBetweenItems',
-				type: 'number',
-				typeOptions: { minValue: 0 },
-				default: 0,
-				description:
-					'Pause between two generate requests, to spread a large batch (e.g. 500 contacts) over time. HeyGen queues renders itself, and "too many at once" answers (429) are waited out automatically.',
-			},
-			{
-				displayName: 'Enable Sharing',
-				name: 'enableSharing',
-				type: 'boolean',
-				default: false,
-				description: 'Whether the video gets a public share page',
-			},
-			{
-				displayName: 'Folder Name or ID',
-				name: 'folderId',
-				type: 'options',
-				typeOptions: { loadOptionsMethod: 'getFolders' },
-				default: '',
-				description:
-					'HeyGen folder for the video. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
-			},
-			{
-				displayName: 'Frame Rate',
-				name: 'fps',
-				type: 'options',
-				options: [
-					{ name: '25 Fps', value: 25 },
-					{ name: '30 Fps', value: 30 },
-					{ name: '60 Fps', value: 60 },
-				],
-				default: 25,
-				description: 'Frames per second of the rendered video (HeyGen default: 25)',
-			},
-			{
-				displayName: 'Height (Pixels)',
-				name: 'height',
-				type: 'number',
-				typeOptions: { minValue: 128, maxValue: 4096 },
-				default: 1080,
-				description:
-					"Output height. Set together with Width: even numbers from 128 to 4096 matching the template's aspect ratio. Without both, the template's own size is used.",
-			},
-			{
-				displayName: 'Include GIF Preview',
-				name: 'includeGif',
-				type: 'boolean',
-				default: false,
-				description:
-					'Whether HeyGen also renders a GIF preview (its URL comes with the completion webhook)',
-			},
-			{
-				displayName: 'Keep Input Fields',
-				name: 'keepInputFields',
-				type: 'boolean',
-				default: true,
-				description:
-					'Whether each output item keeps the fields of its input item (e.g. the contact), with the video fields written over them. Keeps every contact with its video all the way through HeyGen Wait For Video.',
-			},
-			{
-				displayName: 'Missing Text Variables',
-				name: 'missingTextVariables',
-				type: 'options',
-				options: [
-					{
-						name: 'Fail the Item',
-						value: 'error',
-						description: 'Nothing is sent for an item that leaves a text variable unfilled',
-					},
-					{
-						name: 'Use Template Text',
-						value: 'useTemplateText',
-						description:
-							"Send the template's current text for text variables the item does not fill",
-					},
-				],
-				default: 'error',
-				description:
-					'Map Automatically only: what to do when no input field fills a text variable. HeyGen shows an unsent text variable as {{name}} in the video, so it is never left out. An item that matches no variable at all always fails.',
-			},
-			{
-				displayName: 'Requests in Parallel',
-				name: 'requestsInParallel',
-				type: 'number',
-				typeOptions: { minValue: 1, maxValue: 32 },
-				default: 8,
-				description:
-					'How many generate requests may wait for HeyGen at the same time. Output order and pairing stay as the input; one "too many requests" (429) answer pauses them all for its Retry-After. Each request is still sent once (v3 with its own idempotency key). If an item fails and the node stops (no Continue On Fail), the requests already in flight still finish and their videos are made. Ignored with Delay Between Items (one at a time).',
-			},
-			{
-				displayName: 'Resume on Callback',
-				name: 'resumeOnCallback',
-				type: 'boolean',
-				default: false,
-				description:
-					"Whether HeyGen's callback resumes this execution's HeyGen Wait For Video (callback mode): sets the callback URL to $execution.resumeUrl. n8n must be reachable from the internet (WEBHOOK_URL).",
-			},
-			{
-				displayName: 'Test Mode (Legacy V2 Only)',
-				name: 'test',
-				type: 'boolean',
-				default: false,
-				displayOptions: { show: { '/apiVersion': ['legacy'] } },
-				description:
-					"Whether to render a watermarked test video that uses no credits. HeyGen documents test mode only for the legacy template API, so this option is offered only with API Version Legacy V2; HeyGen's test-mode limits (10 a day) apply.",
-			},
-			{
-				displayName: 'Title',
-				name: 'title',
-				type: 'string',
-				default: '',
-				description: 'Video title in HeyGen. Empty: "&lt;template name&gt; #&lt;item number&gt;".',
-			},
-			{
-				displayName: 'When a Value Is Empty',
-				name: 'emptyValues',
-				type: 'options',
-				options: [
-					{
-						name: 'Fail the Item',
-						value: 'error',
-						description: 'An expression or input field that resolves to nothing is an error',
-					},
-					{
-						name: "Keep the Template's Value",
-						value: 'keepTemplate',
-						description:
-							"Text variables send the template's current text; other types are left out of the request",
-					},
-					{
-						name: 'Send Empty Text',
-						value: 'sendEmpty',
-						description: "Text variables are sent empty; other types keep the template's value",
-					},
-				],
-				default: 'error',
-				description:
-					"What to do when a mapped value is empty. A field you leave empty in the editor always keeps the template's value (for text: its current text is sent).",
-			},
-			{
-				displayName: 'Width (Pixels)',
-				name: 'width',
-				type: 'number',
-				typeOptions: { minValue: 128, maxValue: 4096 },
-				default: 1920,
-				description:
-					"Output width. Set together with Height: even numbers from 128 to 4096 matching the template's aspect ratio. Without both, the template's own size is used.",
-			},
-		],
-	},
+	optionsCollection([
+		{
+			displayName: 'Brand Voice Name or ID',
+			name: 'brandVoiceId',
+			type: 'options',
+			typeOptions: { loadOptionsMethod: 'getBrandVoices' },
+			default: '',
+			description:
+				'Brand glossary applied to every script (pronunciations, blocked words). Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+		},
+		{
+			displayName: 'Callback ID',
+			name: 'callbackId',
+			type: 'string',
+			default: '',
+			description:
+				'Echoed back by HeyGen in the video status and webhooks. Empty: n8n-&lt;execution ID&gt;-&lt;item index&gt;, which HeyGen Wait For Video uses to match callbacks.',
+		},
+		{
+			displayName: 'Callback URL',
+			name: 'callbackUrl',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. https://example.com/webhooks/heygen',
+			description: 'HeyGen notifies this URL when the render finishes or fails',
+			hint: 'To resume HeyGen Wait For Video in callback mode, turn on Resume on Callback instead',
+		},
+		{
+			displayName: 'Captions',
+			name: 'caption',
+			type: 'boolean',
+			default: false,
+			description: 'Whether HeyGen also renders a captioned version of the video',
+		},
+		{
+			displayName: 'Delay Between Items (Milliseconds)',
+			name: 'delayBetweenItems',
+			type: 'number',
+			typeOptions: { minValue: 0 },
+			default: 0,
+			description:
+				'Pause between two generate requests, to spread a large batch (e.g. 500 contacts) over time. HeyGen queues renders itself, and "too many at once" answers (429) are waited out automatically.',
+		},
+		{
+			displayName: 'Enable Sharing',
+			name: 'enableSharing',
+			type: 'boolean',
+			default: false,
+			description: 'Whether the video gets a public share page',
+		},
+		{
+			displayName: 'Folder Name or ID',
+			name: 'folderId',
+			type: 'options',
+			typeOptions: { loadOptionsMethod: 'getFolders' },
+			default: '',
+			description:
+				'HeyGen folder for the video. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+		},
+		{
+			displayName: 'Frame Rate',
+			name: 'fps',
+			type: 'options',
+			options: [
+				{ name: '25 Fps', value: 25 },
+				{ name: '30 Fps', value: 30 },
+				{ name: '60 Fps', value: 60 },
+			],
+			default: 25,
+			description: 'Frames per second of the rendered video (HeyGen default: 25)',
+		},
+		{
+			displayName: 'Height (Pixels)',
+			name: 'height',
+			type: 'number',
+			typeOptions: { minValue: 128, maxValue: 4096 },
+			default: 1080,
+			description:
+				"Output height. Set together with Width: even numbers from 128 to 4096 matching the template's aspect ratio. Without both, the template's own size is used.",
+		},
+		{
+			displayName: 'Include GIF Preview',
+			name: 'includeGif',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether HeyGen also renders a GIF preview (its URL comes with the completion webhook)',
+		},
+		{
+			displayName: 'Keep Input Fields',
+			name: 'keepInputFields',
+			type: 'boolean',
+			default: true,
+			description:
+				'Whether each output item keeps the fields of its input item (e.g. the contact), with the video fields written over them. Keeps every contact with its video all the way through HeyGen Wait For Video.',
+		},
+		{
+			displayName: 'Missing Text Variables',
+			name: 'missingTextVariables',
+			type: 'options',
+			options: [
+				{
+					name: 'Fail the Item',
+					value: 'error',
+					description: 'Nothing is sent for an item that leaves a text variable unfilled',
+				},
+				{
+					name: 'Use Template Text',
+					value: 'useTemplateText',
+					description: "Send the template's current text for text variables the item does not fill",
+				},
+			],
+			default: 'error',
+			description:
+				'Map Automatically only: what to do when no input field fills a text variable. HeyGen shows an unsent text variable as {{name}} in the video, so it is never left out. An item that matches no variable at all always fails.',
+		},
+		{
+			displayName: 'Requests in Parallel',
+			name: 'requestsInParallel',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: 32 },
+			default: 8,
+			description:
+				'How many generate requests may wait for HeyGen at the same time. Output order and pairing stay as the input; one "too many requests" (429) answer pauses them all for its Retry-After. Each request is still sent once (v3 with its own idempotency key). If an item fails and the node stops (no Continue On Fail), the requests already in flight still finish and their videos are made. Ignored with Delay Between Items (one at a time).',
+		},
+		{
+			displayName: 'Resume on Callback',
+			name: 'resumeOnCallback',
+			type: 'boolean',
+			default: false,
+			description:
+				"Whether HeyGen's callback resumes this execution's HeyGen Wait For Video (callback mode): sets the callback URL to $execution.resumeUrl. n8n must be reachable from the internet (WEBHOOK_URL).",
+		},
+		{
+			displayName: 'Test Mode (Legacy V2 Only)',
+			name: 'test',
+			type: 'boolean',
+			default: false,
+			displayOptions: { show: { '/apiVersion': ['legacy'] } },
+			description:
+				"Whether to render a watermarked test video that uses no credits. HeyGen documents test mode only for the legacy template API, so this option is offered only with API Version Legacy V2; HeyGen's test-mode limits (10 a day) apply.",
+		},
+		{
+			displayName: 'Title',
+			name: 'title',
+			type: 'string',
+			default: '',
+			description: 'Video title in HeyGen. Empty: "&lt;template name&gt; #&lt;item number&gt;".',
+		},
+		{
+			displayName: 'When a Value Is Empty',
+			name: 'emptyValues',
+			type: 'options',
+			options: [
+				{
+					name: 'Fail the Item',
+					value: 'error',
+					description: 'An expression or input field that resolves to nothing is an error',
+				},
+				{
+					name: "Keep the Template's Value",
+					value: 'keepTemplate',
+					description:
+						"Text variables send the template's current text; other types are left out of the request",
+				},
+				{
+					name: 'Send Empty Text',
+					value: 'sendEmpty',
+					description: "Text variables are sent empty; other types keep the template's value",
+				},
+			],
+			default: 'error',
+			description:
+				"What to do when a mapped value is empty. A field you leave empty in the editor always keeps the template's value (for text: its current text is sent).",
+		},
+		{
+			displayName: 'Width (Pixels)',
+			name: 'width',
+			type: 'number',
+			typeOptions: { minValue: 128, maxValue: 4096 },
+			default: 1920,
+			description:
+				"Output width. Set together with Height: even numbers from 128 to 4096 matching the template's aspect ratio. Without both, the template's own size is used.",
+		},
+	]),
 ];

@@ -11,7 +11,8 @@ import type { IDataObject } from 'n8n-workflow';
 import type { ApiFamily } from '../shared/constants';
 import type { HeyGenContext } from '../shared/transport';
 import { HeyGenApiError, heyGenRequest } from '../shared/transport';
-import { isRecord, nonEmptyString } from '../shared/json';
+import { isRecord } from '../shared/json';
+import { nonEmptyString } from './mapping/values';
 
 export type { ApiFamily };
 /** The node parameter: Auto tries v3 first and falls back to legacy for templates v3 does not know. */

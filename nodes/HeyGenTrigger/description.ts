@@ -1,6 +1,16 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
+import { optionsCollection } from '../shared/description';
 import { EVENT_OPTIONS } from './events';
+
+/** Auto, V3 or Legacy (V1): what Auto does is said by `auto`. */
+function apiFamilyOptions(auto: string): INodePropertyOptions[] {
+	return [
+		{ name: 'Auto (V3, Then Legacy)', value: 'auto', description: auto },
+		{ name: 'V3', value: 'v3' },
+		{ name: 'Legacy (V1)', value: 'legacy' },
+	];
+}
 
 export const properties: INodeProperties[] = [
 	{
@@ -27,55 +37,33 @@ export const properties: INodeProperties[] = [
 		description:
 			'Whether to confirm each video event with one status read from HeyGen, adding freshly signed links (video, captioned video, captions, thumbnail, GIF), title, duration and times, as HeyGen Wait For Video outputs them',
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		options: [
-			{
-				displayName: 'Callback ID Prefix',
-				name: 'callbackIdPrefix',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. crm-',
-				description:
-					'Start only for videos whose callback ID begins with this text (several prefixes: separate them with commas). Lets many workflows share one HeyGen account: each reacts to its own videos.',
-			},
-			{
-				displayName: 'Status API',
-				name: 'statusApi',
-				type: 'options',
-				default: 'auto',
-				options: [
-					{
-						name: 'Auto (V3, Then Legacy)',
-						value: 'auto',
-						description: 'Read v3 first; videos v3 does not know from the legacy v1 status',
-					},
-					{ name: 'V3', value: 'v3' },
-					{ name: 'Legacy (V1)', value: 'legacy' },
-				],
-				description: 'Where Fetch Video Details reads the status',
-			},
-			{
-				displayName: 'Webhook API',
-				name: 'webhookApi',
-				type: 'options',
-				default: 'auto',
-				options: [
-					{
-						name: 'Auto (V3, Then Legacy)',
-						value: 'auto',
-						description:
-							'Register with v3; with the legacy v1 API when v3 has no webhook endpoints',
-					},
-					{ name: 'V3', value: 'v3' },
-					{ name: 'Legacy (V1)', value: 'legacy' },
-				],
-				description: 'Which HeyGen API registers the webhook endpoint',
-			},
-		],
-	},
+	optionsCollection([
+		{
+			displayName: 'Callback ID Prefix',
+			name: 'callbackIdPrefix',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. crm-',
+			description:
+				'Start only for videos whose callback ID begins with this text (several prefixes: separate them with commas). Lets many workflows share one HeyGen account: each reacts to its own videos.',
+		},
+		{
+			displayName: 'Status API',
+			name: 'statusApi',
+			type: 'options',
+			default: 'auto',
+			options: apiFamilyOptions('Read v3 first; videos v3 does not know from the legacy v1 status'),
+			description: 'Where Fetch Video Details reads the status',
+		},
+		{
+			displayName: 'Webhook API',
+			name: 'webhookApi',
+			type: 'options',
+			default: 'auto',
+			options: apiFamilyOptions(
+				'Register with v3; with the legacy v1 API when v3 has no webhook endpoints',
+			),
+			description: 'Which HeyGen API registers the webhook endpoint',
+		},
+	]),
 ];

@@ -63,7 +63,6 @@ export const EVENT_OPTIONS: INodePropertyOptions[] = [
 ];
 
 export const EVENT_TYPES = EVENT_OPTIONS.map((o) => String(o.value));
-export const DEFAULT_EVENTS = ['avatar_video.success', 'avatar_video.fail'];
 
 /** Events whose subject is a video the status API knows (so Fetch Video Details can confirm them). */
 export function isVideoEvent(eventType: string): boolean {

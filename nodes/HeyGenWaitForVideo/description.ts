@@ -1,4 +1,9 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { IDisplayOptions, INodeProperties } from 'n8n-workflow';
+
+/** A notice (text only) shown under `displayOptions`. */
+function notice(name: string, text: string, displayOptions: IDisplayOptions): INodeProperties {
+	return { displayName: text, name, type: 'notice', default: '', displayOptions };
+}
 
 export const properties: INodeProperties[] = [
 	{
@@ -53,14 +58,11 @@ export const properties: INodeProperties[] = [
 			},
 		],
 	},
-	{
-		displayName:
-			'For long renders, loop Still Rendering through a Wait node (e.g. 2 minutes) back into this node: a Wait of 65 seconds or more holds no worker.',
-		name: 'pollNotice',
-		type: 'notice',
-		default: '',
-		displayOptions: { show: { waitMode: ['poll'] } },
-	},
+	notice(
+		'pollNotice',
+		'For long renders, loop Still Rendering through a Wait node (e.g. 2 minutes) back into this node: a Wait of 65 seconds or more holds no worker.',
+		{ show: { waitMode: ['poll'] } },
+	),
 	{
 		displayName: 'Max Time in Node (Seconds)',
 		name: 'maxTimeInNode',
@@ -72,14 +74,11 @@ export const properties: INodeProperties[] = [
 		hint: 'The node holds a worker while it polls: keep this under 65 seconds and loop through a Wait node',
 		displayOptions: { show: { waitMode: ['poll'] } },
 	},
-	{
-		displayName:
-			'Turn on Resume on Callback in HeyGen Generate From Template, and set WEBHOOK_URL to a public HTTPS address of n8n that HeyGen can reach. Limits and details: see the documentation.',
-		name: 'callbackNotice',
-		type: 'notice',
-		default: '',
-		displayOptions: { show: { waitMode: ['callback'] } },
-	},
+	notice(
+		'callbackNotice',
+		'Turn on Resume on Callback in HeyGen Generate From Template, and set WEBHOOK_URL to a public HTTPS address of n8n that HeyGen can reach. Limits and details: see the documentation.',
+		{ show: { waitMode: ['callback'] } },
+	),
 	{
 		displayName: 'Max Wait (Minutes)',
 		name: 'maxWaitMinutes',
@@ -90,22 +89,16 @@ export const properties: INodeProperties[] = [
 			'After this long without all videos finished, the unfinished ones leave on Still Rendering with their last known status',
 		displayOptions: { show: { waitMode: ['callback'] } },
 	},
-	{
-		displayName:
-			'Connect Still Rendering to a Wait For Video in Poll mode: it picks up videos whose callback has not arrived within Max Wait.',
-		name: 'maxWaitNotice',
-		type: 'notice',
-		default: '',
-		displayOptions: { show: { waitMode: ['callback'] } },
-	},
-	{
-		displayName:
-			'Callback Secret (deprecated): set the Webhook Signing Secret in the HeyGen credential instead. A secret here is stored in the workflow and exported with it; it is still used when the credential has none.',
-		name: 'callbackSecretNotice',
-		type: 'notice',
-		default: '',
-		displayOptions: { show: { waitMode: ['callback'] }, hide: { callbackSecret: [''] } },
-	},
+	notice(
+		'maxWaitNotice',
+		'Connect Still Rendering to a Wait For Video in Poll mode: it picks up videos whose callback has not arrived within Max Wait.',
+		{ show: { waitMode: ['callback'] } },
+	),
+	notice(
+		'callbackSecretNotice',
+		'Callback Secret (deprecated): set the Webhook Signing Secret in the HeyGen credential instead. A secret here is stored in the workflow and exported with it; it is still used when the credential has none.',
+		{ show: { waitMode: ['callback'] }, hide: { callbackSecret: [''] } },
+	),
 	{
 		displayName: 'Callback Secret (Deprecated)',
 		name: 'callbackSecret',
@@ -125,14 +118,11 @@ export const properties: INodeProperties[] = [
 		description:
 			'Whether to download finished videos into binary data (streamed). Off: items carry the signed video_url, valid about 7 days.',
 	},
-	{
-		displayName:
-			'In callback mode the webhook process downloads the files and a failed download leaves on Failed. For large videos prefer Poll mode (details in the documentation).',
-		name: 'callbackDownloadNotice',
-		type: 'notice',
-		default: '',
-		displayOptions: { show: { waitMode: ['callback'], downloadVideo: [true] } },
-	},
+	notice(
+		'callbackDownloadNotice',
+		'In callback mode the webhook process downloads the files and a failed download leaves on Failed. For large videos prefer Poll mode (details in the documentation).',
+		{ show: { waitMode: ['callback'], downloadVideo: [true] } },
+	),
 	{
 		displayName: 'Download Options',
 		name: 'downloadOptions',

@@ -29,14 +29,8 @@ import { HeyGenApiError, heyGenRequest } from '../shared/transport';
 import type { NormalizedVideo } from '../shared/videoRecord';
 import type { ApiChoice, VideoCheck, VideoQuery } from './videoCheck';
 import { videoCheck } from './videoCheck';
-import {
-	UnreadableStatusError,
-	bulkEntries,
-	fromV1,
-	fromV3Bulk,
-	fromV3Detail,
-	outcomeOf,
-} from '../shared/videoRecord';
+import { UnreadableStatusError, fromV1, fromV3Detail, outcomeOf } from '../shared/videoRecord';
+import { bulkEntries, fromV3Bulk } from './bulkStatus';
 
 export type { ApiChoice, VideoCheck, VideoFound, VideoQuery } from './videoCheck';
 export { unfinished, videoCheck } from './videoCheck';

@@ -1,10 +1,16 @@
 /**
  * HeyGen answers in three envelopes (v1 `{code, message}`, v2 `{error, data}`, v3 `{error: {code, message}}`),
  * sometimes with an error inside an HTTP 200. This module turns any of them into one description of the
- * failure and decides what may be retried. Pure: no I/O.
+ * failure (kind, and the advice from the one advice table) and raises it as the error a HeyGen request ends
+ * in; a connection that failed ends in networkFailure.
  */
+import type { JsonObject } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
+
 import { parseRetryAfter } from './backoff';
+import { headerValue } from './headers';
 import { isRecord } from './json';
+import type { HeyGenContext, HeyGenRequest } from './requests';
 
 export type HeyGenErrorKind =
 	| 'unauthorized'
@@ -33,15 +39,6 @@ export interface HeyGenErrorInfo {
 type Headers = Record<string, unknown>;
 
 const V1_SUCCESS = 100;
-
-function header(headers: Headers | undefined, name: string): unknown {
-	if (!headers) return undefined;
-	const wanted = name.toLowerCase();
-	for (const [key, value] of Object.entries(headers)) {
-		if (key.toLowerCase() === wanted) return value;
-	}
-	return undefined;
-}
 
 function asText(value: unknown): string | undefined {
 	if (value === undefined || value === null) return undefined;
@@ -82,35 +79,39 @@ export function envelopeError(body: unknown): EnvelopeError | undefined {
 	return undefined;
 }
 
+/** A rule matches an error code (lower-cased) it lists or, when it names one, the HTTP status. */
+type KindRule = [codes: string[], httpCode: number | undefined, kind: HeyGenErrorKind];
+
+/** Decided before the HTTP status 429 is looked at. */
+const CODE_RULES: KindRule[] = [
+	[['trial_video_limit_exceeded', '400664'], undefined, 'trial_limit'],
+	[['rate_limit_exceeded'], undefined, 'rate_limited'],
+	[['insufficient_credit'], 402, 'insufficient_credit'],
+	[['request_in_progress'], undefined, 'in_progress'],
+];
+
+const STATUS_RULES: KindRule[] = [
+	[['unauthorized', '400112', '40009'], 401, 'unauthorized'],
+	[['forbidden', 'resource_access_denied', '400573'], 403, 'forbidden'],
+	[['not_found'], 404, 'not_found'],
+	[[], 409, 'in_progress'],
+];
+
+function firstRule(rules: KindRule[], httpCode: number, code: string): HeyGenErrorKind | undefined {
+	return rules.find(([codes, status]) => codes.includes(code) || status === httpCode)?.[2];
+}
+
 export function classifyError(
 	httpCode: number,
 	code: string | undefined,
 	hasRetryAfter: boolean,
 ): HeyGenErrorKind {
 	const normalized = (code ?? '').toLowerCase();
-	if (normalized === 'trial_video_limit_exceeded' || normalized === '400664') return 'trial_limit';
-	if (normalized === 'rate_limit_exceeded') return 'rate_limited';
-	if (normalized === 'insufficient_credit' || httpCode === 402) return 'insufficient_credit';
-	if (normalized === 'request_in_progress') return 'in_progress';
+	const byCode = firstRule(CODE_RULES, httpCode, normalized);
+	if (byCode) return byCode;
 	if (httpCode === 429) return hasRetryAfter ? 'rate_limited' : 'trial_limit';
-	if (
-		httpCode === 401 ||
-		normalized === 'unauthorized' ||
-		normalized === '400112' ||
-		normalized === '40009'
-	) {
-		return 'unauthorized';
-	}
-	if (
-		httpCode === 403 ||
-		normalized === 'forbidden' ||
-		normalized === 'resource_access_denied' ||
-		normalized === '400573'
-	) {
-		return 'forbidden';
-	}
-	if (httpCode === 404 || normalized === 'not_found') return 'not_found';
-	if (httpCode === 409) return 'in_progress';
+	const byStatus = firstRule(STATUS_RULES, httpCode, normalized);
+	if (byStatus) return byStatus;
 	if (httpCode >= 500) return 'server';
 	if (httpCode >= 400 || normalized !== '') return 'invalid_request';
 	return 'unknown';
@@ -129,7 +130,7 @@ export function readHeyGenError(
 	const fromEnvelope = envelopeError(body);
 	if (httpCode >= 200 && httpCode < 300 && !fromEnvelope) return undefined;
 
-	const retryAfterMs = parseRetryAfter(header(headers, 'retry-after'), nowMs);
+	const retryAfterMs = parseRetryAfter(headerValue(headers, 'retry-after'), nowMs);
 	const effectiveHttp = httpCode >= 200 && httpCode < 300 ? 200 : httpCode;
 	const kind = classifyError(effectiveHttp, fromEnvelope?.code, retryAfterMs !== undefined);
 	const rawText =
@@ -142,7 +143,7 @@ export function readHeyGenError(
 		detail: fromEnvelope?.detail,
 		param: fromEnvelope?.param,
 		docUrl: fromEnvelope?.docUrl,
-		requestId: asText(header(headers, 'x-request-id')),
+		requestId: asText(headerValue(headers, 'x-request-id')),
 		retryAfterMs,
 	};
 }
@@ -243,4 +244,66 @@ export function messageWithNextStep(
 	if (!step || circumstance.kind === 'retryAfterTooLong' || message.includes(step))
 		return undefined;
 	return `${message.replace(/[.\s]+$/, '')}. ${step}`;
+}
+
+/**
+ * Raised with the parsed HeyGen failure attached, so callers can branch on `heyGen.kind`. Its message and
+ * description come from the advice table above, chosen by kind and circumstance.
+ */
+export class HeyGenApiError extends NodeApiError {
+	heyGen: HeyGenErrorInfo;
+
+	readonly circumstance: ErrorCircumstance;
+
+	constructor(
+		context: HeyGenContext,
+		info: HeyGenErrorInfo,
+		body: unknown,
+		itemIndex?: number,
+		circumstance: ErrorCircumstance = { kind: 'answer' },
+	) {
+		const { message, description } = describeHeyGenError(info, circumstance);
+		super(context.getNode(), toJsonObject(body, info), {
+			message,
+			description,
+			httpCode: String(info.httpCode),
+			itemIndex,
+		});
+		this.heyGen = info;
+		this.circumstance = circumstance;
+	}
+
+	/** For nodes whose items the user runs again: the message also names the next step (advice table). */
+	withNextStep(): this {
+		this.message =
+			messageWithNextStep(this.message, this.heyGen.kind, this.circumstance) ?? this.message;
+		return this;
+	}
+}
+
+function toJsonObject(body: unknown, info: HeyGenErrorInfo): JsonObject {
+	if (typeof body === 'object' && body !== null && !Array.isArray(body)) return body as JsonObject;
+	return { message: info.message, httpCode: info.httpCode };
+}
+
+export function networkFailure(
+	context: HeyGenContext,
+	request: HeyGenRequest,
+	error: unknown,
+): NodeApiError {
+	const reason = (error as Error | undefined)?.message ?? String(error);
+	const mayHaveStarted = request.method !== 'GET' && !request.idempotent;
+	return new NodeApiError(
+		context.getNode(),
+		{ message: reason },
+		{
+			message: mayHaveStarted
+				? 'The connection to HeyGen failed after the request was sent: the video may or may not have started'
+				: `Could not reach HeyGen: ${reason}`,
+			description: mayHaveStarted
+				? UNPROTECTED_SEND_ADVICE
+				: 'Check the Base URL in the HeyGen credential and the network between n8n and HeyGen.',
+			itemIndex: request.itemIndex,
+		},
+	);
 }

@@ -5,11 +5,6 @@ export function isRecord(value: unknown): value is IDataObject {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** A string with something in it, else undefined: HeyGen sends "" and null alike for "no value". */
-export function nonEmptyString(value: unknown): string | undefined {
-	return typeof value === 'string' && value.trim() !== '' ? value : undefined;
-}
-
 /** Largest raw HeyGen record copied into an item's `heygen` field (a status record is ~2 KB). */
 export const MAX_RAW_FIELD_CHARS = 64 * 1024;
 

@@ -15,16 +15,16 @@
 import type { IDataObject, IHttpRequestOptions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { HeyGenApiError, networkFailure } from './apiError';
 import { backoffDelay, delay } from './backoff';
 import { cancelSignal, isAbort } from './cancel';
 import { CREDENTIAL_TYPE, DEFAULT_BASE_URL } from './constants';
-import { readHeyGenError } from './errors';
+import type { HeyGenErrorInfo } from './errors';
+import { HeyGenApiError, networkFailure, readHeyGenError } from './errors';
 import { boundaryViolation, sendWithinOrigin, unreadableSuccess } from './exchange';
 import type { HeyGenContext, HeyGenRequest, HeyGenResponse, RetryPolicy } from './requests';
 import { DEFAULT_RETRY_POLICY, retryAfterGate } from './requests';
 
-export { HeyGenApiError } from './apiError';
+export { HeyGenApiError } from './errors';
 export type {
 	HeyGenContext,
 	HeyGenRequest,
@@ -37,6 +37,27 @@ export { DEFAULT_RETRY_POLICY, withRetryAfterGate } from './requests';
 export function normalizeBaseUrl(value: unknown): string {
 	const text = typeof value === 'string' && value.trim() !== '' ? value.trim() : DEFAULT_BASE_URL;
 	return text.replace(/\/+$/, '');
+}
+
+function cancelled(context: HeyGenContext, request: HeyGenRequest, error?: Error) {
+	const message = 'The execution was cancelled while waiting for HeyGen';
+	return new NodeOperationError(context.getNode(), error ?? message, {
+		message,
+		itemIndex: request.itemIndex,
+	});
+}
+
+function retryAfterTooLong(
+	context: HeyGenContext,
+	request: HeyGenRequest,
+	info: HeyGenErrorInfo,
+	body: unknown,
+	policy: RetryPolicy,
+): HeyGenApiError {
+	return new HeyGenApiError(context, info, body, request.itemIndex, {
+		kind: 'retryAfterTooLong',
+		maxWaitMs: policy.maxRetryAfterMs,
+	});
 }
 
 export async function heyGenRequest<T = IDataObject>(
@@ -82,19 +103,18 @@ export async function heyGenRequest<T = IDataObject>(
 	if (signal) options.abortSignal = signal;
 	const gate = retryAfterGate(this);
 	let gatedRefusals = 0;
+	const backoff = (attempt: number) =>
+		backoffDelay(attempt, { baseMs: policy.baseDelayMs, maxMs: policy.maxDelayMs });
 
 	for (let attempt = 1; ; attempt++) {
 		const canRetry = attempt < policy.maxAttempts;
 		let response: { statusCode: number; headers: Record<string, unknown>; body: unknown };
 		if (gate && !(await gate.ready(signal, request))) {
+			if (signal?.aborted) throw cancelled(this, request);
 			throw new NodeOperationError(
 				this.getNode(),
-				signal?.aborted
-					? 'The execution was cancelled while waiting for HeyGen'
-					: 'Not sent: an earlier item failed and the node stopped',
-				{
-					itemIndex: request.itemIndex,
-				},
+				'Not sent: an earlier item failed and the node stopped',
+				{ itemIndex: request.itemIndex },
 			);
 		}
 		const sentAt = Date.now();
@@ -103,17 +123,9 @@ export async function heyGenRequest<T = IDataObject>(
 		} catch (error) {
 			const boundary = boundaryViolation(error);
 			if (boundary) throw boundary;
-			if (isAbort(error, signal)) {
-				throw new NodeOperationError(this.getNode(), error as Error, {
-					message: 'The execution was cancelled while waiting for HeyGen',
-					itemIndex: request.itemIndex,
-				});
-			}
+			if (isAbort(error, signal)) throw cancelled(this, request, error as Error);
 			if (!request.idempotent || !canRetry) throw networkFailure(this, request, error);
-			await delay(
-				backoffDelay(attempt, { baseMs: policy.baseDelayMs, maxMs: policy.maxDelayMs }),
-				signal,
-			);
+			await delay(backoff(attempt), signal);
 			continue;
 		}
 
@@ -132,39 +144,24 @@ export async function heyGenRequest<T = IDataObject>(
 		if (info.kind === 'rate_limited' && gate) {
 			// The shared budget bounds these retries (plus a cap per request, so one unlucky request cannot loop
 			// while the others get through), so they do not use up this request's own attempts.
-			const wait =
-				info.retryAfterMs ??
-				backoffDelay(attempt, { baseMs: policy.baseDelayMs, maxMs: policy.maxDelayMs });
+			const wait = info.retryAfterMs ?? backoff(attempt);
 			gatedRefusals++;
 			const withinCap = gatedRefusals < 4 * policy.maxAttempts;
-			if (wait > policy.maxRetryAfterMs) {
-				throw new HeyGenApiError(this, info, response.body, request.itemIndex, {
-					kind: 'retryAfterTooLong',
-					maxWaitMs: policy.maxRetryAfterMs,
-				});
-			}
+			if (wait > policy.maxRetryAfterMs)
+				throw retryAfterTooLong(this, request, info, response.body, policy);
 			if (withinCap && gate.refused(wait, sentAt)) {
 				attempt--;
 				continue;
 			}
 		} else if (info.kind === 'rate_limited' && canRetry) {
-			const wait =
-				info.retryAfterMs ??
-				backoffDelay(attempt, { baseMs: policy.baseDelayMs, maxMs: policy.maxDelayMs });
-			if (wait <= policy.maxRetryAfterMs) {
-				await delay(wait, signal);
-				continue;
-			}
-			throw new HeyGenApiError(this, info, response.body, request.itemIndex, {
-				kind: 'retryAfterTooLong',
-				maxWaitMs: policy.maxRetryAfterMs,
-			});
+			const wait = info.retryAfterMs ?? backoff(attempt);
+			if (wait > policy.maxRetryAfterMs)
+				throw retryAfterTooLong(this, request, info, response.body, policy);
+			await delay(wait, signal);
+			continue;
 		}
 		if (request.idempotent && canRetry && (info.kind === 'server' || info.kind === 'in_progress')) {
-			await delay(
-				backoffDelay(attempt, { baseMs: policy.baseDelayMs, maxMs: policy.maxDelayMs }),
-				signal,
-			);
+			await delay(backoff(attempt), signal);
 			continue;
 		}
 		if (info.kind === 'server' && request.method !== 'GET' && !request.idempotent) {

@@ -61,11 +61,6 @@ export function outcomeOf(status: string): VideoOutcome {
 	}
 }
 
-export function isFinal(status: string): boolean {
-	const outcome = outcomeOf(status);
-	return outcome === 'completed' || outcome === 'failed';
-}
-
 /** A string value, or null for absent, non-string and empty/blank strings (HeyGen sends `""` for "none"). */
 export function text(value: unknown): string | null {
 	if (typeof value === 'string') return value.trim() === '' ? null : value;
@@ -146,7 +141,7 @@ export function earliestExpiry(urls: Array<string | null>): string | null {
 	return earliest === undefined ? null : new Date(earliest).toISOString();
 }
 
-function withExpiry(record: Omit<NormalizedVideo, 'urls_expire_at'>): NormalizedVideo {
+export function withExpiry(record: Omit<NormalizedVideo, 'urls_expire_at'>): NormalizedVideo {
 	return {
 		...record,
 		urls_expire_at: earliestExpiry([
@@ -160,7 +155,7 @@ function withExpiry(record: Omit<NormalizedVideo, 'urls_expire_at'>): Normalized
 	};
 }
 
-function readError(value: unknown, fallbackMessage?: unknown): VideoError | null {
+export function readError(value: unknown, fallbackMessage?: unknown): VideoError | null {
 	if (isRecord(value)) {
 		const error = {
 			code: text(value.code),
@@ -185,7 +180,8 @@ export class UnreadableStatusError extends Error {
 	}
 }
 
-function describeBody(body: unknown): string {
+/** What an answer without a video status held, in a few words, for the error message. */
+export function describeBody(body: unknown): string {
 	if (typeof body === 'string') {
 		const start = body.trim().slice(0, 60).replace(/\s+/g, ' ');
 		return start === '' ? 'an empty body' : `text: "${start}"`;
@@ -207,122 +203,74 @@ function statusPayloadOf(body: unknown): Record<string, unknown> {
 	return data;
 }
 
-/** v1 `GET /v1/video_status.get` (legacy family). */
-export function fromV1(body: unknown, requestedId: string): NormalizedVideo {
-	const data = statusPayloadOf(body);
-	const status = normalizeStatus(data.status);
-	const failed = outcomeOf(status) === 'failed';
+/** What a failed video carries when HeyGen's answer says nothing more. */
+export const RENDER_FAILED: VideoError = {
+	code: null,
+	message: 'Video rendering failed',
+	detail: null,
+};
+
+/** The record from a detail answer (v1 status or v3 video object): the fields both name alike, plus `own`. */
+function detailRecord(
+	data: Record<string, unknown>,
+	requestedId: string,
+	family: ApiFamily,
+	own: Pick<NormalizedVideo, 'captioned_video_url' | 'subtitle_url' | 'title' | 'error'>,
+): NormalizedVideo {
 	return withExpiry({
 		video_id: text(data.id) ?? text(data.video_id) ?? requestedId,
-		status,
+		status: normalizeStatus(data.status),
 		video_url: text(data.video_url),
-		captioned_video_url: text(data.video_url_caption),
+		captioned_video_url: own.captioned_video_url,
 		caption_url: text(data.caption_url),
-		subtitle_url: null,
+		subtitle_url: own.subtitle_url,
 		thumbnail_url: text(data.thumbnail_url),
 		gif_url: text(data.gif_url),
 		video_page_url: text(data.video_page_url),
-		title: text(data.title) ?? text(data.video_title),
+		title: own.title,
 		duration: numberOrNull(data.duration),
 		created_at: toIsoTime(data.created_at),
 		completed_at: toIsoTime(data.completed_at),
 		callback_id: text(data.callback_id),
-		api_version: 'legacy',
-		error: failed
-			? (readError(data.error) ?? { code: null, message: 'Video rendering failed', detail: null })
-			: null,
+		api_version: family,
+		error: own.error,
 		heygen: boundedRaw(data),
 	});
+}
+
+function failed(data: Record<string, unknown>): boolean {
+	return outcomeOf(normalizeStatus(data.status)) === 'failed';
+}
+
+/** v1 `GET /v1/video_status.get` (legacy family). */
+export function fromV1(body: unknown, requestedId: string): NormalizedVideo {
+	const data = statusPayloadOf(body);
+	return detailRecord(data, requestedId, 'legacy', {
+		captioned_video_url: text(data.video_url_caption),
+		subtitle_url: null,
+		title: text(data.title) ?? text(data.video_title),
+		error: failed(data) ? (readError(data.error) ?? { ...RENDER_FAILED }) : null,
+	});
+}
+
+function v3Failure(data: Record<string, unknown>): VideoError {
+	const message = text(data.failure_message);
+	return (
+		readError(data.error) ?? {
+			code: text(data.failure_code),
+			message: message ?? RENDER_FAILED.message,
+			detail: text(data.failure_detail) ?? message,
+		}
+	);
 }
 
 /** v3 video object `GET /v3/videos/{id}`. */
 export function fromV3Detail(body: unknown, requestedId: string): NormalizedVideo {
 	const data = statusPayloadOf(body);
-	const status = normalizeStatus(data.status);
-	const failed = outcomeOf(status) === 'failed';
-	let error: VideoError | null = null;
-	if (failed) {
-		const code = text(data.failure_code);
-		const message = text(data.failure_message);
-		error = readError(data.error) ?? {
-			code,
-			message: message ?? 'Video rendering failed',
-			detail: text(data.failure_detail) ?? message,
-		};
-	}
-	return withExpiry({
-		video_id: text(data.id) ?? text(data.video_id) ?? requestedId,
-		status,
-		video_url: text(data.video_url),
+	return detailRecord(data, requestedId, 'v3', {
 		captioned_video_url: text(data.captioned_video_url) ?? text(data.video_url_caption),
-		caption_url: text(data.caption_url),
 		subtitle_url: text(data.subtitle_url),
-		thumbnail_url: text(data.thumbnail_url),
-		gif_url: text(data.gif_url),
-		video_page_url: text(data.video_page_url),
 		title: text(data.title),
-		duration: numberOrNull(data.duration),
-		created_at: toIsoTime(data.created_at),
-		completed_at: toIsoTime(data.completed_at),
-		callback_id: text(data.callback_id),
-		api_version: 'v3',
-		error,
-		heygen: boundedRaw(data),
+		error: failed(data) ? v3Failure(data) : null,
 	});
-}
-
-/** One entry of v3 `GET /v3/videos/statuses` (status only; URLs come from the detail call). */
-export function fromV3Bulk(entry: unknown, requestedId: string): NormalizedVideo {
-	if (!isRecord(entry) || text(entry.status) === null)
-		throw new UnreadableStatusError(describeBody(entry));
-	const data = entry;
-	const status = normalizeStatus(data.status);
-	const failed = outcomeOf(status) === 'failed';
-	return withExpiry({
-		video_id: text(data.video_id) ?? text(data.id) ?? requestedId,
-		status,
-		video_url: null,
-		captioned_video_url: null,
-		caption_url: null,
-		subtitle_url: null,
-		thumbnail_url: null,
-		gif_url: null,
-		video_page_url: null,
-		title: null,
-		duration: null,
-		created_at: null,
-		completed_at: null,
-		callback_id: null,
-		api_version: 'v3',
-		error: failed
-			? (readError(data.error, data.failure_message) ?? {
-					code: null,
-					message: 'Video rendering failed',
-					detail: null,
-				})
-			: null,
-		heygen: boundedRaw({ status: data }),
-	});
-}
-
-/**
- * The bulk answer's entries keyed by video id (HeyGen may answer in any order, or omit ids). Throws
- * UnreadableStatusError when the answer holds no list at all.
- */
-export function bulkEntries(body: unknown): Map<string, unknown> {
-	const out = new Map<string, unknown>();
-	const list: unknown = isRecord(body)
-		? Array.isArray(body.data)
-			? body.data
-			: isRecord(body.data)
-				? (body.data.videos ?? body.data.statuses)
-				: undefined
-		: body;
-	if (!Array.isArray(list)) throw new UnreadableStatusError(describeBody(body));
-	for (const entry of list) {
-		if (!isRecord(entry)) continue;
-		const id = text(entry.video_id) ?? text(entry.id);
-		if (id !== null) out.set(id, entry);
-	}
-	return out;
 }

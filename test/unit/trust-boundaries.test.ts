@@ -9,7 +9,7 @@ import { idRefusal, showId } from '../../nodes/shared/ids';
 import { boundedRaw, MAX_RAW_FIELD_CHARS } from '../../nodes/shared/json';
 import { mediaUrlRefusal } from '../../nodes/HeyGenWaitForVideo/mediaHosts';
 import { privateHostReason } from '../../nodes/HeyGenGenerateFromTemplate/mapping/publicUrl';
-import { parseBody, readBoundedText } from '../../nodes/shared/responseBody';
+import { parseBody, readBoundedText } from '../../nodes/shared/exchange';
 
 describe('mediaUrlRefusal', () => {
 	const heygen = 'https://api.heygen.com';

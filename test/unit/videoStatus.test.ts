@@ -1,13 +1,11 @@
 import type { INode } from 'n8n-workflow';
 
+import { bulkEntries, fromV3Bulk } from '../../nodes/HeyGenWaitForVideo/bulkStatus';
 import {
-	bulkEntries,
 	UnreadableStatusError,
 	earliestExpiry,
 	fromV1,
-	fromV3Bulk,
 	fromV3Detail,
-	isFinal,
 	outcomeOf,
 	toIsoTime,
 	urlExpiryMs,
@@ -17,6 +15,8 @@ import {
 	isVideoNotFound,
 	notFoundError,
 	StatusDeadlineError,
+	unfinished,
+	videoCheck,
 } from '../../nodes/HeyGenWaitForVideo/statusApi';
 
 const EXPIRES = 1_900_000_000; // 2030-03-17T17:46:40Z
@@ -104,7 +104,7 @@ describe('legacy v1 status → normalised record', () => {
 		const video = fromV1({ code: 100, data: { id: 'v', status, video_url: null } }, 'v');
 		expect(video.status).toBe(status);
 		expect(outcomeOf(video.status)).toBe('rendering');
-		expect(isFinal(video.status)).toBe(false);
+		expect(unfinished(videoCheck(video))).toBe(true);
 		expect(video.error).toBeNull();
 	});
 

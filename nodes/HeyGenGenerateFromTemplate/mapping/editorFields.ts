@@ -5,8 +5,7 @@
 import type { INodePropertyOptions, ResourceMapperField } from 'n8n-workflow';
 
 import type { NormalizedTemplate, TemplateVariable, VariableType } from '../templates';
-import { nonEmptyString } from '../../shared/json';
-import { quoteList } from './values';
+import { nonEmptyString, quoteList } from './values';
 
 export const FITS = ['cover', 'contain', 'crop', 'none'] as const;
 /** Legacy studio: fit_to_scene, freeze, loop, once; new studio: fit_to_scene, freeze, loop, full_video. */

@@ -12,7 +12,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { ApiFamily, NormalizedTemplate, TemplateVariable } from '../templates';
-import { nonEmptyString } from '../../shared/json';
 import {
 	FITS,
 	PLAY_STYLES,
@@ -26,7 +25,16 @@ import {
 	templateText,
 } from './editorFields';
 import { choice, mediaProperty, parseCharacter, voiceId } from './valueParsers';
-import { VariableError, describe, hasOwn, isBlank, ownValue, quoteList, setOwn } from './values';
+import {
+	VariableError,
+	describe,
+	hasOwn,
+	isBlank,
+	nonEmptyString,
+	ownValue,
+	quoteList,
+	setOwn,
+} from './values';
 
 /**
  * HeyGen's documented script limits: 5,000 characters for the v3 API; the legacy template docs say

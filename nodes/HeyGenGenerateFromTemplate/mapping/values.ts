@@ -12,6 +12,11 @@ export class VariableError extends Error {
 	}
 }
 
+/** A string with something in it, else undefined: HeyGen sends "" and null alike for "no value". */
+export function nonEmptyString(value: unknown): string | undefined {
+	return typeof value === 'string' && value.trim() !== '' ? value : undefined;
+}
+
 /** True only for the object's own property, never an inherited one. */
 export function hasOwn(object: object | undefined, key: string): boolean {
 	return object !== undefined && Object.prototype.hasOwnProperty.call(object, key);

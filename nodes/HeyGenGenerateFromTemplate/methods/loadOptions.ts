@@ -2,7 +2,8 @@ import type { IDataObject, ILoadOptionsFunctions, INodePropertyOptions } from 'n
 
 import type { HeyGenContext } from '../../shared/transport';
 import { heyGenRequest } from '../../shared/transport';
-import { isRecord, nonEmptyString } from '../../shared/json';
+import { isRecord } from '../../shared/json';
+import { nonEmptyString } from '../mapping/values';
 
 const MAX_VOICE_PAGES = 10;
 
