@@ -20,39 +20,24 @@
  * Prints one line per check and ends with `e2e trigger: N passed, N failed`; exit code 1 on any failure.
  */
 const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
-const { execFileSync } = require('node:child_process');
 
-const { createCleanupStack } = require('../../scripts/lib/cleanup-stack');
 const { ensureN8n } = require('../../scripts/lib/n8n-install');
 const inst = require('../../scripts/lib/n8n-instance');
 const { nodeOutput } = require('../../scripts/lib/n8n-rest');
 const ex = require('../../scripts/lib/examples');
 const { startSandbox } = require('../../tools/heygen-sandbox');
 const { startOpenAiStub } = require('../../tools/openai-stub');
+const { createSuiteRunner } = require('../support/suite-runner');
 
+const suite = createSuiteRunner({ tag: 'e2e-trigger', summary: 'e2e trigger', detailLimit: 2000 });
+const { check, log, cleanups } = suite;
 const ROOT = ex.REPO_ROOT;
 const EXAMPLE = path.join(ex.EXAMPLES_DIR, 'fire-and-forget.json');
 const TRIGGER_NODE = 'HeyGen: Video finished';
 const RESULTS_NODE = 'Results';
 const RENDERS = 20;
-const T0 = Date.now();
-const secs = () => `${((Date.now() - T0) / 1000).toFixed(1)}s`;
-const log = (l) => process.stdout.write(`[e2e-trigger ${secs()}] ${l}\n`);
-
-let passed = 0;
-let failed = 0;
-function check(name, ok, detail) {
-	if (ok) passed++;
-	else failed++;
-	process.stdout.write(
-		`  ${ok ? 'ok  ' : 'FAIL'} ${name}${!ok && detail !== undefined ? `\n       ${typeof detail === 'string' ? detail : JSON.stringify(detail).slice(0, 2000)}` : ''}\n`,
-	);
-	return ok;
-}
-
-const cleanups = createCleanupStack(log);
+const FINAL = ['success', 'error', 'crashed', 'canceled'];
 
 /** The example with its sample contact list replaced by `count` generated contacts (everything else unchanged). */
 function exampleWithContacts(file, count) {
@@ -72,28 +57,28 @@ async function triggerExecutions(rest, workflowId) {
 	return list.filter((e) => e.mode !== 'manual');
 }
 
-async function main() {
-	const n8n = await ensureN8n({ log });
-	const timeoutMs = Number(process.env.E2E_TIMEOUT_MS || 600000);
-	const timer = setTimeout(() => {
-		log(`TIMEOUT after ${timeoutMs} ms: stopping everything`);
-		failed++;
-		cleanups.run().finally(() => {
-			process.stdout.write(`e2e trigger: ${passed} passed, ${failed} failed\n`);
-			process.exit(1);
-		});
-	}, timeoutMs);
-	timer.unref();
-
-	if (!fs.existsSync(path.join(ROOT, 'dist', 'nodes', 'HeyGenTrigger', 'HeyGenTrigger.node.js'))) {
-		log('dist/ missing: npm run build');
-		execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit', shell: true });
+/** The trigger's executions, once at least `count` exist (the trigger answers HeyGen before n8n creates them). */
+async function executionsAtLeast(rest, workflowId, count) {
+	let execs = await triggerExecutions(rest, workflowId);
+	for (let k = 0; k < 60 && execs.length < count; k++) {
+		await new Promise((r) => setTimeout(r, 1000));
+		execs = await triggerExecutions(rest, workflowId);
 	}
-	const work = fs.mkdtempSync(path.join(os.tmpdir(), 'heygen-e2e-trigger-'));
-	cleanups.push(() => {
-		if (process.env.E2E_KEEP || failed) log(`kept ${work}`);
-		else fs.rmSync(work, { recursive: true, force: true });
-	});
+	return execs;
+}
+
+/** Each event's deliveries over: each event twice, plus HeyGen's retries of any attempt n8n answered too slowly. */
+async function deliveriesSettled(sb, done, timeoutMs) {
+	await sb.waitFor(
+		() => done() && sb._core.deliverer.inFlight === 0 && sb._core.slowTimers.size === 0,
+		{ timeoutMs },
+	);
+}
+
+/** n8n with the package, the sandbox and the stub, the example imported with 20 contacts; n8n started. */
+async function setUp(n8n) {
+	suite.ensureBuilt(path.join('nodes', 'HeyGenTrigger', 'HeyGenTrigger.node.js'));
+	const work = suite.workFolder('heygen-e2e-trigger-', 'E2E_KEEP');
 	const userFolder = path.join(work, 'n8n');
 	const tarball = inst.packPackage({ dir: ROOT, outDir: work });
 	inst.installPackageTarball({ userFolder, tarball, log, n8n });
@@ -136,18 +121,23 @@ async function main() {
 	});
 	check('n8n imports the fire-and-forget example', id === wf.id, id);
 
-	let i = await inst.startN8n({ userFolder, n8n, log });
-	cleanups.push(() => i.stop());
-	let rest = await i.rest();
-	const types = await rest.nodeTypes();
+	const ctx = { n8n, userFolder, sb, id, wf };
+	const i = await inst.startN8n({ userFolder, n8n, log });
+	ctx.i = i;
+	cleanups.push(() => ctx.i.stop());
+	ctx.rest = await i.rest();
+	const types = await ctx.rest.nodeTypes();
 	check(
 		'n8n loads the HeyGen Trigger node',
 		types.some((t) => t.name === 'n8n-nodes-heygen-templates.heyGenTrigger'),
 	);
 	const triggerNode = wf.nodes.find((n) => n.name === TRIGGER_NODE);
-	const expectedUrl = `${i.webhookUrl}webhook/${triggerNode.webhookId}/webhook`;
+	ctx.expectedUrl = `${i.webhookUrl}webhook/${triggerNode.webhookId}/webhook`;
+	return ctx;
+}
 
-	// 1. Publish: exactly one endpoint at HeyGen, for the production URL, OPTIONS probe answered.
+/** Publish: exactly one endpoint at HeyGen, for the production URL, OPTIONS probe answered. */
+async function publish({ rest, sb, id, expectedUrl }) {
 	await rest.publishWorkflow(id, { timeoutMs: 60000 });
 	check(
 		'publishing registers exactly one endpoint at HeyGen',
@@ -170,14 +160,17 @@ async function main() {
 			sb.probes[0].status < 300,
 		sb.probes,
 	);
+	return endpoint;
+}
 
-	// 2. 20 renders through the example's first half; the sandbox delivers each event twice.
+/** 20 renders through the example's first half; the sandbox delivers each event twice. */
+async function renderTwenty({ rest, sb, id }) {
 	const charges = sb.charges;
 	const runId = await rest.runWorkflow(id, ex.MANUAL_TRIGGER);
 	const manual = {
 		execution: await rest.waitForExecution(runId, {
 			timeoutMs: 180000,
-			until: (e) => ['success', 'error', 'crashed', 'canceled'].includes(e.status),
+			until: (e) => FINAL.includes(e.status),
 		}),
 	};
 	check(
@@ -190,14 +183,7 @@ async function main() {
 		sb.charges - charges === RENDERS,
 		sb.charges - charges,
 	);
-	// Every delivery (each event twice, plus HeyGen's retries of any attempt n8n answered too slowly) is over.
-	await sb.waitFor(
-		() =>
-			endpointDeliveries(sb).length >= RENDERS * 2 &&
-			sb._core.deliverer.inFlight === 0 &&
-			sb._core.slowTimers.size === 0,
-		{ timeoutMs: 240000 },
-	);
+	await deliveriesSettled(sb, () => endpointDeliveries(sb).length >= RENDERS * 2, 240000);
 	const deliveries = endpointDeliveries(sb);
 	const events = new Set(deliveries.map((d) => d.eventId));
 	const finalAnswers = new Map();
@@ -220,18 +206,18 @@ async function main() {
 			new Set(startedAnswers.map((d) => d.eventId)).size === startedAnswers.length,
 		startedAnswers.length,
 	);
-	// The trigger answers HeyGen before n8n creates the execution: give the last ones a moment to appear.
-	let execs = await triggerExecutions(rest, id);
-	for (let k = 0; k < 60 && execs.length < RENDERS; k++) {
-		await new Promise((r) => setTimeout(r, 1000));
-		execs = await triggerExecutions(rest, id);
-	}
+	return deliveries;
+}
+
+/** One trigger execution per video, each with its row from the callback ID. */
+async function triggerRuns({ rest, sb, id }) {
+	const execs = await executionsAtLeast(rest, id, RENDERS);
 	check(`exactly ${RENDERS} trigger executions`, execs.length === RENDERS, execs.length);
 	const rows = [];
 	for (const e of execs) {
 		const done = await rest.waitForExecution(e.id, {
 			timeoutMs: 60000,
-			until: (x) => ['success', 'error', 'crashed', 'canceled'].includes(x.status),
+			until: (x) => FINAL.includes(x.status),
 		});
 		const out = nodeOutput(done, RESULTS_NODE) || [];
 		rows.push({ status: done.status, items: out.map((o) => o.json) });
@@ -258,9 +244,10 @@ async function main() {
 		),
 		flat.slice(0, 3),
 	);
+}
 
-	// 3. Forged, unsigned and tampered deliveries start nothing.
-	const sample = deliveries[0];
+/** Forged, unsigned and tampered deliveries start nothing; a genuine redelivery neither. */
+async function refusedDeliveries({ rest, sb, id, expectedUrl }, sample, endpoint) {
 	const forged = await sb.sendDelivery(expectedUrl, sample.body, { secret: 'whsec_forged' });
 	const unsigned = await sb.sendDelivery(expectedUrl, sample.body, {});
 	const tampered = await sb.sendDelivery(
@@ -282,14 +269,17 @@ async function main() {
 		redelivered.status === 200 && /"started":false/.test(redelivered.responseBody || ''),
 		redelivered.responseBody,
 	);
-	execs = await triggerExecutions(rest, id);
+	const execs = await triggerExecutions(rest, id);
 	check(`still exactly ${RENDERS} trigger executions`, execs.length === RENDERS, execs.length);
+}
 
-	// 4. Restart n8n on the same URL.
-	await i.stop();
-	i = await inst.startN8n({ userFolder, n8n, log, port: i.port });
-	rest = await i.rest();
-	await rest.waitForPublished(id, { timeoutMs: 60000 });
+/** n8n restarted on the same URL: no second endpoint, an old event starts nothing. */
+async function restartOnSameUrl(ctx, sample, endpoint) {
+	const { n8n, userFolder, sb, id, expectedUrl } = ctx;
+	await ctx.i.stop();
+	ctx.i = await inst.startN8n({ userFolder, n8n, log, port: ctx.i.port });
+	ctx.rest = await ctx.i.rest();
+	await ctx.rest.waitForPublished(id, { timeoutMs: 60000 });
 	// The URL is served again once n8n answers an unsigned delivery with the trigger's 401 (not n8n's 404).
 	let probe;
 	for (let k = 0; k < 60; k++) {
@@ -321,6 +311,10 @@ async function main() {
 		afterRestart.status === 200 && /"started":false/.test(afterRestart.responseBody || ''),
 		afterRestart.responseBody,
 	);
+}
+
+/** After the restart a new render still starts one execution. */
+async function renderAfterRestart({ rest, sb, id }) {
 	const before = sb.callbacks.length;
 	const one = await fetch(`${sb.url}/v3/templates/tpl_sales_outreach`, {
 		method: 'POST',
@@ -333,25 +327,19 @@ async function main() {
 			},
 		}),
 	}).then((r) => r.json());
-	await sb.waitFor(
-		() =>
-			sb.callbacks.slice(before).filter((c) => c.kind === 'webhook').length >= 2 &&
-			sb._core.deliverer.inFlight === 0 &&
-			sb._core.slowTimers.size === 0,
-		{ timeoutMs: 120000 },
-	);
-	execs = await triggerExecutions(rest, id);
-	for (let k = 0; k < 60 && execs.length < RENDERS + 1; k++) {
-		await new Promise((r) => setTimeout(r, 1000));
-		execs = await triggerExecutions(rest, id);
-	}
+	const newDeliveries = () => sb.callbacks.slice(before).filter((c) => c.kind === 'webhook');
+	await deliveriesSettled(sb, () => newDeliveries().length >= 2, 120000);
+	const execs = await executionsAtLeast(rest, id, RENDERS + 1);
 	check(
 		'after the restart a new render starts exactly one more execution',
 		execs.length === RENDERS + 1 && one.data && one.data.id,
 		execs.length,
 	);
+	return execs;
+}
 
-	// 5. Unpublish: the endpoint is deleted at HeyGen.
+/** Unpublish: the endpoint is deleted at HeyGen. */
+async function unpublish({ rest, sb, id, expectedUrl }, sample, endpoint) {
 	await rest.request('POST', `/rest/workflows/${encodeURIComponent(id)}/deactivate`, { body: {} });
 	await sb.waitFor(() => sb.webhooks.length === 0, { timeoutMs: 30000 }).catch(() => undefined);
 	check(
@@ -365,6 +353,21 @@ async function main() {
 		gone.status === 404,
 		gone.status || gone.error,
 	);
+}
+
+async function main() {
+	const n8n = await ensureN8n({ log });
+	const timer = suite.limitTime(Number(process.env.E2E_TIMEOUT_MS || 600000));
+	const ctx = await setUp(n8n);
+	const endpoint = await publish(ctx);
+	const deliveries = await renderTwenty(ctx);
+	await triggerRuns(ctx);
+	const sample = deliveries[0];
+	await refusedDeliveries(ctx, sample, endpoint);
+	await restartOnSameUrl(ctx, sample, endpoint);
+	const execs = await renderAfterRestart(ctx);
+	await unpublish(ctx, sample, endpoint);
+	const { i, sb } = ctx;
 
 	const problems = i
 		.logEntries()
@@ -384,15 +387,4 @@ async function main() {
 	clearTimeout(timer);
 }
 
-(async () => {
-	try {
-		await main();
-	} catch (e) {
-		failed++;
-		process.stdout.write(`  FAIL unexpected error: ${e && e.stack ? e.stack : e}\n`);
-	}
-	await cleanups.run();
-	log(`finished in ${secs()}`);
-	process.stdout.write(`e2e trigger: ${passed} passed, ${failed} failed\n`);
-	process.exit(failed ? 1 : 0);
-})();
+suite.run(main);

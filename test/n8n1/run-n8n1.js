@@ -10,12 +10,8 @@
  *
  * Ends with `n8n1: N passed, N failed`; exit code 1 on any failure.
  */
-const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
-const { execFileSync } = require('node:child_process');
 
-const { createCleanupStack } = require('../../scripts/lib/cleanup-stack');
 const { ensureN8n1, N8N1_VERSION } = require('../../scripts/lib/n8n1-install');
 const { readmeNpmInstall } = require('../../scripts/lib/readme-install');
 const inst = require('../../scripts/lib/n8n-instance');
@@ -23,40 +19,19 @@ const { nodeOutput } = require('../../scripts/lib/n8n-rest');
 const ex = require('../../scripts/lib/examples');
 const { startSandbox, expectedVideoBytes } = require('../../tools/heygen-sandbox');
 const { startOpenAiStub } = require('../../tools/openai-stub');
+const { createSuiteRunner } = require('../support/suite-runner');
 
 const ROOT = ex.REPO_ROOT;
-const T0 = Date.now();
-const secs = () => `${((Date.now() - T0) / 1000).toFixed(1)}s`;
-const log = (l) => process.stdout.write(`[n8n1 ${secs()}] ${l}\n`);
-let passed = 0;
-let failed = 0;
-function check(name, ok, detail) {
-	if (ok) passed++;
-	else failed++;
-	process.stdout.write(
-		`  ${ok ? 'ok  ' : 'FAIL'} ${name}${!ok && detail !== undefined ? `\n       ${typeof detail === 'string' ? detail : JSON.stringify(detail)}` : ''}\n`,
-	);
-	return ok;
-}
-const cleanups = createCleanupStack(log);
+const suite = createSuiteRunner({ tag: 'n8n1' });
+const { check, log, cleanups } = suite;
 const FINAL = ['success', 'error', 'crashed', 'canceled'];
 const report = { credentialMessages: {} };
 
 async function main() {
 	const n8n = await ensureN8n1({ log });
 	log(`n8n ${N8N1_VERSION} on Node ${n8n.nodeVersion}`);
-	if (
-		!fs.existsSync(
-			path.join(ROOT, 'dist', 'nodes', 'HeyGenWaitForVideo', 'HeyGenWaitForVideo.node.js'),
-		)
-	) {
-		execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit', shell: true });
-	}
-	const work = fs.mkdtempSync(path.join(os.tmpdir(), 'heygen-n8n1-'));
-	cleanups.push(() => {
-		if (process.env.N8N1_KEEP || failed) log(`kept ${work}`);
-		else fs.rmSync(work, { recursive: true, force: true });
-	});
+	suite.ensureBuilt(path.join('nodes', 'HeyGenWaitForVideo', 'HeyGenWaitForVideo.node.js'));
+	const work = suite.workFolder('heygen-n8n1-', 'N8N1_KEEP');
 	const userFolder = path.join(work, 'n8n');
 	const tarball = inst.packPackage({ dir: ROOT, outDir: work });
 
@@ -284,22 +259,4 @@ async function main() {
 	);
 }
 
-for (const sig of ['SIGINT', 'SIGTERM']) {
-	process.on(sig, () => {
-		failed++;
-		cleanups.run().finally(() => process.exit(130));
-	});
-}
-
-(async () => {
-	try {
-		await main();
-	} catch (e) {
-		failed++;
-		process.stdout.write(`  FAIL unexpected error: ${e && e.stack ? e.stack : e}\n`);
-	}
-	await cleanups.run();
-	log(`finished in ${secs()}; ${JSON.stringify(report)}`);
-	process.stdout.write(`n8n1: ${passed} passed, ${failed} failed\n`);
-	process.exit(failed ? 1 : 0);
-})();
+suite.run(main, { finalNote: () => `; ${JSON.stringify(report)}` });

@@ -12,11 +12,8 @@
  * Prints one line per check, the measurements as JSON, and ends with `queue: N passed, N failed`.
  */
 const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
-const { execFileSync } = require('node:child_process');
 
-const { createCleanupStack } = require('../../scripts/lib/cleanup-stack');
 const { ensureN8n } = require('../../scripts/lib/n8n-install');
 const inst = require('../../scripts/lib/n8n-instance');
 const { startPostgres, startRedis } = require('../../scripts/lib/queue-services');
@@ -25,48 +22,18 @@ const { startSandbox } = require('../../tools/heygen-sandbox');
 const { callbackBatch } = require('./scenarios');
 const { pollingLoop, restartWhileWaiting, killedWorker } = require('./scenarios-resilience');
 const { binaryDatabaseMode } = require('./scenarios-dbmode');
+const { createSuiteRunner } = require('../support/suite-runner');
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const T0 = Date.now();
-const secs = () => `${((Date.now() - T0) / 1000).toFixed(1)}s`;
-const log = (l) => process.stdout.write(`[queue ${secs()}] ${l}\n`);
-let passed = 0;
-let failed = 0;
-function check(name, ok, detail) {
-	if (ok) passed++;
-	else failed++;
-	process.stdout.write(
-		`  ${ok ? 'ok  ' : 'FAIL'} ${name}${!ok && detail !== undefined ? `\n       ${typeof detail === 'string' ? detail : JSON.stringify(detail)}` : ''}\n`,
-	);
-	return ok;
-}
-const cleanups = createCleanupStack(log);
+const suite = createSuiteRunner({ tag: 'queue' });
+const { T0, check, log, cleanups } = suite;
 const only = (process.env.QUEUE_ONLY || 'dbmode,poll,kill,restart,200,race').split(',');
 
 async function main() {
 	const n8n = await ensureN8n({ log });
-	const timeoutMs = Number(process.env.QUEUE_TIMEOUT_MS || 30 * 60000);
-	const timer = setTimeout(() => {
-		log(`TIMEOUT after ${timeoutMs} ms: stopping everything`);
-		failed++;
-		cleanups.run().finally(() => {
-			process.stdout.write(`queue: ${passed} passed, ${failed} failed\n`);
-			process.exit(1);
-		});
-	}, timeoutMs);
-	timer.unref();
-	if (
-		!fs.existsSync(
-			path.join(ROOT, 'dist', 'nodes', 'HeyGenWaitForVideo', 'HeyGenWaitForVideo.node.js'),
-		)
-	) {
-		execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit', shell: true });
-	}
-	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'heygen-queue-'));
-	cleanups.push(() => {
-		if (process.env.QUEUE_KEEP || failed) log(`kept ${dir}`);
-		else fs.rmSync(dir, { recursive: true, force: true });
-	});
+	const timer = suite.limitTime(Number(process.env.QUEUE_TIMEOUT_MS || 30 * 60000));
+	suite.ensureBuilt(path.join('nodes', 'HeyGenWaitForVideo', 'HeyGenWaitForVideo.node.js'));
+	const dir = suite.workFolder('heygen-queue-', 'QUEUE_KEEP');
 	const tarball = inst.packPackage({ dir: ROOT, outDir: dir });
 	const pg = await startPostgres({ dir, log });
 	cleanups.push(() => pg.stop());
@@ -188,22 +155,4 @@ function countFiles(dir) {
 	return n;
 }
 
-for (const sig of ['SIGINT', 'SIGTERM']) {
-	process.on(sig, () => {
-		failed++;
-		cleanups.run().finally(() => process.exit(130));
-	});
-}
-
-(async () => {
-	try {
-		await main();
-	} catch (e) {
-		failed++;
-		process.stdout.write(`  FAIL unexpected error: ${e && e.stack ? e.stack : e}\n`);
-	}
-	await cleanups.run();
-	log(`finished in ${secs()}`);
-	process.stdout.write(`queue: ${passed} passed, ${failed} failed\n`);
-	process.exit(failed ? 1 : 0);
-})();
+suite.run(main);
