@@ -19,9 +19,8 @@ const { ensureN8n } = require('../../scripts/lib/n8n-install');
 const inst = require('../../scripts/lib/n8n-instance');
 const ex = require('../../scripts/lib/examples');
 const { nodeOutput } = require('../../scripts/lib/n8n-rest');
-const { startSandbox } = require('../../tools/heygen-sandbox');
-const { startOpenAiStub } = require('../../tools/openai-stub');
 const { createSuiteRunner } = require('../support/suite-runner');
+const { importFakeCredentials, startFakes } = require('../support/n8n-fakes');
 const openAiV1 = require('./birthday-openai-v1');
 const { prepareCallbackBatch, runCallbackBatch } = require('./callback-batch');
 const { birthday, birthdayOpenAiV1, personalizedVideos, pollingLoop } = require('./example-runs');
@@ -63,34 +62,12 @@ function installPackage(n8n, work, userFolder) {
 	);
 }
 
-/** Fakes of the outside world: HeyGen sandbox (short renders) and the OpenAI stub. */
-async function startFakes(videoBytes) {
-	const sb = await startSandbox({
-		port: 0,
-		render: { pendingMs: 300, processingMs: 1500 },
-		videoBytes,
-	});
-	cleanups.push(() => sb.close());
-	const stub = await startOpenAiStub({ port: 0, apiKey: 'sk-e2e-stub' });
-	cleanups.push(() => stub.close());
-	log(`sandbox ${sb.url} (media ${sb.cdnUrl}), OpenAI stub ${stub.url}`);
-	return { sb, stub };
-}
-
 /**
  * Credentials and the example workflows, imported with n8n's CLI (fixed ids, as the examples reference them),
  * and the test-only variants. Returns the variants' ids.
  */
 async function importWorkflows({ n8n, userFolder, work, sb, stub }) {
-	await inst.importCredentials({
-		userFolder,
-		n8n,
-		log,
-		list: ex.credentialList({
-			heygen: { apiKey: sb.apiKey, baseUrl: sb.url },
-			openai: { apiKey: 'sk-e2e-stub', url: stub.url },
-		}),
-	});
+	await importFakeCredentials({ userFolder, n8n, log }, { sb, stub });
 	const importFiles = (files) =>
 		inst.importWorkflows({ userFolder, n8n, log, files, publish: false });
 	const ids = await importFiles(ex.exampleFiles());
@@ -149,7 +126,11 @@ async function main() {
 	const userFolder = path.join(work, 'n8n');
 	installPackage(n8n, work, userFolder);
 	const videoBytes = 150000;
-	const { sb, stub } = await startFakes(videoBytes);
+	// Fakes of the outside world: HeyGen sandbox (short renders) and the OpenAI stub.
+	const { sb, stub } = await startFakes(suite, {
+		render: { pendingMs: 300, processingMs: 1500 },
+		videoBytes,
+	});
 	const ids = await importWorkflows({ n8n, userFolder, work, sb, stub });
 	const { i, rest } = await startInstance(n8n, userFolder);
 	const ctx = { i, rest, sb, stub, videoBytes, ids, check, log };

@@ -26,9 +26,8 @@ const { ensureN8n } = require('../../scripts/lib/n8n-install');
 const inst = require('../../scripts/lib/n8n-instance');
 const { nodeOutput } = require('../../scripts/lib/n8n-rest');
 const ex = require('../../scripts/lib/examples');
-const { startSandbox } = require('../../tools/heygen-sandbox');
-const { startOpenAiStub } = require('../../tools/openai-stub');
 const { createSuiteRunner } = require('../support/suite-runner');
+const { importFakeCredentials, startFakes } = require('../support/n8n-fakes');
 
 const suite = createSuiteRunner({ tag: 'e2e-trigger', summary: 'e2e trigger', detailLimit: 2000 });
 const { check, log, cleanups } = suite;
@@ -84,8 +83,7 @@ async function setUp(n8n) {
 	inst.installPackageTarball({ userFolder, tarball, log, n8n });
 
 	// HeyGen sandbox: the OPTIONS probe on registration enforced, every endpoint delivery sent twice.
-	const sb = await startSandbox({
-		port: 0,
+	const { sb, stub } = await startFakes(suite, {
 		render: { pendingMs: 200, processingMs: 1200 },
 		concurrency: RENDERS,
 		webhookProbe: true,
@@ -96,20 +94,8 @@ async function setUp(n8n) {
 		callbackTimeoutMs: 10000,
 		callbackRetry: { attempts: 6, delaysMs: [1000, 2000, 4000, 8000, 8000] },
 	});
-	cleanups.push(() => sb.close());
-	const stub = await startOpenAiStub({ port: 0, apiKey: 'sk-e2e-stub' });
-	cleanups.push(() => stub.close());
-	log(`sandbox ${sb.url}, OpenAI stub ${stub.url}`);
 
-	await inst.importCredentials({
-		userFolder,
-		n8n,
-		log,
-		list: ex.credentialList({
-			heygen: { apiKey: sb.apiKey, baseUrl: sb.url },
-			openai: { apiKey: 'sk-e2e-stub', url: stub.url },
-		}),
-	});
+	await importFakeCredentials({ userFolder, n8n, log }, { sb, stub });
 	const wfFile = path.join(work, 'fire-and-forget-20.json');
 	const wf = exampleWithContacts(wfFile, RENDERS);
 	const [id] = await inst.importWorkflows({

@@ -3,14 +3,14 @@
  * input, one Retry-After clock and one 429 budget for all requests in flight, and no second charge.
  * Real engine, real HTTP, HeyGen sandbox. Assertions on counts and order only.
  */
-import { createHarness, PACKAGE } from '../harness/engine';
+import { createHarness } from '../harness/engine';
+import { generateWorkflow, textField } from '../support/generate-workflows';
 import { startSandbox } from '../../tools/heygen-sandbox';
 
 /** JSON from the plain-JS sandbox and engine harness, which carry no types. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Loose = any;
 
-const GEN = `${PACKAGE}.heyGenGenerateFromTemplate`;
 let sb: Loose;
 let h: Loose;
 
@@ -25,56 +25,13 @@ afterAll(async () => {
 });
 beforeEach(() => sb.reset());
 
-const SCHEMA: Record<string, Loose[]> = {
-	tpl_birthday: [
-		{
-			id: 'name',
-			displayName: 'name (text)',
-			type: 'string',
-			required: false,
-			display: true,
-			defaultMatch: false,
-		},
-	],
-	tpl_legacy_promo: [
-		{
-			id: 'title_text',
-			displayName: 'title_text (text)',
-			type: 'string',
-			required: false,
-			display: true,
-			defaultMatch: false,
-		},
-	],
-};
+/** The one variable each template gets, from the item's name. */
 const VARIABLE: Record<string, string> = { tpl_birthday: 'name', tpl_legacy_promo: 'title_text' };
 
 function workflow(templateId: string, options: Loose, onError?: string) {
-	return {
-		nodes: [
-			{ name: 'Trigger', type: 'n8n-nodes-base.manualTrigger' },
-			{
-				name: 'Generate',
-				type: GEN,
-				credentials: { heyGenTemplatesApi: { id: '1', name: 'HeyGen' } },
-				parameters: {
-					apiVersion: 'auto',
-					templateId: { __rl: true, mode: 'id', value: templateId },
-					variables: {
-						mappingMode: 'defineBelow',
-						value: { [VARIABLE[templateId]]: '={{ $json.name }}' },
-						matchingColumns: [],
-						schema: SCHEMA[templateId],
-						attemptToConvertTypes: false,
-						convertFieldsToString: false,
-					},
-					options,
-				},
-				...(onError ? { onError } : {}),
-			},
-		],
-		connections: { Trigger: { main: [[{ node: 'Generate', type: 'main', index: 0 }]] } },
-	};
+	const variable = VARIABLE[templateId];
+	const values = { [variable]: '={{ $json.name }}' };
+	return generateWorkflow({ templateId, values, schema: [textField(variable)], options, onError });
 }
 
 const contacts = (n: number) =>

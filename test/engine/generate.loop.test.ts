@@ -3,10 +3,10 @@
  * a workflow loop that sends a failed render back to Generate, and stopping an execution mid-batch.
  */
 import { PACKAGE } from '../harness/engine';
+import { generateNode as generateNodeOf } from '../support/generate-workflows';
 import type { Loose } from '../support/loose';
 import { withSandboxEngine } from '../support/sandbox-engine';
 
-const GEN = `${PACKAGE}.heyGenGenerateFromTemplate`;
 const WAIT = `${PACKAGE}.heyGenWaitForVideo`;
 const CREDS = { heyGenTemplatesApi: { id: '1', name: 'HeyGen' } };
 let sb: Loose;
@@ -15,24 +15,8 @@ let h: Loose;
 withSandboxEngine({}, (pair) => ({ sb, h } = pair));
 
 function generateNode(options: Record<string, unknown> = {}) {
-	return {
-		name: 'Generate',
-		type: GEN,
-		credentials: CREDS,
-		parameters: {
-			apiVersion: 'auto',
-			templateId: { __rl: true, mode: 'id', value: 'tpl_birthday' },
-			variables: {
-				mappingMode: 'defineBelow',
-				value: { name: '={{ $json.name }}' },
-				matchingColumns: [],
-				schema: [],
-				attemptToConvertTypes: false,
-				convertFieldsToString: false,
-			},
-			options,
-		},
-	};
+	const values = { name: '={{ $json.name }}' };
+	return generateNodeOf({ templateId: 'tpl_birthday', values, schema: [], options });
 }
 
 const generatePosts = () =>

@@ -6,6 +6,7 @@
  * variables and stale variable fields.
  */
 import { PACKAGE } from '../harness/engine';
+import { generateWorkflow } from '../support/generate-workflows';
 import capturedOpenAi from '../fixtures/openai/outputs.json';
 import type { Loose } from '../support/loose';
 import { withSandboxEngine } from '../support/sandbox-engine';
@@ -13,7 +14,6 @@ import { withSandboxEngine } from '../support/sandbox-engine';
 type Json = Record<string, Loose>;
 
 const GEN = `${PACKAGE}.heyGenGenerateFromTemplate`;
-const CREDS = { heyGenTemplatesApi: { id: '1', name: 'HeyGen' } };
 
 let sb: Loose;
 let h: Loose;
@@ -41,29 +41,15 @@ interface Setup {
 async function run(setup: Setup, items: Json[]) {
 	const schema = setup.schema ?? (setup.auto ? [] : await schemaFor(setup.templateId));
 	sb.reset();
-	const node: Json = {
-		name: 'Generate',
-		type: GEN,
-		credentials: CREDS,
-		parameters: {
-			apiVersion: 'auto',
-			templateId: locator(setup.templateId),
-			variables: {
-				mappingMode: setup.auto ? 'autoMapInputData' : 'defineBelow',
-				value: setup.auto ? null : (setup.values ?? {}),
-				matchingColumns: [],
-				schema,
-				attemptToConvertTypes: false,
-				convertFieldsToString: false,
-			},
-			options: setup.options ?? {},
-		},
-	};
-	if (setup.onError) node.onError = setup.onError;
-	const wf = {
-		nodes: [{ name: 'Trigger', type: 'n8n-nodes-base.manualTrigger' }, node],
-		connections: { Trigger: { main: [[{ node: 'Generate', type: 'main', index: 0 }]] } },
-	};
+	const wf = generateWorkflow({
+		templateId: setup.templateId,
+		locator: locator(setup.templateId),
+		mappingMode: setup.auto ? 'autoMapInputData' : 'defineBelow',
+		values: setup.auto ? null : (setup.values ?? {}),
+		schema,
+		options: setup.options ?? {},
+		onError: setup.onError,
+	});
 	return await h.run(wf, { items: items.map((json) => ({ json })) });
 }
 

@@ -3,11 +3,11 @@
  * variable types, options, expressions, Map Automatically, pre-flight validation, API families, caching.
  */
 import { PACKAGE } from '../harness/engine';
+import { generateWorkflow } from '../support/generate-workflows';
 import type { Loose } from '../support/loose';
 import { withSandboxEngine } from '../support/sandbox-engine';
 
 const GEN = `${PACKAGE}.heyGenGenerateFromTemplate`;
-const CREDS = { heyGenTemplatesApi: { id: '1', name: 'HeyGen' } };
 
 type Json = Record<string, Loose>;
 let sb: Loose;
@@ -50,29 +50,16 @@ async function workflow(setup: Setup) {
 	const schema =
 		setup.schema ?? (setup.templateMode ? [] : await schemaFor(templateId, apiVersion));
 	sb.reset();
-	const node: Json = {
-		name: 'Generate',
-		type: GEN,
-		credentials: CREDS,
-		parameters: {
-			apiVersion,
-			templateId: locator(templateId, setup.templateMode ?? 'id'),
-			variables: {
-				mappingMode: setup.mappingMode ?? 'defineBelow',
-				value: setup.values === undefined ? {} : setup.values,
-				matchingColumns: [],
-				schema,
-				attemptToConvertTypes: false,
-				convertFieldsToString: false,
-			},
-			options: setup.options ?? {},
-		},
-	};
-	if (setup.onError) node.onError = setup.onError;
-	return {
-		nodes: [{ name: 'Trigger', type: 'n8n-nodes-base.manualTrigger' }, node],
-		connections: { Trigger: { main: [[{ node: 'Generate', type: 'main', index: 0 }]] } },
-	};
+	return generateWorkflow({
+		templateId,
+		locator: locator(templateId, setup.templateMode ?? 'id'),
+		apiVersion,
+		mappingMode: setup.mappingMode ?? 'defineBelow',
+		values: setup.values === undefined ? {} : setup.values,
+		schema,
+		options: setup.options ?? {},
+		onError: setup.onError,
+	});
 }
 
 async function run(setup: Setup, items: Json[] = [{}], runOptions: Json = {}) {

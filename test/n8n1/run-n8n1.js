@@ -17,9 +17,9 @@ const { readmeNpmInstall } = require('../../scripts/lib/readme-install');
 const inst = require('../../scripts/lib/n8n-instance');
 const { nodeOutput } = require('../../scripts/lib/n8n-rest');
 const ex = require('../../scripts/lib/examples');
-const { startSandbox, expectedVideoBytes } = require('../../tools/heygen-sandbox');
-const { startOpenAiStub } = require('../../tools/openai-stub');
+const { expectedVideoBytes } = require('../../tools/heygen-sandbox');
 const { createSuiteRunner } = require('../support/suite-runner');
+const { importFakeCredentials, startFakes } = require('../support/n8n-fakes');
 
 const ROOT = ex.REPO_ROOT;
 const suite = createSuiteRunner({ tag: 'n8n1' });
@@ -54,23 +54,11 @@ async function main() {
 
 	// 2. The outside world and the examples, as in the 2.x end-to-end test.
 	const videoBytes = 150000;
-	const sb = await startSandbox({
-		port: 0,
+	const { sb, stub } = await startFakes(suite, {
 		render: { pendingMs: 300, processingMs: 1500 },
 		videoBytes,
 	});
-	cleanups.push(() => sb.close());
-	const stub = await startOpenAiStub({ port: 0, apiKey: 'sk-e2e-stub' });
-	cleanups.push(() => stub.close());
-	await inst.importCredentials({
-		userFolder,
-		n8n,
-		log,
-		list: ex.credentialList({
-			heygen: { apiKey: sb.apiKey, baseUrl: sb.url },
-			openai: { apiKey: 'sk-e2e-stub', url: stub.url },
-		}),
-	});
+	await importFakeCredentials({ userFolder, n8n, log }, { sb, stub });
 	const ids = await inst.importWorkflows({
 		userFolder,
 		n8n,

@@ -6,6 +6,8 @@
  */
 const crypto = require('node:crypto');
 
+const { editorVariables } = require('../support/generate-workflows');
+
 const PKG = 'n8n-nodes-heygen-templates';
 const CREDENTIAL = { heyGenTemplatesApi: { id: 'heygenDemo000001', name: 'HeyGen account' } };
 const uuid = () => crypto.randomUUID();
@@ -23,23 +25,10 @@ function generateNode({ callback }) {
 		{
 			apiVersion: 'auto',
 			templateId: { __rl: true, value: 'tpl_birthday', mode: 'id' },
-			variables: {
-				mappingMode: 'defineBelow',
-				value: { name: '={{ $json.name }}', message: '={{ "Hello " + $json.name }}' },
-				matchingColumns: [],
-				schema: ['name', 'message'].map((id) => ({
-					id,
-					displayName: `${id} (text)`,
-					required: false,
-					defaultMatch: false,
-					canBeUsedToMatch: false,
-					display: true,
-					type: 'string',
-					removed: false,
-				})),
-				attemptToConvertTypes: false,
-				convertFieldsToString: false,
-			},
+			variables: editorVariables({
+				name: '={{ $json.name }}',
+				message: '={{ "Hello " + $json.name }}',
+			}),
 			options: {
 				title: '={{ "queue video for " + $json.email }}',
 				callbackId: '={{ $json.email }}',
@@ -48,6 +37,24 @@ function generateNode({ callback }) {
 		},
 		{ credentials: CREDENTIAL },
 	);
+}
+
+/** A production Webhook (n8n enqueues the execution for a worker) and the split of `body.contacts` into items. */
+function intakeNodes(path) {
+	return [
+		node(
+			'Webhook',
+			'n8n-nodes-base.webhook',
+			2,
+			[0, 0],
+			{ httpMethod: 'POST', path, responseMode: 'onReceived', options: {} },
+			{ webhookId: uuid() },
+		),
+		node('Contacts', 'n8n-nodes-base.splitOut', 1, [220, 0], {
+			fieldToSplitOut: 'body.contacts',
+			options: {},
+		}),
+	];
 }
 
 const noop = (name, y) => node(name, 'n8n-nodes-base.noOp', 1, [1100, y], {});
@@ -59,18 +66,7 @@ function callbackWorkflow({ id, path, download }) {
 		id,
 		name: `queue: callback ${path}`,
 		nodes: [
-			node(
-				'Webhook',
-				'n8n-nodes-base.webhook',
-				2,
-				[0, 0],
-				{ httpMethod: 'POST', path, responseMode: 'onReceived', options: {} },
-				{ webhookId: uuid() },
-			),
-			node('Contacts', 'n8n-nodes-base.splitOut', 1, [220, 0], {
-				fieldToSplitOut: 'body.contacts',
-				options: {},
-			}),
+			...intakeNodes(path),
 			generateNode({ callback: true }),
 			node(
 				'Wait For Video',
@@ -110,18 +106,7 @@ function pollingLoopWorkflow({ id, path, waitSeconds = 65 }) {
 		id,
 		name: `queue: polling loop ${path}`,
 		nodes: [
-			node(
-				'Webhook',
-				'n8n-nodes-base.webhook',
-				2,
-				[0, 0],
-				{ httpMethod: 'POST', path, responseMode: 'onReceived', options: {} },
-				{ webhookId: uuid() },
-			),
-			node('Contacts', 'n8n-nodes-base.splitOut', 1, [220, 0], {
-				fieldToSplitOut: 'body.contacts',
-				options: {},
-			}),
+			...intakeNodes(path),
 			generateNode({ callback: false }),
 			node(
 				'Poll',

@@ -4,42 +4,9 @@
  */
 const fs = require('node:fs');
 const path = require('node:path');
-const { PACKAGE } = require('../harness/engine');
-
-const GEN = `${PACKAGE}.heyGenGenerateFromTemplate`;
-const BIRTHDAY_SCHEMA = [
-	{
-		id: 'name',
-		displayName: 'name (text)',
-		type: 'string',
-		required: false,
-		display: true,
-		defaultMatch: false,
-		defaultValue: 'Friend',
-	},
-	{
-		id: 'message',
-		displayName: 'message (text)',
-		type: 'string',
-		required: false,
-		display: true,
-		defaultMatch: false,
-		defaultValue: 'Happy birthday!',
-	},
-];
+const { generateWorkflow: buildGenerateWorkflow, SCHEMA } = require('./generate-workflows');
 
 /** Trigger → Generate (continue on fail: item errors stay on the item) → Out. */
-const LEGACY_SCHEMA = [
-	{
-		id: 'title_text',
-		displayName: 'title_text (text)',
-		type: 'string',
-		required: false,
-		display: true,
-		defaultMatch: false,
-	},
-];
-
 function generateWorkflow({
 	templateId = 'tpl_birthday',
 	options = {},
@@ -48,37 +15,11 @@ function generateWorkflow({
 	values = templateId === 'tpl_legacy_promo'
 		? { title_text: '={{ $json.name }}' }
 		: { name: '={{ $json.name }}', message: '={{ $json.message }}' },
-	schema = templateId === 'tpl_legacy_promo' ? LEGACY_SCHEMA : BIRTHDAY_SCHEMA,
+	schema = templateId === 'tpl_legacy_promo' ? SCHEMA.tpl_legacy_promo : SCHEMA.tpl_birthday,
 } = {}) {
 	return {
 		id: 'wf-trust',
-		nodes: [
-			{ name: 'Trigger', type: 'n8n-nodes-base.manualTrigger' },
-			{
-				name: 'Generate',
-				type: GEN,
-				credentials: { heyGenTemplatesApi: { id: '1', name: 'HeyGen' } },
-				parameters: {
-					apiVersion,
-					templateId: { __rl: true, mode: 'id', value: templateId },
-					variables: {
-						mappingMode: 'defineBelow',
-						value: values,
-						matchingColumns: [],
-						schema,
-						attemptToConvertTypes: false,
-						convertFieldsToString: false,
-					},
-					options,
-				},
-				...(onError ? { onError } : {}),
-			},
-			{ name: 'Out', type: 'n8n-nodes-base.noOp' },
-		],
-		connections: {
-			Trigger: { main: [[{ node: 'Generate', type: 'main', index: 0 }]] },
-			Generate: { main: [[{ node: 'Out', type: 'main', index: 0 }]] },
-		},
+		...buildGenerateWorkflow({ templateId, values, schema, options, apiVersion, onError }, ['Out']),
 	};
 }
 
@@ -169,6 +110,4 @@ module.exports = {
 	itemOutcomes,
 	keyLeaks,
 	reportSummary,
-	GEN,
-	BIRTHDAY_SCHEMA,
 };

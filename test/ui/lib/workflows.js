@@ -5,6 +5,8 @@
  * - "outcomes": three contacts → Generate (Birthday Greeting) → Wait For Video (poll, 20 s), where the sandbox's
  *   magic texts make one render fail and one never finish, so every output of Wait For Video gets an item.
  */
+const { editorVariables } = require('../../support/generate-workflows');
+
 const CREDENTIAL = { id: 'heygenUiCred0001', name: 'HeyGen account', type: 'heyGenTemplatesApi' };
 const PKG = 'n8n-nodes-heygen-templates';
 const TRIGGER = 'When clicking ‘Execute workflow’';
@@ -57,23 +59,10 @@ function outcomesWorkflow() {
 						cachedResultName: 'Birthday Greeting (landscape)',
 						cachedResultUrl: 'https://app.heygen.com/templates/tpl_birthday',
 					},
-					variables: {
-						mappingMode: 'defineBelow',
-						value: { name: '={{ $json.name }}', message: '={{ $json.message }}' },
-						matchingColumns: [],
-						schema: ['name', 'message'].map((id) => ({
-							id,
-							displayName: `${id} (text)`,
-							required: false,
-							defaultMatch: false,
-							canBeUsedToMatch: false,
-							display: true,
-							type: 'string',
-							removed: false,
-						})),
-						attemptToConvertTypes: false,
-						convertFieldsToString: false,
-					},
+					variables: editorVariables({
+						name: '={{ $json.name }}',
+						message: '={{ $json.message }}',
+					}),
 					options: {},
 				},
 				id: 'a1d0c7e2-5b8f-4c61-9d2e-000000000002',
