@@ -88,11 +88,16 @@ function v1Ok(data, style = 'success') {
 function v2Ok(data) {
 	return { status: 200, body: { error: null, data } };
 }
+/** A v3 error answer: {error:{code,message,param?}}. */
+function v3Error(status, code, message, param) {
+	return errorResponse('v3', status, code, message, { param });
+}
 function v3Ok(data, extra) {
 	return { status: 200, body: extra ? { data, ...extra } : { data } };
 }
 
 module.exports = {
+	v3Error,
 	familyOf,
 	errorBody,
 	errorResponse,

@@ -3,6 +3,7 @@
  * v3 cursor pagination: {data:[...], has_more, next_token}. The token is opaque to clients
  * (SIM CHOICE: base64url of {k: list kind, o: offset}); a token of another list or a garbled one → 400.
  */
+const { v3Error, v3Ok } = require('./envelopes');
 
 function encodeToken(kind, offset) {
 	return Buffer.from(JSON.stringify({ k: kind, o: offset })).toString('base64url');
@@ -57,4 +58,11 @@ function paginate(items, query, { kind, defaultLimit = 10, maxLimit = 100 }) {
 	return { page, has_more: hasMore, next_token: hasMore ? encodeToken(kind, next) : null };
 }
 
-module.exports = { paginate, encodeToken, decodeToken };
+/** A v3 list answer of `items` (each passed through `map`), or the 400 a bad limit or token earns. */
+function v3Page(items, query, opts, map = (x) => x) {
+	const p = paginate(items, query, opts);
+	if (p.error) return v3Error(400, p.error.code, p.error.message, p.error.param);
+	return v3Ok(p.page.map(map), { has_more: p.has_more, next_token: p.next_token });
+}
+
+module.exports = { paginate, v3Page, encodeToken, decodeToken };

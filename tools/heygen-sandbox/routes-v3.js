@@ -5,22 +5,13 @@
  */
 
 const crypto = require('node:crypto');
-const { errorResponse, v3Ok, v2Ok } = require('./envelopes');
-const { paginate } = require('./paginate');
+const { errorResponse, v3Error: err, v3Ok, v2Ok } = require('./envelopes');
+const { v3Page: pageOr400 } = require('./paginate');
 const { videoV3, bulkStatusV3 } = require('./videos');
-const { EVENT_TYPES, checkEndpointInput } = require('./webhooks');
+const { webhookRoutes } = require('./routes-v3-webhooks');
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9_:.-]{1,255}$/;
 const IDEMPOTENCY_TTL_MS = 24 * 3600 * 1000;
-
-function err(status, code, message, param) {
-	return errorResponse('v3', status, code, message, { param });
-}
-function pageOr400(items, query, opts, map = (x) => x) {
-	const p = paginate(items, query, opts);
-	if (p.error) return err(400, p.error.code, p.error.message, p.error.param);
-	return v3Ok(p.page.map(map), { has_more: p.has_more, next_token: p.next_token });
-}
 
 function templateSummaryV3(t) {
 	return {
@@ -72,17 +63,6 @@ function canonical(v) {
 			.join(',')}}`;
 	}
 	return JSON.stringify(v);
-}
-
-function endpointV3(ep, withSecret) {
-	return {
-		endpoint_id: ep.endpoint_id,
-		url: ep.url,
-		events: ep.events,
-		status: ep.status,
-		created_at: ep.created_at,
-		secret: withSecret ? ep.secret : null,
-	};
 }
 
 function generateV3(ctx) {
@@ -301,80 +281,7 @@ function routes() {
 					}),
 				),
 		},
-		{
-			method: 'POST',
-			path: /^\/v3\/webhooks\/endpoints$/,
-			handler: async ({ core, body, bodyInvalid }) => {
-				if (bodyInvalid || !body || typeof body !== 'object' || Array.isArray(body)) {
-					return err(400, 'invalid_parameter', 'Request body must be a JSON object', 'body');
-				}
-				const e = checkEndpointInput(body);
-				if (e) return err(400, 'invalid_parameter', e.message, e.param);
-				const probe = await core.probeWebhook(body.url);
-				if (probe) return err(400, 'invalid_parameter', probe, 'url');
-				const ep = core.webhooks.add({
-					url: body.url,
-					events: body.events,
-					entity_id: body.entity_id,
-				});
-				core.changed();
-				return v3Ok(endpointV3(ep, true));
-			},
-		},
-		{
-			method: 'GET',
-			path: /^\/v3\/webhooks\/endpoints$/,
-			handler: ({ core, query }) =>
-				pageOr400(
-					core.webhooks.list(),
-					query,
-					{ kind: 'webhook_endpoints', defaultLimit: 10, maxLimit: 100 },
-					(ep) => endpointV3(ep, false),
-				),
-		},
-		{
-			method: 'DELETE',
-			path: /^\/v3\/webhooks\/endpoints\/([^/]+)$/,
-			handler: ({ core, params }) => {
-				if (!core.webhooks.remove(params[0]))
-					return err(404, 'not_found', 'Webhook endpoint not found', 'endpoint_id');
-				core.changed();
-				return { status: 200, body: { data: {}, error: null } };
-			},
-		},
-		{
-			method: 'PATCH',
-			path: /^\/v3\/webhooks\/endpoints\/([^/]+)$/,
-			handler: ({ core, params, body, bodyInvalid }) => {
-				if (bodyInvalid || !body || typeof body !== 'object')
-					return err(400, 'invalid_parameter', 'Request body must be a JSON object', 'body');
-				const e = checkEndpointInput(body, { requireUrl: false });
-				if (e) return err(400, 'invalid_parameter', e.message, e.param);
-				const ep = core.webhooks.update(params[0], body);
-				if (!ep) return err(404, 'not_found', 'Webhook endpoint not found', 'endpoint_id');
-				return v3Ok(endpointV3(ep, false));
-			},
-		},
-		{
-			method: 'POST',
-			path: /^\/v3\/webhooks\/endpoints\/([^/]+)\/rotate-secret$/,
-			handler: ({ core, params }) => {
-				const ep = core.webhooks.rotate(params[0]);
-				if (!ep) return err(404, 'not_found', 'Webhook endpoint not found', 'endpoint_id');
-				return v3Ok({ endpoint_id: ep.endpoint_id, secret: ep.secret });
-			},
-		},
-		{
-			method: 'GET',
-			path: /^\/v3\/webhooks\/event-types$/,
-			handler: () =>
-				v3Ok(
-					EVENT_TYPES.map((t) => ({
-						event_type: t,
-						description: `Sent when ${t.replace(/[._]/g, ' ')} happens`,
-					})),
-				),
-		},
+		...webhookRoutes(),
 	];
 }
 
