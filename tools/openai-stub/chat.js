@@ -1,7 +1,7 @@
 'use strict';
 /** POST /v1/chat/completions: messages in, one assistant message out (or its chunks as server-sent events). */
-const { generate, contentText } = require('./content');
-const { checkModel, hashId, oaError, send, sse, tokens } = require('./http');
+const { generate, contentText, jsonFormat } = require('./content');
+const { checkModel, hashId, missingParameter, oaError, send, sse, tokens } = require('./http');
 
 function chatPrompt(body) {
 	return (body.messages || [])
@@ -14,23 +14,15 @@ function chatPrompt(body) {
 function chatCompletions(res, body, nextNumber) {
 	if (!checkModel(res, body)) return;
 	if (!Array.isArray(body.messages) || body.messages.length === 0) {
-		return oaError(res, 400, "Missing required parameter: 'messages'.", {
-			param: 'messages',
-			code: 'missing_required_parameter',
-		});
+		return missingParameter(res, 'messages');
 	}
 	const rf = body.response_format || {};
-	const jsonMode = rf.type === 'json_object' || rf.type === 'json_schema';
 	const prompt = chatPrompt(body);
-	if (rf.type === 'json_object' && !/json/i.test(prompt)) {
-		return oaError(
-			res,
-			400,
-			"'messages' must contain the word 'json' in some form, to use 'response_format' of type 'json_object'.",
-			{
-				param: 'messages',
-			},
-		);
+	const { jsonMode, lacksJsonWord } = jsonFormat(rf.type, prompt);
+	if (lacksJsonWord) {
+		const message =
+			"'messages' must contain the word 'json' in some form, to use 'response_format' of type 'json_object'.";
+		return oaError(res, 400, message, { param: 'messages' });
 	}
 	const { content } = generate({
 		prompt,

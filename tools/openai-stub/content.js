@@ -215,4 +215,22 @@ function generate({ prompt, jsonMode, schema }) {
 	return { content: JSON.stringify(obj), keys, contact };
 }
 
-module.exports = { generate, parseContact, parseRequestedKeys, makeScript, contentText };
+/**
+ * Whether a format type asks for JSON, and whether it is json_object without the word "json" in the prompt
+ * (which OpenAI refuses).
+ */
+function jsonFormat(type, prompt) {
+	return {
+		jsonMode: type === 'json_object' || type === 'json_schema',
+		lacksJsonWord: type === 'json_object' && !/json/i.test(prompt),
+	};
+}
+
+module.exports = {
+	generate,
+	parseContact,
+	parseRequestedKeys,
+	makeScript,
+	contentText,
+	jsonFormat,
+};

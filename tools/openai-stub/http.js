@@ -59,4 +59,12 @@ function checkModel(res, body) {
 	return true;
 }
 
-module.exports = { tokens, hashId, oaError, send, sse, checkModel };
+/** OpenAI's 400 for a required parameter the request lacks. */
+function missingParameter(res, param) {
+	oaError(res, 400, `Missing required parameter: '${param}'.`, {
+		param,
+		code: 'missing_required_parameter',
+	});
+}
+
+module.exports = { tokens, hashId, oaError, send, sse, checkModel, missingParameter };

@@ -1,7 +1,7 @@
 'use strict';
 /** POST /v1/responses: input and instructions in, one output message out (or its events as server-sent events). */
-const { generate, contentText } = require('./content');
-const { checkModel, hashId, oaError, send, sse, tokens } = require('./http');
+const { generate, contentText, jsonFormat } = require('./content');
+const { checkModel, hashId, missingParameter, oaError, send, sse, tokens } = require('./http');
 
 function responsesPrompt(body) {
 	const parts = [];
@@ -16,23 +16,15 @@ function responsesPrompt(body) {
 function responses(res, body, nextNumber) {
 	if (!checkModel(res, body)) return;
 	if (body.input === undefined && !body.instructions) {
-		return oaError(res, 400, "Missing required parameter: 'input'.", {
-			param: 'input',
-			code: 'missing_required_parameter',
-		});
+		return missingParameter(res, 'input');
 	}
 	const fmt = (body.text && body.text.format) || { type: 'text' };
-	const jsonMode = fmt.type === 'json_object' || fmt.type === 'json_schema';
 	const prompt = responsesPrompt(body);
-	if (fmt.type === 'json_object' && !/json/i.test(prompt)) {
-		return oaError(
-			res,
-			400,
-			"Response input messages must contain the word 'json' in some form to use 'text.format' of type 'json_object'.",
-			{
-				param: 'input',
-			},
-		);
+	const { jsonMode, lacksJsonWord } = jsonFormat(fmt.type, prompt);
+	if (lacksJsonWord) {
+		const message =
+			"Response input messages must contain the word 'json' in some form to use 'text.format' of type 'json_object'.";
+		return oaError(res, 400, message, { param: 'input' });
 	}
 	const { content } = generate({ prompt, jsonMode, schema: fmt.schema });
 	const n = nextNumber();
