@@ -101,14 +101,25 @@ async function runPersonalizedVideos(rest, { timeoutMs = 240000, log = () => {},
 			return FINAL.includes(e.status);
 		},
 	});
-	// Seen once with racing callbacks: the first read of a just-finished execution lacked the last nodes' data.
-	// Read again briefly until the results node is there.
+	return {
+		executionId: first.id,
+		execution: await withResults(rest, first.id, execution),
+		sawWaiting,
+	};
+}
+
+/**
+ * The personalized-video execution once its results node has data. Seen with racing callbacks: the first read of
+ * a just-finished execution lacked the last nodes' data, so it is read again briefly.
+ */
+async function withResults(rest, id, execution) {
 	let final = execution;
-	for (let k = 0; final.status === 'success' && !nodeOutput(final, ex.resultsNode) && k < 20; k++) {
+	const { resultsNode } = EXAMPLES.personalized;
+	for (let k = 0; final.status === 'success' && !nodeOutput(final, resultsNode) && k < 20; k++) {
 		await new Promise((r) => setTimeout(r, 500));
-		final = await rest.getExecution(first.id);
+		final = await rest.getExecution(id);
 	}
-	return { executionId: first.id, execution: final, sawWaiting };
+	return final;
 }
 
 /** Manual run from the Manual Trigger (POST /rest/workflows/:id/run), waited until final. */
@@ -169,6 +180,7 @@ module.exports = {
 	readExample,
 	credentialList,
 	runPersonalizedVideos,
+	withResults,
 	runManually,
 	resultRows,
 	executionError,

@@ -177,10 +177,14 @@ async function main() {
 		afterIds: before,
 		timeoutMs: 120000,
 	});
-	const execution = await rest.waitForExecution(first.id, {
-		timeoutMs: 300000,
-		until: (e) => FINAL.includes(e.status),
-	});
+	const execution = await ex.withResults(
+		rest,
+		first.id,
+		await rest.waitForExecution(first.id, {
+			timeoutMs: 300000,
+			until: (e) => FINAL.includes(e.status),
+		}),
+	);
 	const rows = ex.resultRows(execution);
 	process.stdout.write(ex.formatTable(rows).replace(/^/gm, '       ') + '\n');
 	check(
