@@ -71,6 +71,13 @@ describe('HeyGen Wait For Video: poll mode', () => {
 			expected.set(id, kind);
 			items.push({ json: { video_id: id, row: i } });
 		}
+		// The renders that can finish have finished before the node looks, so a busy machine cannot turn a slow
+		// render into Still Rendering; the stuck ones keep rendering.
+		const settles = (s: any, id: string) =>
+			['completed', 'failed'].includes(s.videos.get(id).status);
+		await sb.waitFor((s: any) =>
+			[...expected].every(([id, kind]) => kind === 'rendering' || settles(s, id)),
+		);
 		const r = await h.run(waitWorkflow({ maxTimeInNode: 4 }), { items });
 		expect(r.status).toBe('success');
 		const [completed, failed, rendering] = r.outputs('Wait For Video');
