@@ -75,8 +75,9 @@ describe('HeyGen Wait For Video: poll mode', () => {
 		// render into Still Rendering; the stuck ones keep rendering.
 		const settles = (s: any, id: string) =>
 			['completed', 'failed'].includes(s.videos.get(id).status);
-		await sb.waitFor((s: any) =>
-			[...expected].every(([id, kind]) => kind === 'rendering' || settles(s, id)),
+		await sb.waitFor(
+			(s: any) => [...expected].every(([id, kind]) => kind === 'rendering' || settles(s, id)),
+			{ timeoutMs: 60_000 },
 		);
 		const r = await h.run(waitWorkflow({ maxTimeInNode: 4 }), { items });
 		expect(r.status).toBe('success');
