@@ -40,7 +40,9 @@ function method(script) {
 		.filter((line) => !line.trim().startsWith('node test/bench/'))
 		.join(' ')
 		.replace(/\s+/g, ' ')
-		.replace(/^Comparisons? [\d ,and]+: /, '');
+		.trim()
+		.replace(/^Comparisons? [\d ,and]+: /, '')
+		.replace(/^./, (first) => first.toUpperCase());
 }
 
 for (const script of [...CHECKS, ...BENCHMARKS]) {
