@@ -2,8 +2,8 @@
  * The status reads of callback mode, in O(1) requests per callback:
  * - the video a callback names is verified with one read, which also brings its details (kept);
  * - whether everything awaited is final is decided from what was verified before, plus, for videos not yet
- *   verified in this process, status-only bulk reads newest first that stop at the first unfinished video
- *   (callbacks arriving together share one such check);
+ *   verified in this process and only when that can decide anything (statusCheckWorthwhile), status-only bulk
+ *   reads newest first that stop at the first unfinished video (callbacks arriving together share one);
  * - at resume, after HeyGen has its answer, videos known only from a bulk entry get their one detail read.
  */
 import type { IWebhookFunctions } from 'n8n-workflow';
@@ -72,6 +72,31 @@ function unverified(memory: WaitingMemory, pending: PendingVideo[]): VideoQuery[
 		.filter((p) => !memory.verified.has(p.query.videoId))
 		.map((p) => p.query)
 		.sort((a, b) => b.itemIndex - a.itemIndex);
+}
+
+/**
+ * How many awaited videos may lack a verified callback, in the process that parked the execution, before a
+ * callback reads them: callbacks HeyGen never delivers, up to this many, are found at the last one that arrives.
+ */
+export function unheardAllowance(awaited: number): number {
+	return Math.max(1, Math.ceil(awaited / 25));
+}
+
+/**
+ * Whether a callback, its own video verified, should read the awaited videos not verified in this process.
+ * - None left: no, everything is final.
+ * - A process that did not park the execution (queue mode's webhook processes, or after a restart): yes, every
+ *   time. The other videos' callbacks may reach another process, so this callback may be the last one.
+ * - The process that parked it (n8n's regular mode) receives every callback: an unverified video has not called
+ *   back yet, so while many are unverified this callback is not the last and a read would only find one still
+ *   rendering. Reads start when few are left (unheardAllowance), so a lost callback costs no wait.
+ *   Per execution that is at most unheardAllowance status-only calls beside one detail read per video;
+ *   more lost callbacks than that are left to Max Wait.
+ */
+export function statusCheckWorthwhile(memory: WaitingMemory, pending: PendingVideo[]): boolean {
+	const unheard = pending.filter((p) => !memory.verified.has(p.query.videoId)).length;
+	if (unheard === 0) return false;
+	return !memory.parkedHere || unheard <= unheardAllowance(pending.length);
 }
 
 /** The next group one request answers: up to 100 v3/auto videos in one bulk call, or one legacy video. */

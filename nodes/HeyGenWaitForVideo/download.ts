@@ -12,10 +12,9 @@
 import type { IBinaryData, IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
 import { NodeOperationError, sleep } from 'n8n-workflow';
 
-import { CREDENTIAL_TYPE } from '../shared/constants';
 import { headerValue } from '../shared/headers';
 import { mediaUrlRefusal } from './mediaHosts';
-import { normalizeBaseUrl } from '../shared/transport';
+import { heyGenCredentials, normalizeBaseUrl } from '../shared/transport';
 import type { NormalizedVideo } from '../shared/videoRecord';
 import type { MediaFile, MediaKind, MediaRequest } from './mediaFiles';
 import { mediaFile } from './mediaFiles';
@@ -280,7 +279,7 @@ export async function downloadVideoMedia(
 	resign: () => Promise<NormalizedVideo>,
 	bounds: DownloadBounds = {},
 ): Promise<DownloadResult> {
-	const credentials = await this.getCredentials(CREDENTIAL_TYPE);
+	const credentials = await heyGenCredentials.call(this);
 	const scope: FetchScope = { itemIndex, baseUrl: normalizeBaseUrl(credentials.baseUrl), bounds };
 	let current = await resign();
 	let resigned = false;

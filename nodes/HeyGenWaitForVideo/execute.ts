@@ -15,6 +15,7 @@ import { errorItem, OUTPUT_STILL_RENDERING, toOutputs, toResumedOutputs } from '
 import type { OutcomeSettings } from './finishing';
 import { buildOutcomes } from './finishing';
 import { pollVideos } from './polling';
+import { memoryKey, rememberParking } from './verifiedVideos';
 
 interface NodeSettings {
 	mode: 'poll' | 'callback';
@@ -214,6 +215,7 @@ async function parkExecution(
 	this.setMetadata({ forwardAllOutputs: true });
 	const resumeUrl = this.evaluateExpression('{{ $execution.resumeUrl }}', 0);
 	if (typeof resumeUrl === 'string') this.setMetadata({ resumeUrl });
+	rememberParking(memoryKey(resumeUrl, this.getExecutionId()), waitTill);
 	await this.putExecutionToWait(new Date(waitTill));
 
 	const waiting = outputs[OUTPUT_STILL_RENDERING].length;

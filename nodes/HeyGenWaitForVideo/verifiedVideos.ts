@@ -10,6 +10,11 @@
  *
  * Only facts are kept: a video HeyGen reported final stays final. A memory that is missing (another webhook
  * process in queue mode, a restart) costs status reads, never a wrong decision.
+ *
+ * One more fact is kept from execute(): that this process parked the execution. In n8n's regular mode the process
+ * that runs an execution is the one that receives its callbacks (queue mode parks on a worker, which never
+ * receives webhooks, and a restart empties this memory), so there every callback reaches the memory that
+ * execute() started: a video without a verified callback here has not called back yet.
  */
 import { delay } from '../shared/backoff';
 import type { VideoCheck } from './statusApi';
@@ -26,6 +31,9 @@ export class WaitingMemory {
 	readonly verified = new Map<string, VerifiedVideo>();
 
 	readonly check = new CoalescedRun<'rendering' | 'all_final'>();
+
+	/** This process parked the execution, so it receives every callback (n8n's regular mode). */
+	parkedHere = false;
 
 	constructor(public expiresAt: number) {}
 }
@@ -50,8 +58,26 @@ export function memoryFor(key: string, expiresAt: number, now = Date.now()): Wai
 	return memory;
 }
 
+/** The memory's key: the execution's resume URL (it carries the run's signature), as execute() and webhook() see it. */
+export function memoryKey(resumeUrl: unknown, executionId: string | undefined): string {
+	return typeof resumeUrl === 'string' && resumeUrl !== ''
+		? resumeUrl
+		: `execution:${executionId ?? ''}`;
+}
+
+/** execute() parked the execution in this process: its callbacks will come here (see the header). */
+export function rememberParking(key: string, expiresAt: number): void {
+	forgetMemory(key);
+	memoryFor(key, expiresAt).parkedHere = true;
+}
+
 export function forgetMemory(key: string): void {
 	memories.delete(key);
+}
+
+/** Everything this process remembers, as after a restart. */
+export function forgetAllMemories(): void {
+	memories.clear();
 }
 
 /** How long a run waits for more callers before it starts: callbacks of renders finishing together share it. */

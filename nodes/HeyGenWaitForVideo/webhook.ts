@@ -3,8 +3,9 @@
  *
  * The callback is only a wake-up: nothing it claims is trusted. It costs O(1) status requests (callbackCheck.ts):
  * the video it names is verified with one read, and the execution resumes when every awaited video is known
- * final, from what this process verified before (verifiedVideos.ts) plus status-only reads of the rest that
- * stop at the first video still rendering. Callbacks about other videos cost no request.
+ * final, from what this process verified before (verifiedVideos.ts) plus, when that can decide anything,
+ * status-only reads of the rest that stop at the first video still rendering. Callbacks about other videos
+ * cost no request.
  *
  * HeyGen gets its answer as soon as the decision is made. Resuming then reads the details still missing and
  * downloads, once, before n8n gets the items: that can take longer than HeyGen waits for an answer.
@@ -22,6 +23,7 @@ import {
 	findUnfinished,
 	finalChecks,
 	isTransientCheckError,
+	statusCheckWorthwhile,
 	verifyNamedVideo,
 } from './callbackCheck';
 import { resumeTokenMatches, verifyHeyGenSignature } from './callbackAuth';
@@ -30,7 +32,7 @@ import type { ItemOutcome } from './outputs';
 import { toResumedOutputs } from './outputs';
 import { buildOutcomes } from './finishing';
 import { claimResume, isClaimed, releaseClaim } from './resumeClaims';
-import { forgetMemory, memoryFor } from './verifiedVideos';
+import { forgetMemory, memoryFor, memoryKey } from './verifiedVideos';
 import { admitCallback, callbackFacts, refuseCallback, signingSecret } from './callbackGuard';
 
 /**
@@ -84,10 +86,7 @@ export async function webhook(this: IWebhookFunctions): Promise<IWebhookResponse
 			: undefined;
 	if (!named) return keepWaiting('The callback is not about a video this execution waits for');
 
-	const key =
-		typeof resumeUrl === 'string' && resumeUrl !== ''
-			? resumeUrl
-			: `execution:${this.getExecutionId?.() ?? ''}`;
+	const key = memoryKey(resumeUrl, this.getExecutionId?.());
 	if (isClaimed(key)) return keepWaiting('Another callback is already resuming this execution');
 	const memory = memoryFor(key, state.waitTill ?? Date.now() + 24 * 3_600_000);
 	const deadlineMs = Date.now() + WEBHOOK_CHECK_LIMIT_MS;
@@ -101,11 +100,13 @@ export async function webhook(this: IWebhookFunctions): Promise<IWebhookResponse
 		if (!(await verifyNamedVideo.call(this, memory, named, deadlineMs))) {
 			return keepWaiting('The video is still rendering');
 		}
-		if (state.pending.some((p) => !memory.verified.has(p.query.videoId))) {
+		if (statusCheckWorthwhile(memory, state.pending)) {
 			const verdict = await memory.check.run(
 				async () => await findUnfinished.call(this, memory, state.pending, deadlineMs),
 			);
 			if (verdict === 'rendering') return keepWaiting('Some videos are still rendering');
+		} else if (state.pending.some((p) => !memory.verified.has(p.query.videoId))) {
+			return keepWaiting('Other videos have not called back yet');
 		}
 	} catch (error) {
 		if (!isTransientCheckError(error)) throw new NodeOperationError(this.getNode(), error as Error);

@@ -12,7 +12,11 @@
  * followed here (GETs only); any other is an error naming the host, and nothing is sent there. Answers are
  * read as streams and refused past MAX_API_RESPONSE_BYTES.
  */
-import type { IDataObject, IHttpRequestOptions } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	IHttpRequestOptions,
+} from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { backoffDelay, delay } from './backoff';
@@ -33,6 +37,24 @@ export type {
 	RetryPolicy,
 } from './requests';
 export { DEFAULT_RETRY_POLICY, withRetryAfterGate } from './requests';
+
+/**
+ * The credential, read once per node run (one context object): n8n decrypts it and resolves its fields on every
+ * getCredentials call, a cost per item otherwise. A failed read is not kept.
+ */
+const credentialReads = new WeakMap<object, Promise<ICredentialDataDecryptedObject>>();
+
+export async function heyGenCredentials(
+	this: HeyGenContext,
+): Promise<ICredentialDataDecryptedObject> {
+	let read = credentialReads.get(this);
+	if (!read) {
+		read = this.getCredentials(CREDENTIAL_TYPE);
+		credentialReads.set(this, read);
+		read.catch(() => credentialReads.delete(this));
+	}
+	return await read;
+}
 
 export function normalizeBaseUrl(value: unknown): string {
 	const text = typeof value === 'string' && value.trim() !== '' ? value.trim() : DEFAULT_BASE_URL;
@@ -74,7 +96,7 @@ export async function heyGenRequest<T = IDataObject>(
 			},
 		);
 	}
-	const credentials = await this.getCredentials(CREDENTIAL_TYPE);
+	const credentials = await heyGenCredentials.call(this);
 	const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...request.retry };
 	const signal = cancelSignal(this);
 	const headers: IDataObject = { Accept: 'application/json' };

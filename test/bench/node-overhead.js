@@ -130,10 +130,19 @@ c.main(async () => {
 				.slice(0, 5)
 				.map((x) => `${x.name} ${x.share}%`)
 				.join(', ');
+			const share = (prefix) =>
+				c.round(
+					p.byFunction
+						.filter((x) => x.name.startsWith(prefix))
+						.reduce((sum, x) => sum + x.share, 0),
+					1,
+				);
 			return `CPU profile (${details.profiles.items} items): the package's own code is ${own}% of the samples; the rest is n8n's HTTP helper, expression engine and Node networking: ${top}. Top functions: ${p.byFunction
 				.slice(0, 4)
 				.map((x) => `${x.name} ${x.share}%`)
-				.join('; ')}`;
+				.join(
+					'; ',
+				)}. n8n's request helper builds new HTTP agents for every request, so each opens a new connection (connect ${share('connect ')}%); each expression (one per item here: the mapped value, the video ID) builds n8n's expression context with Luxon dates (initializeGlobalContext + partsOffset ${c.round(share('initializeGlobalContext') + share('partsOffset'), 1)}%)`;
 		};
 		const rows = [
 			{

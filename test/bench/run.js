@@ -40,7 +40,9 @@ function method(script) {
 		.filter((line) => !line.trim().startsWith('node test/bench/'))
 		.join(' ')
 		.replace(/\s+/g, ' ')
-		.replace(/^Comparisons? [\d ,and]+: /, '');
+		.trim()
+		.replace(/^Comparisons? [\d ,and]+: /, '')
+		.replace(/^./, (first) => first.toUpperCase());
 }
 
 for (const script of [...CHECKS, ...BENCHMARKS]) {
@@ -88,6 +90,12 @@ if (only && fs.existsSync(jsonFile)) {
 }
 fs.writeFileSync(path.join(docs, 'benchmarks.md'), report.markdown(merged, meta));
 fs.writeFileSync(jsonFile, `${JSON.stringify({ meta, results: merged }, null, '\t')}\n`);
+// In the project's Prettier style, so that `npm run lint` (prettier --check) accepts the written files.
+spawnSync(
+	process.execPath,
+	[require.resolve('prettier/bin/prettier.cjs'), '--write', path.join(docs, 'benchmarks.*')],
+	{ stdio: 'ignore' },
+);
 console.log('Written: docs/benchmarks.md, docs/benchmarks.json');
 fs.rmSync(tmp, { recursive: true, force: true });
 process.exit(failed.length ? 1 : 0);

@@ -5,6 +5,8 @@
  * video is verified with one read, verified videos are not read again, foreign callbacks cost nothing, and
  * callbacks arriving together resume the execution once.
  */
+import { forgetAllMemories } from '../../nodes/HeyGenWaitForVideo/verifiedVideos';
+
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const support = require('../support/wait-for-video');
 
@@ -129,6 +131,8 @@ describe('HeyGen Wait For Video: the cost of a callback', () => {
 
 	test('a video verified while a bulk check covering it is under way keeps its details: no second read at resume', async () => {
 		const { ids, r } = await parked(3);
+		// A process that did not park the execution (queue mode's webhook process) checks the rest at every callback.
+		forgetAllMemories();
 		const [a, b, c] = ids;
 		sb.complete(a);
 		sb.complete(b);
@@ -155,6 +159,7 @@ describe('HeyGen Wait For Video: the cost of a callback', () => {
 	test('videos that finished without a callback reaching this process are found by the status-only check', async () => {
 		// As after a restart, or with callbacks spread over several webhook processes: nothing was verified here.
 		const { ids, r } = await parked(3);
+		forgetAllMemories();
 		for (const id of ids) sb.complete(id);
 		const { value, calls } = await counted(
 			async () => await h.resumeWithWebhook(r, { body: callbackFor(ids[2]) }),

@@ -325,7 +325,7 @@ describe('HeyGen Wait For Video: resume on HeyGen callback', () => {
 		expect(first.result).toBeUndefined();
 		expect(first.webhookResponse.webhookResponse).toMatchObject({
 			resumed: false,
-			reason: 'Some videos are still rendering',
+			reason: 'Other videos have not called back yet',
 		});
 
 		sb.fail(b, { code: 40119, message: 'Video is too long', detail: 'Too long for the plan' });

@@ -203,6 +203,9 @@ class CredentialsHelper extends ICredentialsHelper {
 	}
 	async authenticate(credentials, typeName, requestOptions, workflow, node) {
 		const type = credentialType(typeName);
+		// As n8n's CredentialsHelper: a function is called as it is, a generic block is resolved.
+		if (typeof type.authenticate === 'function')
+			return await type.authenticate(credentials, requestOptions);
 		return applyGenericAuth(type.authenticate, credentials, requestOptions, workflow, node);
 	}
 	async preAuthentication() {

@@ -2,7 +2,15 @@ import {
 	CoalescedRun,
 	forgetMemory,
 	memoryFor,
+	memoryKey,
+	rememberParking,
+	WaitingMemory,
 } from '../../nodes/HeyGenWaitForVideo/verifiedVideos';
+import type { PendingVideo } from '../../nodes/HeyGenWaitForVideo/callbackCheck';
+import {
+	statusCheckWorthwhile,
+	unheardAllowance,
+} from '../../nodes/HeyGenWaitForVideo/callbackCheck';
 import {
 	legacyOutcomeKey,
 	mayHaveStarted,
@@ -61,6 +69,61 @@ describe('memoryFor: what callbacks verified, per waiting execution', () => {
 		const c = memoryFor('exec-c', now + 1000, now);
 		forgetMemory('exec-c');
 		expect(memoryFor('exec-c', now + 1000, now)).not.toBe(c);
+	});
+});
+
+describe('statusCheckWorthwhile: when a callback reads the videos not verified in this process', () => {
+	const awaited = (count: number): PendingVideo[] =>
+		Array.from({ length: count }, (_, i) => ({
+			query: { itemIndex: i, videoId: `v${i}`, api: 'v3' },
+			input: { itemIndex: i, json: {} },
+		}));
+	const verify = (memory: WaitingMemory, pending: PendingVideo[], count: number) => {
+		for (const p of pending.slice(0, count))
+			memory.verified.set(p.query.videoId, { check: { error: new Error('gone') }, detailed: true });
+	};
+
+	test('the allowance: one, then one more per 25 awaited videos', () => {
+		expect([1, 25, 26, 50, 51, 1000].map(unheardAllowance)).toEqual([1, 1, 2, 2, 3, 40]);
+	});
+
+	test('in the process that parked the execution, only when few videos have not called back', () => {
+		const pending = awaited(50);
+		const memory = new WaitingMemory(0);
+		memory.parkedHere = true;
+		const worthwhile: number[] = [];
+		for (let verified = 0; verified <= 50; verified++) {
+			verify(memory, pending, verified);
+			if (statusCheckWorthwhile(memory, pending)) worthwhile.push(verified);
+		}
+		// 2 unverified (the allowance for 50) or 1; none once all are verified.
+		expect(worthwhile).toEqual([48, 49]);
+	});
+
+	test('in any other process, whenever a video is not verified there', () => {
+		const pending = awaited(5);
+		const memory = new WaitingMemory(0);
+		for (let verified = 0; verified < 5; verified++) {
+			verify(memory, pending, verified);
+			expect(statusCheckWorthwhile(memory, pending)).toBe(true);
+		}
+		verify(memory, pending, 5);
+		expect(statusCheckWorthwhile(memory, pending)).toBe(false);
+	});
+
+	test('parking starts a fresh memory marked as parked here, under the key webhook() uses', () => {
+		const key = memoryKey('https://n8n.example/webhook-waiting/7?signature=abc', '7');
+		expect(key).toBe('https://n8n.example/webhook-waiting/7?signature=abc');
+		expect(memoryKey(undefined, '7')).toBe('execution:7');
+		const before = memoryFor(key, Date.now() + 60_000);
+		before.verified.set('old', { check: { error: new Error('gone') }, detailed: true });
+		rememberParking(key, Date.now() + 60_000);
+		const after = memoryFor(key, Date.now() + 60_000);
+		expect(after).not.toBe(before);
+		expect(after.parkedHere).toBe(true);
+		expect(after.verified.size).toBe(0);
+		forgetMemory(key);
+		expect(memoryFor(key, Date.now() + 60_000).parkedHere).toBe(false);
 	});
 });
 

@@ -10,6 +10,7 @@
  *   POST /__sandbox/render       body {pendingMs, processingMs}
  *   POST /__sandbox/concurrency  body {concurrency}
  *   POST /__sandbox/quota        body {quota}
+ *   POST /__sandbox/video-bytes  body {bytes}   (size of the videos generated from now on)
  *   POST /__sandbox/webhooks     body {url, events?, secret?} → {endpoint_id, secret}
  *   POST /__sandbox/deliver      body {url, payload, secret?, signature? (null = none), eventId?} → {status, responseBody} | {error}
  */
@@ -59,6 +60,10 @@ function handleControl(core, { method, path, body }) {
 		if (method === 'POST' && path === '/__sandbox/quota') {
 			core.quota = Number(b.quota);
 			core.changed();
+			return ok();
+		}
+		if (method === 'POST' && path === '/__sandbox/video-bytes') {
+			core.setVideoBytes(b.bytes);
 			return ok();
 		}
 		if (method === 'POST' && path === '/__sandbox/webhooks') {
