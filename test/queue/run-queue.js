@@ -7,7 +7,7 @@
  * in `database` mode), the packed package installed in every process's user folder as n8n's installer does, and the
  * HeyGen sandbox calling back through the proxy.
  *
- *   node test/queue/run-queue.js       QUEUE_KEEP=1 keeps the temp folder; QUEUE_ONLY=200,race,kill,poll,restart,dbmode
+ *   node test/queue/run-queue.js       QUEUE_KEEP=1 keeps the temp folder; QUEUE_ONLY=200,race,racesticky,kill,poll,restart,restartorder,dbmode
  *
  * Prints one line per check, the measurements as JSON, and ends with `queue: N passed, N failed`.
  */
@@ -23,7 +23,8 @@ const { startPostgres, startRedis } = require('../../scripts/lib/queue-services'
 const { createQueueCluster } = require('../../scripts/lib/n8n-queue-cluster');
 const { startSandbox } = require('../../tools/heygen-sandbox');
 const { callbackBatch } = require('./scenarios');
-const { pollingLoop, restartWhileWaiting, killedWorker } = require('./scenarios-resilience');
+const { pollingLoop, killedWorker } = require('./scenarios-resilience');
+const { restartWhileWaiting, restartWebhooksFirst } = require('./scenarios-restart');
 const { binaryDatabaseMode } = require('./scenarios-dbmode');
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -41,7 +42,9 @@ function check(name, ok, detail) {
 	return ok;
 }
 const cleanups = createCleanupStack(log);
-const only = (process.env.QUEUE_ONLY || 'dbmode,poll,kill,restart,200,race').split(',');
+const only = (
+	process.env.QUEUE_ONLY || 'dbmode,poll,kill,restart,restartorder,200,race,racesticky'
+).split(',');
 
 async function main() {
 	const n8n = await ensureN8n({ log });
@@ -134,6 +137,7 @@ async function main() {
 		poll: () => pollingLoop(ctx),
 		kill: () => killedWorker(ctx),
 		restart: () => restartWhileWaiting(ctx),
+		restartorder: () => restartWebhooksFirst(ctx),
 		200: async () => {
 			const name = '200 contacts, callback mode, download';
 			await callbackBatch(ctx, {
@@ -159,6 +163,15 @@ async function main() {
 				perBatch: 3,
 				concurrency: 30,
 				render: { pendingMs: 0, processingMs: 2000 },
+			}),
+		racesticky: () =>
+			callbackBatch(ctx, {
+				name: 'racing callbacks, load balancer sticky by execution (10 × 3 videos)',
+				batches: 10,
+				perBatch: 3,
+				concurrency: 30,
+				render: { pendingMs: 0, processingMs: 2000 },
+				sticky: true,
 			}),
 	};
 	// Each scenario on its own: a failure is reported and the next one still runs.
