@@ -7,7 +7,7 @@
  * in `database` mode), the packed package installed in every process's user folder as n8n's installer does, and the
  * HeyGen sandbox calling back through the proxy.
  *
- *   node test/queue/run-queue.js       QUEUE_KEEP=1 keeps the temp folder; QUEUE_ONLY=200,race,racesticky,kill,poll,restart,restartorder,dbmode
+ *   node test/queue/run-queue.js       QUEUE_KEEP=1 keeps the temp folder; QUEUE_N8N_ENV='{…}' more n8n settings; QUEUE_ONLY=200,race,racesticky,kill,poll,restart,restartorder,dbmode
  *
  * Prints one line per check, the measurements as JSON, and ends with `queue: N passed, N failed`.
  */
@@ -48,7 +48,7 @@ const only = (
 
 async function main() {
 	const n8n = await ensureN8n({ log });
-	const timeoutMs = Number(process.env.QUEUE_TIMEOUT_MS || 30 * 60000);
+	const timeoutMs = Number(process.env.QUEUE_TIMEOUT_MS || 45 * 60000);
 	const timer = setTimeout(() => {
 		log(`TIMEOUT after ${timeoutMs} ms: stopping everything`);
 		failed++;
@@ -99,7 +99,15 @@ async function main() {
 		clearTimeout(timer);
 		return;
 	}
-	const cluster = await createQueueCluster({ n8n, dir, tarball, pg, redis, log });
+	const cluster = await createQueueCluster({
+		n8n,
+		dir,
+		tarball,
+		pg,
+		redis,
+		log,
+		env: JSON.parse(process.env.QUEUE_N8N_ENV || '{}'),
+	});
 	cleanups.push(() => cluster.close());
 	check(
 		`README npm install (${cluster.installs[0].commands.join(' && ')}) in all ${cluster.installs.length} user folders, Node 24: the package alone, no n8n-workflow copy`,
