@@ -7,7 +7,7 @@
  * in `database` mode), the packed package installed in every process's user folder as n8n's installer does, and the
  * HeyGen sandbox calling back through the proxy.
  *
- *   node test/queue/run-queue.js       QUEUE_KEEP=1 keeps the temp folder; QUEUE_N8N_ENV='{…}' more n8n settings; QUEUE_ONLY=200,race,racesticky,kill,poll,restart,restartorder,dbmode
+ *   node test/queue/run-queue.js       QUEUE_KEEP=1 keeps the temp folder; QUEUE_N8N_ENV='{…}' more n8n settings; QUEUE_ONLY=200,200sticky,race,racesticky,kill,poll,restart,restartorder,dbmode
  *
  * Prints one line per check, the measurements as JSON, and ends with `queue: N passed, N failed`.
  */
@@ -43,7 +43,7 @@ function check(name, ok, detail) {
 }
 const cleanups = createCleanupStack(log);
 const only = (
-	process.env.QUEUE_ONLY || 'dbmode,poll,kill,restart,restartorder,200,race,racesticky'
+	process.env.QUEUE_ONLY || 'dbmode,poll,kill,restart,restartorder,200,200sticky,race,racesticky'
 ).split(',');
 
 async function main() {
@@ -141,29 +141,39 @@ async function main() {
 	});
 	const ctx = { cluster, rest, sb, redis, pg, check, log, credId: cred.id, report };
 
+	async function twoHundred(name, sticky) {
+		const { ids } = await callbackBatch(ctx, {
+			name,
+			batches: 20,
+			perBatch: 10,
+			concurrency: 10,
+			render: { pendingMs: 300, processingMs: 6000 },
+			sampleWorkers: true,
+			sticky,
+		});
+		// n8n keeps binary data per execution: workflows/<workflow>/executions/<execution>/binary_data/.
+		const workflowsDir = path.join(cluster.storagePath, 'workflows');
+		let files = 0;
+		for (const wf of fs.readdirSync(workflowsDir))
+			for (const id of ids) {
+				const d = path.join(workflowsDir, wf, 'executions', id);
+				if (fs.existsSync(d)) files += countFiles(d);
+			}
+		check(
+			`${name}: the videos are files in the shared binary data folder (${files} files for 200 videos)`,
+			files >= 200,
+			files,
+		);
+		report[name].sharedStorageFiles = files;
+	}
 	const scenarios = {
 		poll: () => pollingLoop(ctx),
 		kill: () => killedWorker(ctx),
 		restart: () => restartWhileWaiting(ctx),
 		restartorder: () => restartWebhooksFirst(ctx),
-		200: async () => {
-			const name = '200 contacts, callback mode, download';
-			await callbackBatch(ctx, {
-				name,
-				batches: 20,
-				perBatch: 10,
-				concurrency: 10,
-				render: { pendingMs: 300, processingMs: 6000 },
-				sampleWorkers: true,
-			});
-			const files = countFiles(cluster.storagePath);
-			check(
-				`binary data in filesystem mode: the videos are files in the shared folder (${files} files)`,
-				files >= 200,
-				files,
-			);
-			report[name].sharedStorageFiles = files;
-		},
+		200: () => twoHundred('200 contacts, callback mode, download', false),
+		'200sticky': () =>
+			twoHundred('200 contacts, callback mode, download, load balancer sticky by execution', true),
 		race: () =>
 			callbackBatch(ctx, {
 				name: 'racing callbacks (10 executions × 3 videos finishing together)',
