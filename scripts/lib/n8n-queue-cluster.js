@@ -183,6 +183,16 @@ async function createQueueCluster({
 				return { rssKb: 0, peakKb: 0 };
 			}
 		},
+		/** CPU time a process has used so far (user + system, seconds, from /proc). */
+		cpuSeconds(name) {
+			try {
+				const stat = fs.readFileSync(`/proc/${processes[name].pid}/stat`, 'utf8');
+				const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+				return (Number(f[11]) + Number(f[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
+			} catch {
+				return 0;
+			}
+		},
 		async close() {
 			await cluster.stop();
 			await proxy.close();

@@ -75,11 +75,13 @@ async function main() {
 	cleanups.push(() => pg.stop());
 	const redis = await startRedis({ dir, log });
 	cleanups.push(() => redis.stop());
-	// HeyGen's callback deliveries are retried for minutes here, so they outlast a restart of every n8n process.
+	// HeyGen's callback deliveries are retried with a backoff up to a minute, for about half an hour, so they outlast
+	// a restart of every n8n process. (A fixed 10 s retry made answers slower than 10 s come back as a storm of
+	// redeliveries that a CPU-starved pair of webhook processes could not work off.)
 	const sb = await startSandbox({
 		port: 0,
 		videoBytes: 150000,
-		callbackRetry: { attempts: 60, delaysMs: [2000, 4000, 6000, 10000] },
+		callbackRetry: { attempts: 40, delaysMs: [2000, 4000, 8000, 16000, 30000, 60000] },
 	});
 	cleanups.push(() => sb.close());
 	const report = {};

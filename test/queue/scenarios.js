@@ -163,6 +163,8 @@ async function callbackBatch(
 	const mark = c.sandboxMark(sb);
 	const jobsBefore = cluster.workerJobs();
 	const proxyFrom = cluster.proxy.log.length;
+	const hooks = cluster.specs.filter((x) => x.command === 'webhook').map((x) => x.name);
+	const cpuBefore = hooks.reduce((n, h) => n + cluster.cpuSeconds(h), 0);
 	const peak = {};
 	const sampler = sampleWorkers
 		? setInterval(() => {
@@ -208,6 +210,12 @@ async function callbackBatch(
 		const byProc = proxyWaitingByProcess(ctx, proxyFrom);
 		ctx.report[name].callbacksByWebhookProcess = byProc;
 		ctx.report[name].callbackAnswerMs = callbackAnswerTimes(ctx, proxyFrom);
+		const cpu = hooks.reduce((n, h) => n + cluster.cpuSeconds(h), 0) - cpuBefore;
+		const calls = cluster.proxy.log
+			.slice(proxyFrom)
+			.filter((x) => x.path.startsWith('/webhook-waiting/'));
+		ctx.report[name].webhookProcessesCpuSeconds = Math.round(cpu * 10) / 10;
+		ctx.report[name].webhookCpuMsPerCallback = Math.round((cpu * 1000) / Math.max(1, calls.length));
 		check(
 			`${name}: HeyGen's callbacks were answered by both webhook processes`,
 			Object.keys(byProc).filter((k) => k !== 'none').length === 2,
