@@ -82,6 +82,8 @@ async function main() {
 		port: 0,
 		videoBytes: 150000,
 		callbackRetry: { attempts: 40, delaysMs: [2000, 4000, 8000, 16000, 30000, 60000] },
+		// The scenarios count from marks into the request and callback logs: keep every entry.
+		logLimit: 1e7,
 	});
 	cleanups.push(() => sb.close());
 	const report = {};

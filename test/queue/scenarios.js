@@ -49,6 +49,7 @@ async function verify(
 		once.ok && !out.failed.length && !out.still.length,
 		{ ...once, failed: out.failed.length, still: out.still.length },
 	);
+	if (expectDownloads) await c.downloadsSettled(sb);
 	const tally = c.sandboxTally(sb, mark);
 	check(
 		`${name}: ${emails.length} charges, 0 duplicate charges (one video per contact)`,
