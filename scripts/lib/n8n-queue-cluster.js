@@ -7,7 +7,8 @@
  *   const cluster = await createQueueCluster({ n8n, dir, tarball, pg, redis, log, binaryMode: 'filesystem' });
  *   await cluster.start();            // main first (migrations), then workers and webhook processes
  *   cluster.proxy.url                 // N8N_WEBHOOK_URL: production webhooks and HeyGen's callbacks land here
- *   await cluster.stop(); await cluster.start();     // restart everything on the same ports
+ *   await cluster.stop(); await cluster.start({ workersFirst: true });   // restart on the same ports
+ *   await cluster.start({ only: ['start', 'webhook'] });                 // some kinds of process only
  *   cluster.kill9('worker1');         // SIGKILL one process (its task runner too)
  *   cluster.workerJobs()              // { worker1: { started: [execIds], finished: [execIds] }, … } from their logs
  *
@@ -110,14 +111,29 @@ async function createQueueCluster({
 			});
 			return processes[s.name];
 		},
-		/** Main first (it runs the migrations and owns the wait tracker), then the rest in parallel. */
-		async start() {
-			await cluster.startOne(specs[0]);
-			await Promise.all(specs.slice(1).map((s) => cluster.startOne(s)));
+		/**
+		 * Main first (it runs the migrations and owns the wait tracker), then the rest in parallel; or, with
+		 * `workersFirst`, the workers and only once they are ready the webhook processes. A starting worker rewrites
+		 * every execution its event log names as unfinished (n8n's startup recovery; in queue mode that is every
+		 * execution it ran a node of): one a webhook process resumes meanwhile ends "crashed".
+		 */
+		async start({ workersFirst = false, only } = {}) {
+			const wanted = specs.filter((s) => !only || only.includes(s.command));
+			if (wanted[0] === specs[0]) await cluster.startOne(specs[0]);
+			const rest = wanted.filter((s) => s !== specs[0]);
+			if (workersFirst) {
+				await Promise.all(
+					rest.filter((s) => s.command === 'worker').map((s) => cluster.startOne(s)),
+				);
+				await Promise.all(
+					rest.filter((s) => s.command !== 'worker').map((s) => cluster.startOne(s)),
+				);
+			} else await Promise.all(rest.map((s) => cluster.startOne(s)));
 			cluster.restMemo = null;
 		},
+		/** SIGTERM every process, SIGKILL after 20 s; resolves to their exits ({ code, signal }). */
 		async stop() {
-			await Promise.all(Object.values(processes).map((p) => p.stop({ timeoutMs: 20000 })));
+			return await Promise.all(Object.values(processes).map((p) => p.stop({ timeoutMs: 20000 })));
 		},
 		/** SIGKILL a process group (n8n and its task runner), as when a machine dies. */
 		kill9(name) {
@@ -165,6 +181,16 @@ async function createQueueCluster({
 				return { rssKb: kb('VmRSS'), peakKb: kb('VmHWM') };
 			} catch {
 				return { rssKb: 0, peakKb: 0 };
+			}
+		},
+		/** CPU time a process has used so far (user + system, seconds, from /proc). */
+		cpuSeconds(name) {
+			try {
+				const stat = fs.readFileSync(`/proc/${processes[name].pid}/stat`, 'utf8');
+				const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+				return (Number(f[11]) + Number(f[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
+			} catch {
+				return 0;
 			}
 		},
 		async close() {

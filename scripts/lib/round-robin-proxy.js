@@ -7,13 +7,22 @@
  *   const proxy = await startRoundRobinProxy({ upstreams: ['http://127.0.0.1:5701', …] });
  *   proxy.url; proxy.log  // [{ time, method, path, upstream, status, ms }]
  *   proxy.setUpstreams([...]); await proxy.close();
+ *   proxy.setStickyWaiting(true)   // /webhook-waiting/<executionId>… always to the same upstream (by execution id)
  */
 const http = require('node:http');
 
 async function startRoundRobinProxy({ upstreams = [], host = '127.0.0.1' } = {}) {
 	let targets = upstreams.map((u) => new URL(u));
 	let next = 0;
+	let stickyWaiting = false;
 	const log = [];
+	// A load balancer that hashes the execution id of a resume URL sends every callback of one execution to the
+	// same webhook process; other requests still go round-robin.
+	const pick = (url) => {
+		const m = stickyWaiting && /^\/webhook-waiting\/(\d+)/.exec(url);
+		if (m) return targets[Number(m[1]) % targets.length];
+		return targets[next++ % targets.length];
+	};
 	const server = http.createServer((req, res) => {
 		const started = Date.now();
 		const record = { time: started, method: req.method, path: req.url, upstream: null, status: 0 };
@@ -23,7 +32,7 @@ async function startRoundRobinProxy({ upstreams = [], host = '127.0.0.1' } = {})
 			res.writeHead(502).end('no upstream');
 			return;
 		}
-		const target = targets[next++ % targets.length];
+		const target = pick(req.url);
 		record.upstream = target.port;
 		const upstreamReq = http.request(
 			{
@@ -64,6 +73,9 @@ async function startRoundRobinProxy({ upstreams = [], host = '127.0.0.1' } = {})
 		log,
 		setUpstreams(list) {
 			targets = list.map((u) => new URL(u));
+		},
+		setStickyWaiting(on) {
+			stickyWaiting = on;
 		},
 		close: () =>
 			new Promise((resolve) => {

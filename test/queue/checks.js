@@ -88,10 +88,12 @@ function sandboxTally(sb, mark) {
 	for (const v of videos) (byContact[v.callbackId] = byContact[v.callbackId] || []).push(v.id);
 	const requests = sb.requests.slice(mark.requests);
 	const api = requests.filter((q) => q.server === 'api');
+	// Only this scenario's videos: a webhook process may still be finishing an earlier scenario's callback.
+	const own = new Set(videos.map((v) => v.id));
 	const downloads = {};
 	for (const q of requests.filter((x) => x.server === 'cdn' && x.method === 'GET')) {
 		const m = q.path.match(/^\/videos\/([^/]+)\//);
-		if (m) downloads[m[1]] = (downloads[m[1]] || 0) + 1;
+		if (m && own.has(m[1])) downloads[m[1]] = (downloads[m[1]] || 0) + 1;
 	}
 	const callbacks = sb.callbacks.slice(mark.callbacks).filter((c) => c.kind === 'callback_url');
 	return {
@@ -116,6 +118,22 @@ function sandboxTally(sb, mark) {
 			{},
 		),
 	};
+}
+
+/**
+ * Wait until the sandbox's file server has served nothing for `quietMs` (at most `timeoutMs`): callbacks HeyGen
+ * gave up on can still be running in a webhook process and downloading after the executions have finished.
+ */
+async function downloadsSettled(sb, { quietMs = 15000, timeoutMs = 180000 } = {}) {
+	const cdn = () => sb.requests.filter((q) => q.server === 'cdn').length;
+	const until = Date.now() + timeoutMs;
+	let last = cdn();
+	let since = Date.now();
+	while (Date.now() - since < quietMs && Date.now() < until) {
+		await sleep(1000);
+		const now = cdn();
+		if (now !== last) [last, since] = [now, Date.now()];
+	}
 }
 
 function sandboxMark(sb) {
@@ -165,6 +183,7 @@ module.exports = {
 	collectOutcomes,
 	sandboxTally,
 	sandboxMark,
+	downloadsSettled,
 	exactlyOnce,
 	jobsByWorker,
 };

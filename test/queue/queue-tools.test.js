@@ -57,6 +57,35 @@ describe('round-robin proxy', () => {
 	});
 });
 
+describe('round-robin proxy, sticky by execution', () => {
+	const servers = [];
+	afterAll(() => Promise.all(servers.map((s) => new Promise((r) => s.close(r)))));
+	const upstream = (name) =>
+		new Promise((resolve) => {
+			const s = http.createServer((req, res) => res.end(name));
+			servers.push(s);
+			s.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${s.address().port}`));
+		});
+
+	test('sends every resume call of one execution to one upstream, other requests in turn', async () => {
+		const proxy = await startRoundRobinProxy({
+			upstreams: [await upstream('a'), await upstream('b')],
+		});
+		proxy.setStickyWaiting(true);
+		try {
+			const served = async (path) =>
+				(await fetch(`${proxy.url}${path}`, { method: 'POST' })).text();
+			const seven = [];
+			for (let i = 0; i < 4; i++) seven.push(await served(`/webhook-waiting/7?signature=${i}`));
+			expect(new Set(seven).size).toBe(1);
+			expect(await served('/webhook-waiting/8')).not.toBe(seven[0]);
+			expect([await served('/webhook/x'), await served('/webhook/x')].sort()).toEqual(['a', 'b']);
+		} finally {
+			await proxy.close();
+		}
+	});
+});
+
 describe('exactlyOnce', () => {
 	test('names missing, doubled and foreign contacts', () => {
 		const r = exactlyOnce(

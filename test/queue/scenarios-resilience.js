@@ -1,11 +1,11 @@
 'use strict';
 /**
- * Queue-mode scenarios about waiting and failure: the polling loop through a Wait node, a restart of every n8n
- * process while executions are parked, and a worker killed with SIGKILL mid-batch.
+ * Queue-mode scenarios about waiting and failure: the polling loop through a Wait node and a worker killed with
+ * SIGKILL mid-batch (restarts: scenarios-restart.js).
  */
 const wf = require('./workflows');
 const c = require('./checks');
-const { deploy, batchesOf, verify, proxyWaitingByProcess } = require('./scenarios');
+const { deploy, batchesOf, verify } = require('./scenarios');
 
 let seq = 0;
 
@@ -63,77 +63,6 @@ async function pollingLoop(ctx, { batches = 5, perBatch = 10 } = {}) {
 		r.m.waitNodeRunsPerExecution.length === 1 && r.m.waitNodeRunsPerExecution[0] === 2,
 		r.out.waitRuns,
 	);
-}
-
-/** Restart while waiting: stop all n8n processes with executions parked, finish the renders, start again. */
-async function restartWhileWaiting(ctx, { count = 50 } = {}) {
-	const name = `restart while waiting (${count} executions)`;
-	const { sb, cluster, check, log } = ctx;
-	const t0 = Date.now();
-	sb.setConcurrency(count);
-	sb.setRender({ pendingMs: 200, processingMs: 3600000 }); // finished by hand below
-	const path = `queue-restart-${++seq}`;
-	const id = await deploy(ctx, wf.callbackWorkflow({ path, download: true }));
-	const { all, lists } = batchesOf(path, count, 1);
-	const mark = c.sandboxMark(sb);
-	const jobsBefore = cluster.workerJobs();
-	const proxyFrom = cluster.proxy.log.length;
-	await c.postBatches(cluster.proxy.url, path, lists);
-	const parked = await c.waitForExecutions(ctx.rest, id, count, {
-		done: (e) => e.status === 'waiting',
-		log,
-		label: `${name} parking`,
-		timeoutMs: 600000,
-	});
-	const ids = parked.map((e) => e.id);
-	log(`${name}: ${ids.length} parked; stopping main, workers and webhook processes`);
-	const tStop = Date.now();
-	await cluster.stop();
-	const videos = [...sb.videos.values()].slice(mark.videos);
-	for (const v of videos) sb.complete(v.id);
-	const cbMark = sb.callbacks.length;
-	// HeyGen's deliveries fail (nobody listens behind the proxy) and are retried.
-	await sb.waitFor(
-		() =>
-			new Set(
-				sb.callbacks
-					.slice(cbMark)
-					.filter((x) => x.status === 502 || x.error)
-					.map((x) => x.videoId),
-			).size === videos.length,
-		{ timeoutMs: 120000, intervalMs: 200 },
-	);
-	log(
-		`${name}: all ${videos.length} renders finished while n8n was down; HeyGen retries its callbacks; starting n8n again`,
-	);
-	await cluster.start();
-	ctx.rest = await cluster.rest();
-	const downSeconds = Math.round((Date.now() - tStop) / 1000);
-	await c.waitForExecutions(ctx.rest, id, count, { log, label: name, timeoutMs: 600000 });
-	const r = await verify(ctx, name, {
-		ids,
-		contacts: all,
-		waitNode: 'Wait For Video',
-		mark,
-		jobsBefore: {},
-		expectDownloads: true,
-		t0,
-	});
-	const failedBeforeRestart = sb.callbacks
-		.slice(cbMark)
-		.filter((x) => x.status === 502 || x.error).length;
-	check(
-		`${name}: callbacks failed while n8n was down (${failedBeforeRestart} failed deliveries) and resumed every execution after the restart`,
-		failedBeforeRestart >= videos.length && r.m.waitNodeRunsPerExecution.every((n) => n === 1),
-		r.out.waitRuns,
-	);
-	ctx.report[name] = {
-		...ctx.report[name],
-		downSeconds,
-		failedDeliveriesWhileDown: failedBeforeRestart,
-		callbacksByWebhookProcess: proxyWaitingByProcess(ctx, proxyFrom),
-	};
-	void jobsBefore;
 }
 
 /** SIGKILL one worker while a batch is being generated; report what n8n does with its job. */
@@ -248,4 +177,4 @@ async function killedWorker(ctx, { batches = 8, perBatch = 5 } = {}) {
 	await cluster.startOne(cluster.specs.find((s) => s.name === 'worker1'));
 }
 
-module.exports = { pollingLoop, restartWhileWaiting, killedWorker, activeJobs };
+module.exports = { pollingLoop, killedWorker, activeJobs };

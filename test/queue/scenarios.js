@@ -30,7 +30,7 @@ function batchesOf(prefix, batches, perBatch) {
 async function verify(
 	ctx,
 	name,
-	{ ids, contacts, waitNode, mark, jobsBefore, expectDownloads, t0 },
+	{ ids, contacts, waitNode, mark, jobsBefore, expectDownloads, t0, maxDownloadsPerVideo = 1 },
 ) {
 	const { check, sb, cluster } = ctx;
 	const out = await c.collectOutcomes(ctx.rest, ids, waitNode);
@@ -49,6 +49,7 @@ async function verify(
 		once.ok && !out.failed.length && !out.still.length,
 		{ ...once, failed: out.failed.length, still: out.still.length },
 	);
+	if (expectDownloads) await c.downloadsSettled(sb);
 	const tally = c.sandboxTally(sb, mark);
 	check(
 		`${name}: ${emails.length} charges, 0 duplicate charges (one video per contact)`,
@@ -56,9 +57,17 @@ async function verify(
 		{ charges: tally.charges, duplicates: tally.duplicateContacts.slice(0, 5) },
 	);
 	const downloaded = Object.keys(tally.downloads).length;
+	const ownVideos = new Set(Object.values(tally.byContact).flat());
+	const mostFetches = Math.max(0, ...Object.values(tally.downloads));
+	// Callback mode with several webhook processes: each process resumes an execution at most once (resumeClaims),
+	// but n8n claims the execution only after the node returned, so each process may download the same video once.
 	check(
-		`${name}: 0 duplicate downloads${expectDownloads ? `, every video downloaded once` : ', nothing downloaded'}`,
-		tally.duplicateDownloads.length === 0 && downloaded === (expectDownloads ? emails.length : 0),
+		expectDownloads
+			? `${name}: every video downloaded, none more than ${maxDownloadsPerVideo === 1 ? 'once' : `${maxDownloadsPerVideo} times (once per webhook process)`}`
+			: `${name}: nothing downloaded`,
+		mostFetches <= maxDownloadsPerVideo &&
+			downloaded === (expectDownloads ? emails.length : 0) &&
+			Object.keys(tally.downloads).every((v) => ownVideos.has(v)),
 		{ downloaded, duplicates: tally.duplicateDownloads.slice(0, 5) },
 	);
 	const jobs = c.jobsByWorker(cluster, ids, jobsBefore);
@@ -81,6 +90,7 @@ async function verify(
 		contacts: emails.length,
 		apiCallsPerVideo: Math.round((tally.apiCalls / emails.length) * 100) / 100,
 		apiByRoute: tally.apiByRoute,
+		videosDownloadedTwiceOrMore: tally.duplicateDownloads.length,
 		callbacks: tally.callbacks,
 		callbackStatuses: tally.callbackStatuses,
 		perWorker: Object.fromEntries(
@@ -90,6 +100,27 @@ async function verify(
 	};
 	ctx.report[name] = { ...ctx.report[name], ...m };
 	return { out, tally, jobs, m };
+}
+
+function webhookProcesses(ctx) {
+	return ctx.cluster.specs.filter((s) => s.command === 'webhook').length;
+}
+
+/** How long the webhook processes took to answer HeyGen's callbacks (ms, from the proxy's record). */
+function callbackAnswerTimes(ctx, from) {
+	const ms = ctx.cluster.proxy.log
+		.slice(from)
+		.filter((x) => x.path.startsWith('/webhook-waiting/') && x.ms !== undefined)
+		.map((x) => x.ms)
+		.sort((a, b) => a - b);
+	const at = (q) => (ms.length ? ms[Math.min(ms.length - 1, Math.floor(q * ms.length))] : 0);
+	return {
+		answered: ms.length,
+		p50: at(0.5),
+		p90: at(0.9),
+		max: ms.length ? ms[ms.length - 1] : 0,
+		over10s: ms.filter((x) => x > 10000).length,
+	};
 }
 
 function proxyWaitingByProcess(ctx, from) {
@@ -110,10 +141,21 @@ function proxyWaitingByProcess(ctx, from) {
 /** Scenario: N contacts in callback mode, download on, split over several executions. */
 async function callbackBatch(
 	ctx,
-	{ name, batches, perBatch, download = true, concurrency, render, sampleWorkers = false },
+	{
+		name,
+		batches,
+		perBatch,
+		download = true,
+		concurrency,
+		render,
+		sampleWorkers = false,
+		sticky = false,
+	},
 ) {
 	const { sb, cluster, check, log } = ctx;
 	const t0 = Date.now();
+	// Sticky: the load balancer sends all callbacks of one execution to one webhook process.
+	cluster.proxy.setStickyWaiting(sticky);
 	sb.setConcurrency(concurrency);
 	sb.setRender(render);
 	const path = `queue-cb-${++seq}`;
@@ -122,6 +164,8 @@ async function callbackBatch(
 	const mark = c.sandboxMark(sb);
 	const jobsBefore = cluster.workerJobs();
 	const proxyFrom = cluster.proxy.log.length;
+	const hooks = cluster.specs.filter((x) => x.command === 'webhook').map((x) => x.name);
+	const cpuBefore = hooks.reduce((n, h) => n + cluster.cpuSeconds(h), 0);
 	const peak = {};
 	const sampler = sampleWorkers
 		? setInterval(() => {
@@ -145,6 +189,7 @@ async function callbackBatch(
 			jobsBefore,
 			expectDownloads: download,
 			t0,
+			maxDownloadsPerVideo: sticky ? 1 : webhookProcesses(ctx),
 		});
 		check(
 			`${name}: each execution parked and resumed once (Wait For Video has one run)`,
@@ -165,6 +210,13 @@ async function callbackBatch(
 		);
 		const byProc = proxyWaitingByProcess(ctx, proxyFrom);
 		ctx.report[name].callbacksByWebhookProcess = byProc;
+		ctx.report[name].callbackAnswerMs = callbackAnswerTimes(ctx, proxyFrom);
+		const cpu = hooks.reduce((n, h) => n + cluster.cpuSeconds(h), 0) - cpuBefore;
+		const calls = cluster.proxy.log
+			.slice(proxyFrom)
+			.filter((x) => x.path.startsWith('/webhook-waiting/'));
+		ctx.report[name].webhookProcessesCpuSeconds = Math.round(cpu * 10) / 10;
+		ctx.report[name].webhookCpuMsPerCallback = Math.round((cpu * 1000) / Math.max(1, calls.length));
 		check(
 			`${name}: HeyGen's callbacks were answered by both webhook processes`,
 			Object.keys(byProc).filter((k) => k !== 'none').length === 2,
@@ -177,7 +229,16 @@ async function callbackBatch(
 		return { ...r, ids, byProc };
 	} finally {
 		if (sampler) clearInterval(sampler);
+		cluster.proxy.setStickyWaiting(false);
 	}
 }
 
-module.exports = { deploy, batchesOf, verify, callbackBatch, proxyWaitingByProcess };
+module.exports = {
+	deploy,
+	batchesOf,
+	verify,
+	callbackBatch,
+	proxyWaitingByProcess,
+	callbackAnswerTimes,
+	webhookProcesses,
+};
