@@ -90,9 +90,10 @@ async function runCallbackBatch({ id, rest, sb, check, log, nodeOutput, manualTr
 		const resumedBy = callbacks.filter(
 			(c) => c.status === 200 && /"resumed":true/.test(c.responseBody || ''),
 		);
+		// The answer that said "resumed" can reach a starved sandbox after its 10 s limit, so it may not be logged.
 		check(
-			'callback batch: the execution resumed once (one callback answered "resumed")',
-			runs === 1 && resumedBy.length === 1,
+			'callback batch: the execution resumed once (at most one callback answered "resumed")',
+			runs === 1 && resumedBy.length <= 1,
 			{ runs, resumedBy: resumedBy.length },
 		);
 		// Answer times depend on the machine's load: a figure here, a target in the benchmarks (comparison 6).
