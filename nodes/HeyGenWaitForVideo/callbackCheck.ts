@@ -75,11 +75,16 @@ function unverified(memory: WaitingMemory, pending: PendingVideo[]): VideoQuery[
 }
 
 /**
- * How many awaited videos may lack a verified callback, in the process that parked the execution, before a
- * callback reads them: callbacks HeyGen never delivers, up to this many, are found at the last one that arrives.
+ * How many awaited videos may lack a verified callback, in the process that parked the execution, before every
+ * callback reads them: callbacks HeyGen never delivers at the very end, up to this many, are found at the last
+ * one that arrives.
  */
 export function unheardAllowance(awaited: number): number {
-	return Math.max(1, Math.ceil(awaited / 25));
+	return Math.max(1, Math.ceil(awaited / 50));
+}
+
+function unheardCount(memory: WaitingMemory, pending: PendingVideo[]): number {
+	return pending.filter((p) => !memory.verified.has(p.query.videoId)).length;
 }
 
 /**
@@ -88,15 +93,18 @@ export function unheardAllowance(awaited: number): number {
  * - A process that did not park the execution (queue mode's webhook processes, or after a restart): yes, every
  *   time. The other videos' callbacks may reach another process, so this callback may be the last one.
  * - The process that parked it (n8n's regular mode) receives every callback: an unverified video has not called
- *   back yet, so while many are unverified this callback is not the last and a read would only find one still
- *   rendering. Reads start when few are left (unheardAllowance), so a lost callback costs no wait.
- *   Per execution that is at most unheardAllowance status-only calls beside one detail read per video;
- *   more lost callbacks than that are left to Max Wait.
+ *   back yet, so while many are unverified this callback is not the last one. It reads them when a quarter of
+ *   those left at the previous read have not called back (a quarter of all at first), and at every callback once
+ *   at most unheardAllowance are left: a few status-only calls per execution beside one detail read per video.
+ *   A read that finds a video final whose callback never came here shows callbacks are being lost (n8n failing
+ *   them under load, HeyGen giving up): from then on every callback reads, as in any other process.
  */
 export function statusCheckWorthwhile(memory: WaitingMemory, pending: PendingVideo[]): boolean {
-	const unheard = pending.filter((p) => !memory.verified.has(p.query.videoId)).length;
+	const unheard = unheardCount(memory, pending);
 	if (unheard === 0) return false;
-	return !memory.parkedHere || unheard <= unheardAllowance(pending.length);
+	if (!memory.parkedHere || memory.missedCallbacks) return true;
+	const scheduled = memory.checkWhenUnheard ?? Math.floor(pending.length / 4);
+	return unheard <= Math.max(unheardAllowance(pending.length), scheduled);
 }
 
 /** The next group one request answers: up to 100 v3/auto videos in one bulk call, or one legacy video. */
@@ -132,10 +140,14 @@ export async function findUnfinished(
 			if (unfinished(check)) rendering = true;
 			// A callback may have verified the video with its details while this status-only read was under way.
 			else if (!memory.verified.get(query.videoId)?.detailed) {
+				if (!memory.verified.has(query.videoId)) memory.missedCallbacks = true;
 				remember(memory, query, check, check.video?.api_version === 'legacy');
 			}
 		}
-		if (rendering) return 'rendering';
+		if (rendering) {
+			memory.checkWhenUnheard = Math.floor(unheardCount(memory, pending) / 4);
+			return 'rendering';
+		}
 		const done = new Set(group.map((q) => q.itemIndex));
 		queue = queue.filter((q) => !done.has(q.itemIndex));
 	}

@@ -35,6 +35,12 @@ export class WaitingMemory {
 	/** This process parked the execution, so it receives every callback (n8n's regular mode). */
 	parkedHere = false;
 
+	/** A status-only check found a video final that no callback here had named: callbacks are being missed. */
+	missedCallbacks = false;
+
+	/** The parking process checks again when this few videos have not called back (unset: a quarter of them). */
+	checkWhenUnheard: number | undefined;
+
 	constructor(public expiresAt: number) {}
 }
 

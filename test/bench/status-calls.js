@@ -282,7 +282,7 @@ c.main(async () => {
 				met,
 				note: met
 					? undefined
-					: `${c.round(detail / count, 2)} per-video reads and ${c.round(bulk / count, 2)} bulk calls per video (${callbacks} callbacks for ${count} videos): in the process that parked the execution a callback reads the other videos only when at most ${Math.max(1, Math.ceil(count / 25))} have not called back, so more bulk calls mean callbacks that did not arrive or were read again`,
+					: `${c.round(detail / count, 2)} per-video reads and ${c.round(bulk / count, 2)} bulk calls per video (${callbacks} callbacks for ${count} videos): in the process that parked the execution a callback reads the other videos when a quarter of those left have not called back and at the end, and at every callback once a read found a callback missing (callbacks in flight during a read count as missing)`,
 			});
 		}
 		rows.push(row);

@@ -83,11 +83,11 @@ describe('statusCheckWorthwhile: when a callback reads the videos not verified i
 			memory.verified.set(p.query.videoId, { check: { error: new Error('gone') }, detailed: true });
 	};
 
-	test('the allowance: one, then one more per 25 awaited videos', () => {
-		expect([1, 25, 26, 50, 51, 1000].map(unheardAllowance)).toEqual([1, 1, 2, 2, 3, 40]);
+	test('the allowance: one, then one more per 50 awaited videos', () => {
+		expect([1, 50, 51, 100, 101, 1000].map(unheardAllowance)).toEqual([1, 1, 2, 2, 3, 20]);
 	});
 
-	test('in the process that parked the execution, only when few videos have not called back', () => {
+	test('in the process that parked the execution, when a quarter of those left have not called back, and at the end', () => {
 		const pending = awaited(50);
 		const memory = new WaitingMemory(0);
 		memory.parkedHere = true;
@@ -96,8 +96,28 @@ describe('statusCheckWorthwhile: when a callback reads the videos not verified i
 			verify(memory, pending, verified);
 			if (statusCheckWorthwhile(memory, pending)) worthwhile.push(verified);
 		}
-		// 2 unverified (the allowance for 50) or 1; none once all are verified.
-		expect(worthwhile).toEqual([48, 49]);
+		// 12 unverified (a quarter of 50) or fewer: a read there would set the next point (see findUnfinished).
+		expect(worthwhile[0]).toBe(38);
+		memory.verified.clear();
+		verify(memory, pending, 38);
+		memory.checkWhenUnheard = 3; // what a read at 12 unverified, all rendering, leaves
+		const after: number[] = [];
+		for (let verified = 38; verified <= 50; verified++) {
+			verify(memory, pending, verified);
+			if (statusCheckWorthwhile(memory, pending)) after.push(verified);
+		}
+		expect(after).toEqual([47, 48, 49]);
+	});
+
+	test('in the process that parked it, at every callback once a read found a callback missing', () => {
+		const pending = awaited(50);
+		const memory = new WaitingMemory(0);
+		memory.parkedHere = true;
+		memory.missedCallbacks = true;
+		for (let verified = 0; verified < 50; verified++) {
+			verify(memory, pending, verified);
+			expect(statusCheckWorthwhile(memory, pending)).toBe(true);
+		}
 	});
 
 	test('in any other process, whenever a video is not verified there', () => {
