@@ -13,12 +13,8 @@ import { forgetAllMemories } from '../../nodes/HeyGenWaitForVideo/verifiedVideos
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const support = require('../support/wait-for-video');
 
-const { withWaitEngine, makeVideos, waitWorkflow, statusCalls } = support;
-
-const callbackFor = (videoId: string) => ({
-	event_type: 'avatar_video.success',
-	event_data: { video_id: videoId, url: 'https://evil.example/fake.mp4', callback_id: null },
-});
+const { withWaitEngine, makeVideos, waitWorkflow, statusCalls, callbackFor, holdRendering } =
+	support;
 
 const BULK = '/v3/videos/statuses';
 
@@ -27,11 +23,7 @@ describe('HeyGen Wait For Video: status requests by callback arrival pattern', (
 	let h: any;
 
 	withWaitEngine({}, (pair: any) => ({ sb, h } = pair));
-	beforeEach(() => {
-		sb.reset();
-		sb.setConcurrency(50);
-		sb.setRender({ pendingMs: 20, processingMs: 600_000 });
-	});
+	beforeEach(() => holdRendering(sb));
 
 	async function parked(count: number) {
 		const ids = await makeVideos(sb, count);

@@ -10,23 +10,15 @@ import { forgetAllMemories } from '../../nodes/HeyGenWaitForVideo/verifiedVideos
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const support = require('../support/wait-for-video');
 
-const { withWaitEngine, makeVideos, waitWorkflow, statusCalls } = support;
-
-const callbackFor = (videoId: string) => ({
-	event_type: 'avatar_video.success',
-	event_data: { video_id: videoId, url: 'https://evil.example/fake.mp4', callback_id: null },
-});
+const { withWaitEngine, makeVideos, waitWorkflow, statusCalls, callbackFor, holdRendering } =
+	support;
 
 describe('HeyGen Wait For Video: the cost of a callback', () => {
 	let sb: any;
 	let h: any;
 
 	withWaitEngine({}, (pair: any) => ({ sb, h } = pair));
-	beforeEach(() => {
-		sb.reset();
-		sb.setConcurrency(50);
-		sb.setRender({ pendingMs: 20, processingMs: 600_000 });
-	});
+	beforeEach(() => holdRendering(sb));
 
 	async function parked(count: number) {
 		const ids = await makeVideos(sb, count);

@@ -14,12 +14,8 @@ const {
 	statusCalls,
 	sha256,
 	expectedVideoBytes,
+	callbackFor,
 } = support;
-
-const callbackFor = (videoId: string, eventType = 'avatar_video.success') => ({
-	event_type: eventType,
-	event_data: { video_id: videoId, url: 'https://evil.example/fake.mp4', callback_id: null },
-});
 
 describe('HeyGen Wait For Video: resume on HeyGen callback', () => {
 	let sb: any;

@@ -93,6 +93,21 @@ function waitWorkflow(parameters = {}, nodeExtra = {}) {
 	};
 }
 
+/** HeyGen's callback body for a video; its `url` is a forgery the node must not trust. */
+function callbackFor(videoId, eventType = 'avatar_video.success') {
+	return {
+		event_type: eventType,
+		event_data: { video_id: videoId, url: 'https://evil.example/fake.mp4', callback_id: null },
+	};
+}
+
+/** A fresh sandbox whose videos start at once and then render for ten minutes: callbacks decide. */
+function holdRendering(sb) {
+	sb.reset();
+	sb.setConcurrency(50);
+	sb.setRender({ pendingMs: 20, processingMs: 600_000 });
+}
+
 /** Status calls the sandbox received (API server only). */
 function statusCalls(sb) {
 	return sb.requests.filter(
@@ -115,6 +130,8 @@ module.exports = {
 	makeVideos,
 	waitWorkflow,
 	statusCalls,
+	callbackFor,
+	holdRendering,
 	sha256,
 	api,
 	birthdayBody,
