@@ -44,7 +44,30 @@ class N8nRest {
 		this.log = log || (() => {});
 	}
 
-	async request(method, path, { body, headers = {}, auth = 'cookie', raw = false, expect } = {}) {
+	/**
+	 * One REST call. n8n answers 503 "Database is not ready!" while its database health check lags on a
+	 * starved machine; a read is repeated then (for up to a minute), as a user would reload the page.
+	 */
+	async request(method, path, options = {}) {
+		for (let attempt = 1; ; attempt++) {
+			try {
+				return await this.requestOnce(method, path, options);
+			} catch (error) {
+				const notReady =
+					error instanceof N8nRestError &&
+					error.status === 503 &&
+					/database is not ready/i.test(error.message);
+				if (!notReady || method !== 'GET' || attempt >= 60) throw error;
+				await sleep(1000);
+			}
+		}
+	}
+
+	async requestOnce(
+		method,
+		path,
+		{ body, headers = {}, auth = 'cookie', raw = false, expect } = {},
+	) {
 		const h = { accept: 'application/json', ...headers };
 		if (body !== undefined && typeof body !== 'string') h['content-type'] = 'application/json';
 		if (auth === 'cookie' && this.cookie) h.cookie = this.cookie;
