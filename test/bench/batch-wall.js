@@ -9,7 +9,7 @@
  */
 require('./lib/load-ts');
 const { startSandbox } = require('../../tools/heygen-sandbox');
-const { createHarness } = require('../harness/engine');
+const { harnessFor } = require('../support/sandbox-engine');
 const c = require('./lib/common');
 
 function workflow() {
@@ -44,9 +44,7 @@ async function sandbox({ concurrency, renderMs, rate }) {
 		quota: 1e9,
 		logLimit: 1e7,
 	});
-	const h = createHarness({
-		credentials: { heyGenTemplatesApi: { apiKey: sb.apiKey, baseUrl: sb.url } },
-	});
+	const h = harnessFor(sb);
 	return { sb, h };
 }
 

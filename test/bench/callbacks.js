@@ -16,7 +16,8 @@ require('./lib/load-ts');
 const c = require('./lib/common');
 
 const support = require(path.join(__dirname, '..', 'support', 'wait-for-video.js'));
-const { PACKAGE, createHarness } = require(path.join(__dirname, '..', 'harness', 'engine.js'));
+const { PACKAGE } = require(path.join(__dirname, '..', 'harness', 'engine.js'));
+const { harnessFor } = require('../support/sandbox-engine');
 const { WaitingWebhookServer } = require(
 	path.join(__dirname, '..', 'harness', 'waiting-webhooks.js'),
 );
@@ -124,9 +125,7 @@ async function runCallback({ count, concurrency, renderMs }) {
 		pendingMs: 30_000 + count * 60,
 		processingMs: renderMs,
 	});
-	const h = createHarness({
-		credentials: { heyGenTemplatesApi: { apiKey: sandbox.info.apiKey, baseUrl: sandbox.info.url } },
-	});
+	const h = harnessFor(sandbox.info);
 	const server = await new WaitingWebhookServer(h).start();
 	const isStatus = (q) =>
 		q.server === 'api' &&

@@ -9,9 +9,9 @@
  *   node test/bench/node-overhead.js [--items 10000] [--runs 3] [--profile] [--out FILE]
  */
 require('./lib/load-ts');
-const { createHarness } = require('../harness/engine');
+const { harnessFor } = require('../support/sandbox-engine');
 const c = require('./lib/common');
-const { sandboxProcess } = require('./lib/sandbox-process');
+const { instantSandboxProcess } = require('./lib/sandbox-process');
 const { profile } = require('./lib/profile');
 
 const TARGET = 2000;
@@ -65,15 +65,9 @@ c.main(async () => {
 	const count = c.arg('items', c.QUICK ? 2000 : 10_000);
 	// One run by default: 10,000 items twice over takes minutes on a busy shared machine; CPU time varies little.
 	const runs = c.arg('runs', 1);
-	const sb = await sandboxProcess({
-		render: { pendingMs: 1, processingMs: 1 },
-		concurrency: 1e6,
-		quota: 1e15,
-	});
+	const sb = await instantSandboxProcess();
 	try {
-		const h = createHarness({
-			credentials: { heyGenTemplatesApi: { apiKey: sb.apiKey, baseUrl: sb.url } },
-		});
+		const h = harnessFor(sb);
 		const genClock = c.clockNode(h, c.GEN_TYPE);
 		const waitClock = c.clockNode(h, c.WAIT_TYPE);
 		// Warm-up: module loading, transpiling, JIT, connection setup.

@@ -19,7 +19,7 @@ const http = require('node:http');
 require('./lib/load-ts');
 const { startSandbox } = require('../../tools/heygen-sandbox');
 const { generateV3, birthdayBody } = require('../../tools/heygen-sandbox/helpers');
-const { createHarness } = require('../harness/engine');
+const { harnessFor } = require('../support/sandbox-engine');
 const c = require('./lib/common');
 
 /** Real seconds per benchmark second. */
@@ -46,9 +46,7 @@ async function batch(count, { callbackUrl } = {}) {
 		concurrency: count,
 		logLimit: 1e7,
 	});
-	const h = createHarness({
-		credentials: { heyGenTemplatesApi: { apiKey: sb.apiKey, baseUrl: sb.url } },
-	});
+	const h = harnessFor(sb);
 	const ids = [];
 	for (let i = 0; i < count; i++) {
 		ids.push(

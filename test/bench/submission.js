@@ -6,9 +6,9 @@
  *   node test/bench/submission.js [--contacts 1000] [--sample 100] [--latency-ms 300] [--out FILE]
  */
 require('./lib/load-ts');
-const { createHarness } = require('../harness/engine');
+const { harnessFor } = require('../support/sandbox-engine');
 const c = require('./lib/common');
-const { sandboxProcess } = require('./lib/sandbox-process');
+const { instantSandboxProcess } = require('./lib/sandbox-process');
 const { DEFAULT_IN_FLIGHT } = require('../../nodes/HeyGenGenerateFromTemplate/execute');
 
 async function submit(h, count, options) {
@@ -32,15 +32,9 @@ c.main(async () => {
 	const count = c.arg('contacts', c.QUICK ? 200 : 1000);
 	const sample = c.arg('sample', c.QUICK ? 40 : 100);
 	const latencyMs = c.arg('latency-ms', 300);
-	const sb = await sandboxProcess({
-		render: { pendingMs: 1, processingMs: 1 },
-		concurrency: 1e6,
-		quota: 1e15,
-	});
+	const sb = await instantSandboxProcess();
 	try {
-		const h = createHarness({
-			credentials: { heyGenTemplatesApi: { apiKey: sb.apiKey, baseUrl: sb.url } },
-		});
+		const h = harnessFor(sb);
 		await submit(h, 20, {}); // warm-up before the latency is switched on
 		const fault = {
 			method: 'POST',

@@ -25,6 +25,15 @@ async function sandboxProcess(options) {
 	};
 }
 
+/** A sandbox process that answers at once and never runs out: renders take a millisecond, no concurrency cap or quota. */
+async function instantSandboxProcess() {
+	return await sandboxProcess({
+		render: { pendingMs: 1, processingMs: 1 },
+		concurrency: 1e6,
+		quota: 1e15,
+	});
+}
+
 if (require.main === module) {
 	const { startSandbox } = require('../../../tools/heygen-sandbox');
 	startSandbox(JSON.parse(process.argv[2] || '{}')).then((sb) => {
@@ -33,4 +42,4 @@ if (require.main === module) {
 	});
 }
 
-module.exports = { sandboxProcess };
+module.exports = { sandboxProcess, instantSandboxProcess };
